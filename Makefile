@@ -1,0 +1,43 @@
+# Two commands for users: `make run` and `make test` (see README.md).
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+PYTEST_ARGS ?=
+
+# Debian packages: what the app needs to run, and what the tests need on top.
+RUN_APT := libportaudio2 libegl1 libgl1 libfontconfig1 libdbus-1-3 libglib2.0-0 \
+	libxkbcommon-x11-0 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 \
+	libxcb-render-util0 libxcb-shape0 libxcb-randr0 libxcb-xinerama0 fonts-noto-cjk
+TEST_APT := $(RUN_APT) ffmpeg espeak-ng sox libsox-fmt-all xvfb xauth pulseaudio
+
+.PHONY: run test install apt-run apt-test bench clean
+
+run: apt-run install
+	$(BIN)/meeting-recorder
+
+test: apt-test install
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+bench: apt-test install
+	$(BIN)/python scripts/bench_offline.py
+
+install: $(STAMP)
+
+# Re-runs only when the pins change. torch comes first so nothing pulls a CUDA build.
+$(STAMP): pyproject.toml requirements.lock
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --disable-pip-version-check -q torch==2.13.0
+	$(BIN)/pip install --disable-pip-version-check -q -r requirements.lock
+	$(BIN)/pip install --disable-pip-version-check -q --no-deps -e .
+	touch $@
+
+apt-run:
+	@scripts/ensure-apt.sh $(RUN_APT)
+
+apt-test:
+	@scripts/ensure-apt.sh $(TEST_APT)
+
+clean:
+	rm -rf $(VENV) build *.egg-info

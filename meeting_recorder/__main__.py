@@ -1,0 +1,3 @@
+from meeting_recorder.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,236 @@
+"""The transcription engine: one loaded Whisper model, files in, Transcripts out.
+
+Files are fed to faster-whisper in bounded windows (see ``audio.iter_windows``) so peak
+memory does not depend on the file's length. ``close()`` releases the model; the engine can
+be loaded again afterwards.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from meeting_recorder.core import audio
+from meeting_recorder.core.errors import Cancelled, ModelError
+from meeting_recorder.core.models import DEFAULT_MODEL, choose_device, resolve_model
+from meeting_recorder.core.paths import user_cache_dir
+from meeting_recorder.core.resources import release_memory
+from meeting_recorder.core.transcript import Segment, Transcript, Word
+
+DEFAULT_WINDOW_SECONDS = 600.0
+
+
+@dataclass(frozen=True)
+class TranscribeOptions:
+    language: str = "auto"  # "auto" or a Whisper language code ("en", "ko", …)
+    word_timestamps: bool = True
+    vad_filter: bool = True  # skip long silences; also avoids hallucinations on them
+    beam_size: int = 5
+
+
+@dataclass(frozen=True)
+class Progress:
+    processed_seconds: float
+    fraction: float | None  # 0..1, None when the file does not state its duration
+    eta_seconds: float | None
+
+
+ProgressCallback = Callable[[Progress], None]
+
+
+def supported_languages() -> list[str]:
+    from faster_whisper.tokenizer import _LANGUAGE_CODES
+
+    return sorted(_LANGUAGE_CODES)
+
+
+class TranscriptionEngine:
+    """Holds one Whisper model; ``close()`` releases it (usable as a context manager)."""
+
+    def __init__(
+        self,
+        model: str = DEFAULT_MODEL,
+        *,
+        device: str = "auto",
+        allow_download: bool | None = None,
+        window_seconds: float = DEFAULT_WINDOW_SECONDS,
+    ) -> None:
+        self.model_name = model
+        self.device_preference = device
+        self.allow_download = allow_download
+        self.window_seconds = window_seconds
+        self._model: Any = None
+        self._lock = threading.Lock()  # one job at a time per loaded model
+
+    # -- lifecycle ---------------------------------------------------------------------
+    @property
+    def loaded(self) -> bool:
+        return self._model is not None
+
+    @property
+    def model(self) -> Any:
+        """The faster_whisper.WhisperModel (loads it on first use)."""
+        self.load()
+        return self._model
+
+    def load(self) -> None:
+        if self._model is not None:
+            return
+        resolved = resolve_model(self.model_name, allow_download=self.allow_download)
+        choice = choose_device(self.device_preference)
+        from faster_whisper import WhisperModel
+
+        try:
+            self._model = WhisperModel(
+                resolved.path,
+                device=choice.device,
+                compute_type=choice.compute_type,
+                cpu_threads=choice.cpu_threads,
+                download_root=str(user_cache_dir() / "hub"),
+                local_files_only=Path(resolved.path).is_dir(),
+            )
+        except (RuntimeError, ValueError, OSError) as error:
+            raise ModelError(
+                f"Could not load the Whisper model '{self.model_name}' from {resolved.path}: {error} "
+                "(expected a CTranslate2 Whisper model folder; it may be corrupt)."
+            ) from error
+
+    def close(self) -> None:
+        """Release the model (and CUDA memory). Safe to call more than once."""
+        with self._lock:
+            model, self._model = self._model, None
+            if model is not None:
+                model.model.unload_model()
+                del model
+            release_memory()
+
+    def __enter__(self) -> "TranscriptionEngine":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- transcription -----------------------------------------------------------------
+    def _check_language(self, language: str) -> str | None:
+        if language in ("", "auto", None):
+            return None
+        if language not in supported_languages():
+            raise ValueError(f"Unknown language code '{language}' (use auto, en, ko, …).")
+        if language != "en" and not self.model.model.is_multilingual:
+            raise ModelError(
+                f"Model '{self.model_name}' understands English only; choose the 'base' model "
+                f"for language '{language}'."
+            )
+        return language
+
+    def transcribe_samples(
+        self,
+        samples: np.ndarray,
+        options: TranscribeOptions = TranscribeOptions(),
+        *,
+        offset: float = 0.0,
+        language: str | None = None,
+        cancel: threading.Event | None = None,
+        on_segment: Callable[[Segment], None] | None = None,
+    ) -> tuple[list[Segment], str]:
+        """Transcribe 16 kHz mono float32 samples; times are shifted by ``offset``."""
+        language = language if language is not None else self._check_language(options.language)
+        generator, info = self.model.transcribe(
+            samples,
+            language=language,
+            beam_size=options.beam_size,
+            word_timestamps=options.word_timestamps,
+            vad_filter=options.vad_filter,
+        )
+        segments: list[Segment] = []
+        try:
+            for raw in generator:
+                if cancel is not None and cancel.is_set():
+                    raise Cancelled()
+                segment = _to_segment(raw).shifted(offset)
+                segments.append(segment)
+                if on_segment is not None:
+                    on_segment(segment)
+        finally:
+            generator.close()  # the generator holds the model; never leave it suspended
+        return segments, info.language
+
+    def transcribe_file(
+        self,
+        path: str | Path,
+        options: TranscribeOptions = TranscribeOptions(),
+        *,
+        progress: ProgressCallback | None = None,
+        cancel: threading.Event | None = None,
+    ) -> Transcript:
+        """Transcribe a whole file window by window. Raises Cancelled, AudioDecodeError."""
+        info = audio.probe(path)
+        language = self._check_language(options.language)
+        with self._lock:
+            self.load()
+            clock = _ProgressClock(info.duration, progress)
+            segments: list[Segment] = []
+            processed = 0.0
+            for offset, samples in self._windows(info.path, cancel):
+                window_segments, detected = self.transcribe_samples(
+                    samples,
+                    options,
+                    offset=offset,
+                    language=language,
+                    cancel=cancel,
+                    on_segment=lambda segment: clock.report(segment.end),
+                )
+                language = language or detected  # later windows keep the first detection
+                segments.extend(window_segments)
+                processed = float(offset + len(samples) / audio.SAMPLE_RATE)
+                clock.report(processed)
+            if cancel is not None and cancel.is_set():
+                raise Cancelled()
+            clock.finish(processed)
+        return Transcript(
+            file=str(info.path),
+            duration=processed,
+            language=language or "en",
+            model=self.model_name,
+            segments=segments,
+        )
+
+    def _windows(self, path: Path, cancel: threading.Event | None) -> Iterator[tuple[float, np.ndarray]]:
+        for window in audio.iter_windows(audio.iter_blocks(path), self.window_seconds):
+            if cancel is not None and cancel.is_set():
+                raise Cancelled()
+            yield window
+
+
+class _ProgressClock:
+    """Turns processed seconds into fraction and ETA for the progress callback."""
+
+    def __init__(self, duration: float | None, callback: ProgressCallback | None) -> None:
+        self.duration = duration if duration and duration > 0 else None
+        self.callback = callback
+        self.started = time.monotonic()
+
+    def report(self, processed: float) -> None:
+        if self.callback is None:
+            return
+        fraction = min(processed / self.duration, 1.0) if self.duration else None
+        eta = None
+        if fraction:
+            elapsed = time.monotonic() - self.started
+            eta = elapsed / fraction * (1.0 - fraction)
+        self.callback(Progress(processed, fraction, eta))
+
+    def finish(self, processed: float) -> None:
+        if self.callback is not None:
+            self.callback(Progress(processed, 1.0, 0.0))
+
+
+def _to_segment(raw: Any) -> Segment:
+    words = [Word(float(w.start), float(w.end), w.word, float(w.probability)) for w in (raw.words or [])]
+    return Segment(start=float(raw.start), end=float(raw.end), text=raw.text.strip(), words=words)

@@ -1,0 +1,20 @@
+"""Errors that carry a message meant for the user (no traceback needed)."""
+
+
+class MeetingRecorderError(Exception):
+    """Base class: str(error) is a complete, user-readable sentence."""
+
+
+class ModelError(MeetingRecorderError):
+    """A model is missing, corrupt, or would need a download that is not allowed."""
+
+
+class AudioDecodeError(MeetingRecorderError):
+    """An input file cannot be read as audio."""
+
+
+class Cancelled(MeetingRecorderError):
+    """The user cancelled a job; nothing was written."""
+
+    def __init__(self, message: str = "cancelled") -> None:
+        super().__init__(message)

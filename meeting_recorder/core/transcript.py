@@ -1,0 +1,45 @@
+"""Transcription results as plain dataclasses (shared by offline, live and exports)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass
+class Word:
+    start: float
+    end: float
+    word: str
+    probability: float = 1.0
+
+
+@dataclass
+class Segment:
+    start: float
+    end: float
+    text: str
+    words: list[Word] = field(default_factory=list)
+    speaker: str | None = None
+
+    def shifted(self, offset: float) -> "Segment":
+        """The same segment with every time moved by ``offset`` seconds."""
+        return Segment(
+            start=self.start + offset,
+            end=self.end + offset,
+            text=self.text,
+            words=[Word(w.start + offset, w.end + offset, w.word, w.probability) for w in self.words],
+            speaker=self.speaker,
+        )
+
+
+@dataclass
+class Transcript:
+    file: str
+    duration: float
+    language: str
+    model: str
+    segments: list[Segment] = field(default_factory=list)
+
+    @property
+    def text(self) -> str:
+        return " ".join(segment.text.strip() for segment in self.segments).strip()
