@@ -7,6 +7,7 @@ be loaded again afterwards.
 
 from __future__ import annotations
 
+import queue
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -67,6 +68,7 @@ class TranscriptionEngine:
         self.window_seconds = window_seconds
         self._model: Any = None
         self._lock = threading.Lock()  # one job at a time per loaded model
+        self._inference: threading.Thread | None = None
 
     # -- lifecycle ---------------------------------------------------------------------
     @property
@@ -104,6 +106,7 @@ class TranscriptionEngine:
     def close(self) -> None:
         """Release the model (and CUDA memory). Safe to call more than once."""
         with self._lock:
+            self._join_inference()
             model, self._model = self._model, None
             if model is not None:
                 model.model.unload_model()
@@ -139,27 +142,52 @@ class TranscriptionEngine:
         cancel: threading.Event | None = None,
         on_segment: Callable[[Segment], None] | None = None,
     ) -> tuple[list[Segment], str]:
-        """Transcribe 16 kHz mono float32 samples; times are shifted by ``offset``."""
+        """Transcribe 16 kHz mono float32 samples; times are shifted by ``offset``.
+
+        Whisper works through 30 s chunks that cannot be interrupted, so it runs in a helper
+        thread: a cancel returns at once and the helper ends after its current chunk
+        (``close()`` and the next job wait for it).
+        """
         language = language if language is not None else self._check_language(options.language)
-        generator, info = self.model.transcribe(
-            samples,
-            language=language,
-            beam_size=options.beam_size,
-            word_timestamps=options.word_timestamps,
-            vad_filter=options.vad_filter,
+        cancel = cancel or threading.Event()
+        self._join_inference()
+        model = self.model
+        results: queue.Queue = queue.Queue(maxsize=16)
+
+        def produce() -> Iterator[Any]:
+            generator, info = model.transcribe(
+                samples,
+                language=language,
+                beam_size=options.beam_size,
+                word_timestamps=options.word_timestamps,
+                vad_filter=options.vad_filter,
+            )
+            try:
+                yield info.language
+                for raw in generator:
+                    yield _to_segment(raw).shifted(offset)
+            finally:
+                generator.close()  # the generator holds the model; never leave it suspended
+
+        self._inference = threading.Thread(
+            target=_pump, args=(produce, results, cancel), name="whisper-inference"
         )
+        self._inference.start()
         segments: list[Segment] = []
-        try:
-            for raw in generator:
-                if cancel is not None and cancel.is_set():
-                    raise Cancelled()
-                segment = _to_segment(raw).shifted(offset)
-                segments.append(segment)
-                if on_segment is not None:
-                    on_segment(segment)
-        finally:
-            generator.close()  # the generator holds the model; never leave it suspended
-        return segments, info.language
+        detected = language or "en"
+        for item in _drain(results, cancel):
+            if isinstance(item, str):
+                detected = item
+                continue
+            segments.append(item)
+            if on_segment is not None:
+                on_segment(item)
+        return segments, detected
+
+    def _join_inference(self) -> None:
+        worker, self._inference = self._inference, None
+        if worker is not None:
+            worker.join()
 
     def transcribe_file(
         self,
@@ -206,6 +234,51 @@ class TranscriptionEngine:
             if cancel is not None and cancel.is_set():
                 raise Cancelled()
             yield window
+
+
+_DONE = object()
+
+
+class _Failure:
+    def __init__(self, error: BaseException) -> None:
+        self.error = error
+
+
+def _pump(produce: Callable[[], Iterator[Any]], results: queue.Queue, cancel: threading.Event) -> None:
+    """Helper thread: move produced items into ``results`` until done or cancelled."""
+
+    def put(item: Any) -> bool:
+        while not cancel.is_set():
+            try:
+                results.put(item, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    try:
+        for item in produce():
+            if not put(item):
+                return
+        put(_DONE)
+    except BaseException as error:  # handed to the caller's thread
+        put(_Failure(error))
+
+
+def _drain(results: queue.Queue, cancel: threading.Event) -> Iterator[Any]:
+    """Caller side: yield items as they come; raise Cancelled within ~0.1 s of a cancel."""
+    while True:
+        if cancel.is_set():
+            raise Cancelled()
+        try:
+            item = results.get(timeout=0.1)
+        except queue.Empty:
+            continue
+        if item is _DONE:
+            return
+        if isinstance(item, _Failure):
+            raise item.error
+        yield item
 
 
 class _ProgressClock:
