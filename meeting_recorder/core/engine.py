@@ -7,6 +7,7 @@ be loaded again afterwards.
 
 from __future__ import annotations
 
+import contextlib
 import queue
 import threading
 import time
@@ -169,19 +170,21 @@ class TranscriptionEngine:
             finally:
                 generator.close()  # the generator holds the model; never leave it suspended
 
-        self._inference = threading.Thread(
-            target=_pump, args=(produce, results, cancel), name="whisper-inference"
-        )
+        stop = threading.Event()
+        self._inference = threading.Thread(target=_pump, args=(produce, results, stop), name="whisper-inference")
         self._inference.start()
         segments: list[Segment] = []
         detected = language or "en"
-        for item in _drain(results, cancel):
-            if isinstance(item, str):
-                detected = item
-                continue
-            segments.append(item)
-            if on_segment is not None:
-                on_segment(item)
+        try:
+            for item in _drain(results, cancel):
+                if isinstance(item, str):
+                    detected = item
+                    continue
+                segments.append(item)
+                if on_segment is not None:
+                    on_segment(item)
+        finally:
+            stop.set()  # whatever ended this loop (cancel, Ctrl+C, error), the helper stops too
         return segments, detected
 
     def _join_inference(self) -> None:
@@ -244,11 +247,11 @@ class _Failure:
         self.error = error
 
 
-def _pump(produce: Callable[[], Iterator[Any]], results: queue.Queue, cancel: threading.Event) -> None:
-    """Helper thread: move produced items into ``results`` until done or cancelled."""
+def _pump(produce: Callable[[], Iterator[Any]], results: queue.Queue, stop: threading.Event) -> None:
+    """Helper thread: move produced items into ``results`` until done or stopped."""
 
     def put(item: Any) -> bool:
-        while not cancel.is_set():
+        while not stop.is_set():
             try:
                 results.put(item, timeout=0.1)
                 return True
@@ -257,9 +260,10 @@ def _pump(produce: Callable[[], Iterator[Any]], results: queue.Queue, cancel: th
         return False
 
     try:
-        for item in produce():
-            if not put(item):
-                return
+        with contextlib.closing(produce()) as items:
+            for item in items:
+                if stop.is_set() or not put(item):
+                    return
         put(_DONE)
     except BaseException as error:  # handed to the caller's thread
         put(_Failure(error))

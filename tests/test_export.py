@@ -1,0 +1,106 @@
+import json
+import re
+
+import pytest
+import srt
+import webvtt
+
+from meeting_recorder.core import export
+from meeting_recorder.core.transcript import Segment, Transcript, Word
+
+
+@pytest.fixture(scope="module")
+def jfk_transcript(tiny_engine, jfk_path):
+    return tiny_engine.transcribe_file(jfk_path)
+
+
+@pytest.fixture
+def speaker_transcript():
+    return Transcript(
+        file="/meetings/standup.m4a",
+        duration=3725.5,
+        language="ko",
+        model="base",
+        segments=[
+            Segment(0.0, 2.5, "안녕하세요, 회의를 시작하겠습니다.", [Word(0.0, 1.0, " 안녕하세요,"), Word(1.2, 2.5, " 회의를")],
+                    speaker="Speaker 1"),
+            Segment(3723.25, 3725.5, "Thanks, bye.", [Word(3723.25, 3724.0, " Thanks,"), Word(3724.1, 3725.5, " bye.")],
+                    speaker="Kim"),
+        ],
+    )
+
+
+def test_srt_round_trips(jfk_transcript, tmp_path):
+    [path] = export.export(jfk_transcript, tmp_path, ["srt"])
+    subs = list(srt.parse(path.read_text(encoding="utf-8")))
+    assert [s.content for s in subs] == [s.text for s in jfk_transcript.segments]
+    for sub, segment in zip(subs, jfk_transcript.segments):
+        assert sub.start.total_seconds() == pytest.approx(segment.start, abs=0.001)
+        assert sub.end.total_seconds() == pytest.approx(segment.end, abs=0.001)
+
+
+def test_vtt_round_trips_with_speakers_and_hours(speaker_transcript, tmp_path):
+    [path] = export.export(speaker_transcript, tmp_path, ["vtt"])
+    captions = webvtt.read(str(path))
+    assert [c.text for c in captions] == ["Speaker 1: 안녕하세요, 회의를 시작하겠습니다.", "Kim: Thanks, bye."]
+    assert captions[1].start == "01:02:03.250"
+    assert captions[1].end == "01:02:05.500"
+
+
+def test_json_schema_and_round_trip(speaker_transcript, jfk_transcript, tmp_path):
+    for transcript in (speaker_transcript, jfk_transcript):
+        [path] = export.export(transcript, tmp_path, ["json"])
+        data = json.loads(path.read_text(encoding="utf-8"))
+        assert set(data) == {"file", "duration", "language", "model", "segments"}
+        for segment in data["segments"]:
+            assert set(segment) == {"start", "end", "text", "speaker", "words"}
+            for word in segment["words"]:
+                assert set(word) == {"start", "end", "word"}
+        assert export.from_dict(data).segments[0].text == transcript.segments[0].text
+    assert json.loads((tmp_path / "jfk.json").read_text())["segments"][0]["speaker"] is None
+
+
+def test_txt_lines_parse_back(speaker_transcript, tmp_path):
+    [path] = export.export(speaker_transcript, tmp_path, ["txt"])
+    line = re.compile(r"^\[(\d+):(\d\d):(\d\d\.\d{3}) --> (\d+):(\d\d):(\d\d\.\d{3})\] (?:(.+?): )?(.*)$")
+    parsed = [line.match(text) for text in path.read_text(encoding="utf-8").splitlines()]
+    assert all(parsed)
+    last = parsed[1].groups()
+    assert float(last[0]) * 3600 + float(last[1]) * 60 + float(last[2]) == pytest.approx(3723.25)
+    assert last[6:] == ("Kim", "Thanks, bye.")
+
+
+def test_markdown_parses_as_document(speaker_transcript, tmp_path):
+    from markdown_it import MarkdownIt
+
+    [path] = export.export(speaker_transcript, tmp_path, ["md"])
+    tokens = MarkdownIt().parse(path.read_text(encoding="utf-8"))
+    inline = [t.content for t in tokens if t.type == "inline"]
+    assert inline[0] == "Transcript: standup.m4a"
+    assert any("**Kim:** Thanks, bye." in text for text in inline)
+
+
+def test_all_formats_and_nothing_else(jfk_transcript, tmp_path):
+    written = export.export(jfk_transcript, tmp_path, export.FORMATS)
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(f"jfk.{f}" for f in export.FORMATS)
+    assert all(p.stat().st_size > 0 for p in written)
+
+
+def test_unknown_format_writes_nothing(jfk_transcript, tmp_path):
+    with pytest.raises(ValueError, match="docx"):
+        export.export(jfk_transcript, tmp_path, ["txt", "docx"])
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_failed_write_leaves_old_file_and_no_temp(tmp_path, monkeypatch):
+    target = tmp_path / "t.txt"
+    target.write_text("old")
+
+    def broken_replace(*args):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(export.os, "replace", broken_replace)
+    with pytest.raises(OSError):
+        export.write_atomic(target, "new")
+    assert target.read_text() == "old"
+    assert [p.name for p in tmp_path.iterdir()] == ["t.txt"]
