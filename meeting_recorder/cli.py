@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import threading
 from collections.abc import Sequence
@@ -107,12 +108,23 @@ def run_transcribe(args: argparse.Namespace) -> int:
     return EXIT_FILE_ERRORS if failures else 0
 
 
+def _display_available() -> bool:
+    """Qt aborts the process without a display; say so in one line instead."""
+    if not sys.platform.startswith("linux") or os.environ.get("QT_QPA_PLATFORM", "") not in ("", "xcb", "wayland"):
+        return True
+    return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     configure_network(True if args.allow_download else None)
     try:
         if args.command == "transcribe":
             return run_transcribe(args)
+        if not _display_available():
+            _error("no display found (DISPLAY/WAYLAND_DISPLAY unset); run it in a desktop session, "
+                   "or use 'meeting-recorder transcribe FILE…' in a terminal")
+            return EXIT_USAGE
         from meeting_recorder.ui.app import run_app
 
         return run_app()

@@ -74,3 +74,10 @@ def test_ctrl_c_leaves_no_partial_output(jfk_path, tmp_path):
     assert process.returncode == 130, stderr
     assert "interrupted; no partial output was written" in stderr
     assert not out.exists() or list(out.iterdir()) == []
+
+
+def test_window_without_display_says_so():
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}
+    result = cli(env=env)
+    assert result.returncode == 2
+    assert "no display found" in result.stderr and "Traceback" not in result.stderr
