@@ -1,0 +1,118 @@
+"""The live transcription thread: ring buffer → VAD utterances → Whisper → segments.
+
+It reads the ring at its own pace. If Whisper falls so far behind that the ring has
+overwritten audio it had not read, it skips to the oldest audio still held and reports how
+much it skipped; the recording on disk keeps everything regardless.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import replace
+
+from meeting_recorder.core.engine import TranscribeOptions, TranscriptionEngine
+from meeting_recorder.core.errors import Cancelled
+from meeting_recorder.core.ring_buffer import RingBuffer
+from meeting_recorder.core.segmenter import SAMPLE_RATE, Segmenter, SegmenterOptions, Utterance
+from meeting_recorder.core.transcript import Segment
+
+READ_SECONDS = 0.5  # how much new audio the VAD waits for before scoring
+
+
+class LiveTranscriber:
+    def __init__(
+        self,
+        ring: RingBuffer,
+        engine: TranscriptionEngine,
+        options: TranscribeOptions,
+        segmenter_options: SegmenterOptions,
+        on_segment: Callable[[Segment], None],
+        on_status: Callable[[str], None],
+        on_error: Callable[[str], None],
+    ) -> None:
+        self.ring = ring
+        self.engine = engine
+        # Utterances are already speech: Whisper's own VAD pass would only cost time.
+        self.options = replace(options, vad_filter=False)
+        self.segmenter_options = segmenter_options
+        self.on_segment = on_segment
+        self.on_status = on_status
+        self.on_error = on_error
+        self.skipped_seconds = 0.0
+        self.segments_emitted = 0
+        self._cursor = 0
+        self._closing = threading.Event()  # no more audio will come: finish what is there
+        self._cancel = threading.Event()  # stop now, even mid-utterance
+        self._thread: threading.Thread | None = None
+        self.segmenter: Segmenter | None = None
+
+    def start(self) -> None:
+        self._thread = threading.Thread(target=self._run, name="live-transcriber")
+        self._thread.start()
+
+    def finish(self, timeout: float) -> bool:
+        """Transcribe what is left, then end; cancel if that takes over ``timeout``.
+        True if everything was transcribed."""
+        if self._thread is None:
+            return True
+        self._closing.set()
+        self._thread.join(timeout)
+        complete = not self._thread.is_alive()
+        if not complete:
+            self._cancel.set()
+            self._thread.join()
+        self._thread = None
+        self.segmenter = None  # the VAD model goes with it
+        return complete
+
+    def _run(self) -> None:
+        try:
+            if not self.engine.loaded:
+                self.on_status("Loading the speech model…")
+                self.engine.load()
+            self.segmenter = Segmenter(self.segmenter_options)
+            self.on_status("Transcribing live")
+            self._loop()
+        except Cancelled:
+            pass
+        except Exception as error:  # transcription dies, the recording goes on
+            self.on_error(f"Live transcription stopped: {error}")
+
+    def _loop(self) -> None:
+        step = int(READ_SECONDS * SAMPLE_RATE)
+        while not self._cancel.is_set():
+            closing = self._closing.is_set()
+            self.ring.wait_for(self._cursor + step, timeout=0.1)
+            written = self.ring.written
+            if written > self._cursor:
+                self._consume(written)
+            elif closing:  # everything that was written has been read
+                for utterance in self.segmenter.flush():
+                    self._transcribe(utterance)
+                return
+
+    def _consume(self, written: int) -> None:
+        samples, start = self.ring.read(self._cursor, written)
+        if start > self._cursor:
+            skipped = (start - self._cursor) / SAMPLE_RATE
+            self.skipped_seconds += skipped
+            self.on_status(
+                f"Transcription fell behind and skipped {skipped:.1f} s (the recording keeps every sample)."
+            )
+            self.segmenter.reset(start)
+        self._cursor = start + len(samples)
+        for utterance in self.segmenter.feed(samples):
+            self._transcribe(utterance)
+
+    def _transcribe(self, utterance: Utterance) -> None:
+        audio, start = self.ring.read(utterance.start, utterance.end)
+        if len(audio) < SAMPLE_RATE // 4:
+            return
+        segments, _ = self.engine.transcribe_samples(
+            audio, self.options, offset=start / SAMPLE_RATE, cancel=self._cancel
+        )
+        for segment in segments:
+            if segment.text:
+                self.segments_emitted += 1
+                self.on_segment(segment)
