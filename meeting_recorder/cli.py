@@ -45,6 +45,9 @@ def build_parser() -> argparse.ArgumentParser:
     transcribe.add_argument("--format", default="txt,srt,vtt,json,md", help=f"comma list of {','.join(FORMATS)}")
     transcribe.add_argument("--out", default=".", type=Path, help="output folder (default: current folder)")
     transcribe.add_argument("--device", default="auto", choices=["auto", "cpu", "cuda"])
+    from meeting_recorder.cli_record import add_commands
+
+    add_commands(commands, network)
     return parser
 
 
@@ -121,6 +124,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "transcribe":
             return run_transcribe(args)
+        if args.command in ("devices", "record", "recover"):
+            from meeting_recorder import cli_record
+
+            return getattr(cli_record, f"run_{args.command}")(args)
         if not _display_available():
             _error("no display found (DISPLAY/WAYLAND_DISPLAY unset); run it in a desktop session, "
                    "or use 'meeting-recorder transcribe FILE…' in a terminal")

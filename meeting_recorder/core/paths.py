@@ -22,3 +22,11 @@ def user_cache_dir() -> Path:
 def user_data_dir() -> Path:
     base = _base_override()
     return base / "data" if base else Path(platformdirs.user_data_dir(APP_NAME))
+
+
+def recordings_dir() -> Path:
+    """Where live recordings go by default (Documents/Meeting Recordings)."""
+    base = _base_override()
+    if base:
+        return base / "recordings"
+    return Path(platformdirs.user_documents_dir()) / "Meeting Recordings"

@@ -185,7 +185,9 @@ class FileSource(AudioSource):
 
     realtime = False
 
-    def __init__(self, path: str | Path, speed: float = 1.0, max_seconds: float | None = None) -> None:
+    def __init__(
+        self, path: str | Path, speed: float = 1.0, max_seconds: float | None = None, loop: bool = False
+    ) -> None:
         import av
 
         from meeting_recorder.core.audio import probe
@@ -198,6 +200,7 @@ class FileSource(AudioSource):
             self.channels = min(stream.codec_context.channels, 2)
         self.name = self.path.name
         self.speed = speed
+        self.loop = loop  # play again from the start (soak runs); needs max_seconds or stop()
         self.max_frames = None if max_seconds is None else int(max_seconds * self.samplerate)
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
@@ -207,6 +210,12 @@ class FileSource(AudioSource):
         self._thread.start()
 
     def _blocks(self):
+        while True:
+            yield from self._decode_once()
+            if not self.loop or self._stop.is_set():
+                return
+
+    def _decode_once(self):
         import av
 
         layout = "mono" if self.channels == 1 else "stereo"
@@ -221,33 +230,35 @@ class FileSource(AudioSource):
 
     def _play(self, on_block: BlockCallback, on_end: EndCallback) -> None:
         message = None
-        sent = 0
-        started = time.monotonic()
+        self._sent = 0
+        self._started = time.monotonic()
         block = self.block_frames
         pending = np.zeros((0, self.channels), dtype=np.int16)
         try:
             for decoded in self._blocks():
                 pending = np.concatenate([pending, decoded]) if len(pending) else decoded
-                while len(pending) >= block or (len(pending) and self.max_frames is not None
-                                                 and sent + len(pending) >= self.max_frames):
+                while len(pending) >= block:
                     chunk, pending = pending[:block], pending[block:]
-                    if self.max_frames is not None:
-                        chunk = chunk[: self.max_frames - sent]
-                    if self._stop.is_set() or not len(chunk):
+                    if not self._send(chunk, on_block):
                         return
-                    self._pace(started, sent)
-                    on_block(chunk)
-                    sent += len(chunk)
-                    if self.max_frames is not None and sent >= self.max_frames:
-                        return
-            if len(pending) and not self._stop.is_set():
-                self._pace(started, sent)
-                on_block(pending)
+            if len(pending):
+                self._send(pending, on_block)
         except Exception as error:  # decoding failed mid-file
             message = f"{self.path}: playback failed ({error})"
         finally:
             if not self._stop.is_set():
                 on_end(message)
+
+    def _send(self, chunk: np.ndarray, on_block: BlockCallback) -> bool:
+        """Deliver one block on time; False once stopped or at the length limit."""
+        if self.max_frames is not None:
+            chunk = chunk[: self.max_frames - self._sent]
+        if self._stop.is_set() or not len(chunk):
+            return False
+        self._pace(self._started, self._sent)
+        on_block(chunk)
+        self._sent += len(chunk)
+        return self.max_frames is None or self._sent < self.max_frames
 
     def _pace(self, started: float, sent_frames: int) -> None:
         if self.speed <= 0:

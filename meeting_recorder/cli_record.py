@@ -1,0 +1,124 @@
+"""``meeting-recorder devices | record | recover``: the live engine from a terminal."""
+
+from __future__ import annotations
+
+import argparse
+import signal
+import sys
+import threading
+import time
+from pathlib import Path
+
+from meeting_recorder.core.errors import MeetingRecorderError
+from meeting_recorder.core.export import FORMATS, parse_formats
+from meeting_recorder.core.models import DEFAULT_MODEL, EMBEDDED_MODELS
+from meeting_recorder.core.paths import recordings_dir
+
+
+def add_commands(commands: argparse._SubParsersAction, network: argparse.ArgumentParser) -> None:
+    commands.add_parser("devices", help="list audio input devices")
+    record = commands.add_parser("record", parents=[network], help="record and transcribe live")
+    record.add_argument("--device", help="input device name (or part of it) or index; default: system default")
+    record.add_argument("--from-file", type=Path, metavar="PATH", help="play a file as if it were live")
+    record.add_argument("--speed", type=float, default=1.0, help="with --from-file: × real time (0 = max)")
+    record.add_argument("--seconds", type=float, help="stop after this many seconds")
+    record.add_argument("--out", type=Path, help="recordings folder (default: Documents/Meeting Recordings)")
+    record.add_argument("--model", default=DEFAULT_MODEL, help=f"{' | '.join(EMBEDDED_MODELS)} | PATH")
+    record.add_argument("--language", default="auto", help="auto (default), en, ko, …")
+    record.add_argument("--format", default="txt,srt,vtt,json,md", help="transcript formats written at stop")
+    recover = commands.add_parser("recover", help="repair recordings left by a crash")
+    recover.add_argument("folder", nargs="?", type=Path, help="default: the recordings folder")
+
+
+def _err(message: str) -> None:
+    print(f"error: {message}", file=sys.stderr, flush=True)
+
+
+def _stamp(seconds: float) -> str:
+    minutes, seconds = divmod(seconds, 60)
+    return f"{int(minutes // 60)}:{int(minutes % 60):02d}:{seconds:04.1f}"
+
+
+def run_devices(args: argparse.Namespace) -> int:
+    from meeting_recorder.core.sources import list_input_devices
+
+    devices = list_input_devices()
+    if not devices:
+        _err("no audio input devices found")
+        return 1
+    for d in devices:
+        default = "  [default]" if d.is_default else ""
+        print(f"{d.index}: {d.name} ({d.channels} ch, {d.samplerate} Hz){default}")
+    return 0
+
+
+def run_recover(args: argparse.Namespace) -> int:
+    from meeting_recorder.core.recovery import recover_folder
+
+    folder = args.folder or recordings_dir()
+    recovered, errors = recover_folder(folder, list(FORMATS))
+    for recording in recovered:
+        files = ", ".join(p.name for p in recording.transcript_files) or "no transcript"
+        print(f"recovered {recording.path} ({recording.seconds:.1f} s at {recording.samplerate} Hz; {files})")
+    for message in errors:
+        _err(message)
+    if not recovered and not errors:
+        print(f"nothing to recover in {folder}")
+    return 1 if errors else 0
+
+
+def _source(args: argparse.Namespace):
+    from meeting_recorder.core.sources import FileSource, MicrophoneSource
+
+    if args.from_file is not None:
+        return FileSource(args.from_file, speed=args.speed, max_seconds=args.seconds)
+    return MicrophoneSource(args.device)
+
+
+def run_record(args: argparse.Namespace) -> int:
+    from meeting_recorder.core.live_session import LiveCallbacks, LiveSession, LiveSettings
+
+    try:
+        formats = parse_formats(args.format)
+        source = _source(args)
+    except (ValueError, MeetingRecorderError) as error:
+        _err(str(error))
+        return 2
+    stop_requested = threading.Event()
+
+    def on_status(message: str) -> None:
+        if message.startswith("Recording to "):
+            print(message, flush=True)  # scripts wait for this line
+        else:
+            print(message, file=sys.stderr, flush=True)
+
+    callbacks = LiveCallbacks(
+        status=on_status,
+        segment=lambda s: print(f"[{_stamp(s.start)} → {_stamp(s.end)}] {s.text}", flush=True),
+        error=_err,
+        recovered=lambda r: None,  # the status line already names it
+    )
+    settings = LiveSettings(out_dir=args.out or recordings_dir(), model=args.model, language=args.language,
+                            formats=formats)
+    session = LiveSession(source, settings, callbacks)
+    previous = {sig: signal.signal(sig, lambda *_: stop_requested.set()) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        try:
+            session.start()
+        except MeetingRecorderError as error:
+            _err(str(error))
+            return 2
+        deadline = None if args.seconds is None else time.monotonic() + args.seconds
+        while not (stop_requested.is_set() or session.source_ended.is_set()):
+            if deadline is not None and time.monotonic() >= deadline:
+                break
+            stop_requested.wait(0.1)
+        result = session.stop()
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+        session.close()
+    if result is None:
+        return 1
+    print(f"Saved {result.recording} ({result.seconds:.1f} s, {result.segments} segments)", flush=True)
+    return 1 if result.error else 0
