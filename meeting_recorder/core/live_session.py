@@ -32,7 +32,7 @@ from meeting_recorder.core.transcript import Segment
 from meeting_recorder.core.transcript_log import TranscriptLog, export_journal
 from meeting_recorder.core.writer import RecordingWriter
 
-LEVEL_INTERVAL = 0.1  # seconds between level reports
+LEVEL_INTERVAL = 0.1  # seconds of audio between level reports
 
 
 @dataclass
@@ -100,7 +100,7 @@ class LiveSession:
         self._transcriber: LiveTranscriber | None = None
         self._log: TranscriptLog | None = None
         self._resampler = None
-        self._last_level = 0.0
+        self._frames_since_level = 0
 
     # -- lifecycle -------------------------------------------------------------------------
     @property
@@ -252,9 +252,9 @@ class LiveSession:
         for out in self._resampler.resample(frame):
             if self._ring is not None:
                 self._ring.write(out.to_ndarray().reshape(-1))
-        now = time.monotonic()
-        if now - self._last_level >= LEVEL_INTERVAL:
-            self._last_level = now
+        self._frames_since_level += len(block)  # audio time, so fast file playback reports too
+        if self._frames_since_level >= LEVEL_INTERVAL * self.source.samplerate:
+            self._frames_since_level = 0
             self.callbacks.level(float(np.sqrt(np.mean(np.square(block, dtype=np.float32)))) / 32768.0)
 
     def _commit(self, segment: Segment) -> None:

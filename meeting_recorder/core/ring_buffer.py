@@ -33,8 +33,10 @@ class RingBuffer:
             return max(0, self._written - self.capacity)
 
     def write(self, samples: np.ndarray) -> None:
-        samples = samples[-self.capacity :]  # only the newest capacity samples can survive
+        skipped = max(0, len(samples) - self.capacity)
+        samples = samples[skipped:]  # only the newest capacity samples can survive
         with self._lock:
+            self._written += skipped
             start = self._written % self.capacity
             first = min(len(samples), self.capacity - start)
             self._data[start : start + first] = samples[:first]
