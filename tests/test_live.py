@@ -239,3 +239,23 @@ def test_device_error_mid_session_finalizes(virtual_mic, tmp_path):
     [wav] = (tmp_path / "rec").glob("*.wav")
     assert sf.info(wav).duration >= 2
     assert not list((tmp_path / "rec").glob("*.partial"))
+
+
+class BrokenSource(FileSource):
+    """Opens like a device that exists but refuses to start (the part under test is the
+    session's clean-up, not the device)."""
+
+    def start(self, on_block, on_end):
+        from meeting_recorder.core.sources import DeviceError
+
+        raise DeviceError("Could not open audio device 'test': device busy")
+
+
+def test_source_that_fails_to_start_leaves_nothing(jfk_path, tmp_path):
+    from meeting_recorder.core.sources import DeviceError
+
+    session = LiveSession(BrokenSource(jfk_path), LiveSettings(out_dir=tmp_path))
+    with pytest.raises(DeviceError, match="device busy"):
+        session.start()
+    assert list(tmp_path.iterdir()) == [] and not session.running
+    assert session.stop() is None

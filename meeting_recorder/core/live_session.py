@@ -122,7 +122,7 @@ class LiveSession:
                 self.source.start(self._capture, self._on_source_end)
             except BaseException:
                 self._running = False
-                self._teardown()
+                self._discard()
                 raise
             self.callbacks.status(f"Recording to {self.partial_path}")
             return self.partial_path
@@ -210,6 +210,21 @@ class LiveSession:
         release_memory()
         say("Memory released")
         return result
+
+    def _discard(self) -> None:
+        """Capture never began: close every piece and delete the empty files."""
+        assert self._writer is not None and self._transcriber is not None and self._log is not None
+        self._writer.close()
+        self._transcriber.finish(timeout=0)
+        self._log.close()
+        assert self.partial_path is not None
+        for path in (self.partial_path, journal_path(self.partial_path)):
+            path.unlink(missing_ok=True)
+        self._writer = self._transcriber = self._log = None
+        self._pool = self._ring = self._resampler = None
+        if not self.settings.keep_models_loaded:
+            self.engine.close()
+        release_memory()
 
     def wait(self, timeout: float | None = None) -> bool:
         """Block until the source ends by itself (file over, device error)."""
