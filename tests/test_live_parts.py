@@ -104,3 +104,43 @@ def test_cli_recover_nothing_and_bad_record_arguments(tmp_path):
     assert result.returncode == 2 and "no-such-device-xyz" in result.stderr or "No audio input" in result.stderr
     assert "Traceback" not in result.stderr
     assert list(tmp_path.iterdir()) == []
+
+
+def test_repair_rf64_partial(tmp_path):
+    """Recordings past 4 GB carry an RF64 header; its 64-bit sizes are what gets fixed."""
+    path = tmp_path / "long.wav.partial"
+    audio = (np.arange(16000 * 2) % 1000).astype(np.int16).reshape(-1, 2)
+    with sf.SoundFile(path, "w", samplerate=16000, channels=2, format="RF64", subtype="PCM_16") as handle:
+        handle.write(audio[:8000])
+    with open(path, "ab") as handle:
+        handle.write(audio[8000:].tobytes())  # written after the last header refresh
+    data = bytearray(path.read_bytes())
+    assert data[:4] == b"RF64"
+    ds64 = data.find(b"ds64") + 8
+    data[ds64 : ds64 + 24] = bytes(24)  # sizes as a kill before the first refresh leaves them
+    path.write_bytes(bytes(data))
+    seconds, rate = repair_wav(path)
+    assert (seconds, rate) == (1.0, 16000)
+    samples, _ = sf.read(path, dtype="int16")
+    assert np.array_equal(samples, audio)
+
+
+def test_writer_header_is_refreshed_while_recording(tmp_path):
+    """The in-progress file opens in any reader and holds all but the last half second."""
+    import time
+
+    from meeting_recorder.core.writer import HEADER_REFRESH_SECONDS, RecordingWriter
+
+    pool = BlockPool(blocks=50, frames=1600, channels=1)
+    writer = RecordingWriter(tmp_path / "w.wav.partial", 16000, 1, pool)
+    writer.start()
+    block = np.ones((1600, 1), dtype=np.int16)
+    for _ in range(30):  # 3 s of audio over ~1.5 s of wall time
+        writer.submit(pool.fill(block))
+        time.sleep(0.05)
+    time.sleep(HEADER_REFRESH_SECONDS + 0.2)
+    writer.submit(pool.fill(block))  # the next append refreshes the header
+    time.sleep(0.3)
+    assert sf.info(tmp_path / "w.wav.partial").duration >= 3.0
+    writer.close()
+    assert sf.info(tmp_path / "w.wav.partial").duration == pytest.approx(3.1)

@@ -1,9 +1,9 @@
 """Repair recordings left as ``*.wav.partial`` by a crash, a kill or a power cut.
 
 The writer refreshes the header every half second, so a partial file already opens; this
-makes the header describe every whole frame on disk, in place (O(1): two 4-byte fields and
-at most one frame's worth of truncation), then renames the file to ``.wav`` and exports its
-transcript journal.
+makes the header describe every whole frame on disk, in place (O(1): the size fields of a
+RIFF or RF64 header and at most one frame's worth of truncation), then renames the file to
+``.wav`` and exports its transcript journal.
 """
 
 from __future__ import annotations
@@ -27,46 +27,67 @@ class RecoveredRecording:
     transcript_files: list[Path]
 
 
-def _find_chunks(handle) -> tuple[int, int, int]:
-    """(samplerate, block_align, offset of the data chunk's size field)."""
-    handle.seek(12)
+@dataclass(frozen=True)
+class _Layout:
+    samplerate: int
+    block_align: int
+    data_start: int  # first byte of audio
+    data_size_field: int  # where the data chunk's 32-bit size is
+    ds64: int | None  # RF64: where the ds64 chunk's fields start
+
+
+def _read_layout(handle) -> _Layout:
+    """Walk the chunks of a RIFF/RF64 WAVE file up to its data chunk."""
+    magic = handle.read(12)
+    if len(magic) < 12 or magic[:4] not in (b"RIFF", b"RF64") or magic[8:12] != b"WAVE":
+        raise MeetingRecorderError("not a WAV recording (no RIFF/WAVE header)")
     samplerate = block_align = 0
+    ds64 = None
     while True:
         header = handle.read(8)
         if len(header) < 8:
-            raise MeetingRecorderError("no data chunk")
+            raise MeetingRecorderError("the WAV header is damaged (no data chunk)")
         chunk_id, size = header[:4], struct.unpack("<I", header[4:])[0]
+        if chunk_id == b"data":
+            if not samplerate or not block_align:
+                raise MeetingRecorderError("the WAV header has no usable format chunk")
+            return _Layout(samplerate, block_align, handle.tell(), handle.tell() - 4, ds64)
+        body = handle.tell()
         if chunk_id == b"fmt ":
             fmt = handle.read(16)
             samplerate, block_align = struct.unpack("<I", fmt[4:8])[0], struct.unpack("<H", fmt[12:14])[0]
-            handle.seek(size - 16 + (size & 1), os.SEEK_CUR)
-        elif chunk_id == b"data":
-            return samplerate, block_align, handle.tell() - 4
-        else:
-            handle.seek(size + (size & 1), os.SEEK_CUR)
+        elif chunk_id == b"ds64":
+            ds64 = body
+        handle.seek(body + size + (size & 1))
 
 
 def repair_wav(path: Path) -> tuple[float, int]:
-    """Fix the RIFF and data sizes of a WAV whose writer never closed it; (seconds, rate)."""
+    """Make the header of a WAV whose writer never closed it describe every whole frame on
+    disk (RIFF, or RF64 past 4 GB); returns (seconds, sample rate)."""
     with open(path, "r+b") as handle:
-        riff = handle.read(12)
-        if len(riff) < 12 or riff[:4] != b"RIFF" or riff[8:12] != b"WAVE":
-            raise MeetingRecorderError(f"{path}: not a WAV recording (no RIFF/WAVE header)")
         try:
-            samplerate, block_align, size_field = _find_chunks(handle)
+            layout = _read_layout(handle)
         except (MeetingRecorderError, struct.error) as error:
-            raise MeetingRecorderError(f"{path}: the WAV header is damaged ({error})") from error
-        if not samplerate or not block_align:
-            raise MeetingRecorderError(f"{path}: the WAV header has no usable format chunk")
-        data_start = size_field + 4
+            raise MeetingRecorderError(f"{path}: {error}") from error
         file_size = os.fstat(handle.fileno()).st_size
-        data_bytes = (file_size - data_start) // block_align * block_align
-        handle.truncate(data_start + data_bytes)  # drop a half-written last frame
-        handle.seek(4)
-        handle.write(struct.pack("<I", data_start + data_bytes - 8))
-        handle.seek(size_field)
-        handle.write(struct.pack("<I", data_bytes))
-    return data_bytes / block_align / samplerate, samplerate
+        data_bytes = (file_size - layout.data_start) // layout.block_align * layout.block_align
+        handle.truncate(layout.data_start + data_bytes)  # drop a half-written last frame
+        riff_size = layout.data_start + data_bytes - 8
+        if layout.ds64 is not None:  # RF64: the real sizes are 64-bit fields of ds64
+            handle.seek(0)
+            handle.write(b"RF64\xff\xff\xff\xff")
+            handle.seek(layout.ds64)
+            handle.write(struct.pack("<QQQ", riff_size, data_bytes, data_bytes // layout.block_align))
+            handle.seek(layout.data_size_field)
+            handle.write(b"\xff\xff\xff\xff")
+        elif riff_size > 0xFFFFFFFF:
+            raise MeetingRecorderError(f"{path}: over 4 GB but has no RF64 (ds64) header to describe it")
+        else:
+            handle.seek(4)
+            handle.write(struct.pack("<I", riff_size))
+            handle.seek(layout.data_size_field)
+            handle.write(struct.pack("<I", data_bytes))
+    return data_bytes / layout.block_align / layout.samplerate, layout.samplerate
 
 
 def journal_path(recording: Path) -> Path:

@@ -22,6 +22,7 @@ from meeting_recorder.core.block_pool import BlockPool
 
 HEADER_REFRESH_SECONDS = 0.5
 _SFC_UPDATE_HEADER_NOW = 0x1060  # libsndfile: write the header for the frames so far
+_SFC_RF64_AUTO_DOWNGRADE = 0x1210  # RF64 only once the file passes 4 GB, plain WAV before
 _STOP = -1
 
 
@@ -47,9 +48,12 @@ class RecordingWriter:
         self._last_refresh = 0.0
 
     def start(self) -> None:
+        # A day at 48 kHz stereo is 16 GB, past the 4 GB a RIFF header can describe: write
+        # RF64, which libsndfile keeps as a plain WAV header until the 4 GB mark.
         self._file = soundfile.SoundFile(
-            self.path, "w", samplerate=self.samplerate, channels=self.channels, format="WAV", subtype="PCM_16"
+            self.path, "w", samplerate=self.samplerate, channels=self.channels, format="RF64", subtype="PCM_16"
         )
+        soundfile._snd.sf_command(self._file._file, _SFC_RF64_AUTO_DOWNGRADE, soundfile._ffi.NULL, 1)
         self._last_refresh = time.monotonic()
         self._thread = threading.Thread(target=self._run, name="recording-writer")
         self._thread.start()
