@@ -8,16 +8,19 @@ much it skipped; the recording on disk keeps everything regardless.
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import replace
 
 from meeting_recorder.core.engine import TranscribeOptions, TranscriptionEngine
 from meeting_recorder.core.errors import Cancelled
+from meeting_recorder.core.resources import trim_heap
 from meeting_recorder.core.ring_buffer import RingBuffer
 from meeting_recorder.core.segmenter import SAMPLE_RATE, Segmenter, SegmenterOptions, Utterance
 from meeting_recorder.core.transcript import Segment
 
 READ_SECONDS = 0.5  # how much new audio the VAD waits for before scoring
+TRIM_INTERVAL = 60.0  # seconds between heap trims during a long session
 
 
 class LiveTranscriber:
@@ -42,6 +45,7 @@ class LiveTranscriber:
         self.skipped_seconds = 0.0
         self.segments_emitted = 0
         self._cursor = 0
+        self._last_trim = time.monotonic()
         self._closing = threading.Event()  # no more audio will come: finish what is there
         self._cancel = threading.Event()  # stop now, even mid-utterance
         self._thread: threading.Thread | None = None
@@ -116,3 +120,6 @@ class LiveTranscriber:
             if segment.text:
                 self.segments_emitted += 1
                 self.on_segment(segment)
+        if time.monotonic() - self._last_trim > TRIM_INTERVAL:
+            self._last_trim = time.monotonic()
+            trim_heap()

@@ -26,15 +26,19 @@ def _malloc_trim():
         return None
 
 
-def release_memory() -> None:
-    """Collect garbage, hand freed heap back to the OS and, when torch has touched CUDA,
-    hand its cached blocks back too."""
+def trim_heap() -> None:
+    """Collect garbage and hand freed heap back to the OS."""
     gc.collect()
-    # Model loads and per-recording threads leave freed memory in glibc's per-thread
-    # arenas; without a trim, RSS ratchets up by ~10 MB per start/stop cycle.
+    # Model loads and worker threads leave freed memory in glibc's per-thread arenas;
+    # without a trim, RSS ratchets up (~10 MB per start/stop cycle, more over long runs).
     trim = _malloc_trim()
     if trim is not None:
         trim(0)
+
+
+def release_memory() -> None:
+    """``trim_heap`` and, when torch has touched CUDA, hand its cached blocks back too."""
+    trim_heap()
     torch = sys.modules.get("torch")  # never import torch just to release it
     if torch is not None and torch.cuda.is_available() and torch.cuda.is_initialized():
         torch.cuda.empty_cache()

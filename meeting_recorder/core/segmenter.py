@@ -14,6 +14,9 @@ import numpy as np
 
 SAMPLE_RATE = 16000
 FRAME = 512  # Silero's frame at 16 kHz (32 ms)
+# The VAD always sees the same input shape: onnxruntime keeps a memory plan per distinct
+# shape, so scoring whatever length happened to arrive grew RSS for hours.
+BATCH = 4 * FRAME
 
 
 @dataclass(frozen=True)
@@ -55,17 +58,15 @@ class Segmenter:
     def feed(self, samples: np.ndarray) -> list[Utterance]:
         """Score new audio; return the utterances that ended in it."""
         audio = np.concatenate([self._pending, samples]) if len(self._pending) else samples
-        whole = len(audio) // FRAME * FRAME
+        whole = len(audio) // BATCH * BATCH
         self._pending = audio[whole:].copy()
-        if not whole:
-            return []
-        probabilities = self.model(audio[:whole]).reshape(-1)
         finished = []
-        for probability in probabilities:
-            utterance = self._step(float(probability))
-            if utterance is not None:
-                finished.append(utterance)
-            self._position += FRAME
+        for batch_start in range(0, whole, BATCH):
+            for probability in self.model(audio[batch_start : batch_start + BATCH]).reshape(-1):
+                utterance = self._step(float(probability))
+                if utterance is not None:
+                    finished.append(utterance)
+                self._position += FRAME
         return finished
 
     def flush(self) -> list[Utterance]:
