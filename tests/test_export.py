@@ -104,3 +104,13 @@ def test_failed_write_leaves_old_file_and_no_temp(tmp_path, monkeypatch):
         export.write_atomic(target, "new")
     assert target.read_text() == "old"
     assert [p.name for p in tmp_path.iterdir()] == ["t.txt"]
+
+
+def test_rttm_round_trips_through_pyannote(speaker_transcript, tmp_path):
+    from pyannote.database.util import load_rttm
+
+    [path] = export.export(speaker_transcript, tmp_path, ["rttm"])
+    [(uri, annotation)] = load_rttm(path).items()
+    assert uri == "standup"
+    turns = [(round(s.start, 3), round(s.end, 3), label) for s, _, label in annotation.itertracks(yield_label=True)]
+    assert turns == [(0.0, 2.5, "Speaker_1"), (3723.25, 3725.5, "Kim")]

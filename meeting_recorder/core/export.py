@@ -14,6 +14,7 @@ from pysubs2.time import ms_to_str
 from meeting_recorder.core.transcript import Segment, Transcript, Word
 
 FORMATS = ("txt", "srt", "vtt", "json", "md")
+EXTRA_FORMATS = ("rttm",)  # written on request (speaker turns for diarization tools)
 _UMASK = os.umask(0o022)
 os.umask(_UMASK)  # read once: mkstemp creates 0600 files, exports should honour the umask
 
@@ -108,12 +109,29 @@ def to_md(transcript: Transcript) -> str:
     return "\n".join(lines)
 
 
+def _rttm_name(text: str) -> str:
+    return "_".join(text.split()) or "unknown"  # RTTM fields are space-separated
+
+
+def to_rttm(transcript: Transcript) -> str:
+    """Speaker turns in RTTM (pyannote.core's writer); segments without a speaker are left out."""
+    from pyannote.core import Annotation
+    from pyannote.core import Segment as Span
+
+    annotation = Annotation(uri=_rttm_name(Path(transcript.file).stem))
+    for segment in transcript.segments:
+        if segment.speaker and segment.end > segment.start:
+            annotation[Span(segment.start, segment.end), len(annotation)] = _rttm_name(segment.speaker)
+    return annotation.to_rttm()
+
+
 RENDERERS: dict[str, Callable[[Transcript], str]] = {
     "txt": to_txt,
     "srt": to_srt,
     "vtt": to_vtt,
     "json": to_json,
     "md": to_md,
+    "rttm": to_rttm,
 }
 
 
@@ -123,7 +141,9 @@ def parse_formats(value: str | Iterable[str]) -> list[str]:
     formats = [item.strip().lower().lstrip(".") for item in items if item.strip()]
     unknown = [f for f in formats if f not in RENDERERS]
     if unknown or not formats:
-        raise ValueError(f"Unknown export format(s) {', '.join(unknown) or '(none)'}; choose from {', '.join(FORMATS)}.")
+        raise ValueError(
+            f"Unknown export format(s) {', '.join(unknown) or '(none)'}; choose from {', '.join(RENDERERS)}."
+        )
     return list(dict.fromkeys(formats))
 
 
