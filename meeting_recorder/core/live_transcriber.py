@@ -67,7 +67,7 @@ class LiveTranscriber:
             self._cancel.set()
             self._thread.join()
         self._thread = None
-        self.segmenter = None  # the VAD model goes with it
+        self.segmenter = None  # its ONNX VAD session is faster-whisper's process-wide cached one (~2 MB)
         return complete
 
     def _run(self) -> None:
