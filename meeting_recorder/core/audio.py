@@ -119,9 +119,9 @@ def iter_windows(
         while pending_samples >= window:
             joined = np.concatenate(pending)
             cut = quiet_cut(joined[:window], window - search)
-            yield offset / SAMPLE_RATE, joined[:cut]
-            offset += cut
-            rest = joined[cut:].copy()  # let the big joined array go
-            pending, pending_samples = [rest], len(rest)
+            rest = joined[cut:].copy()  # so the big joined array can go after the window
+            pending, pending_samples = [rest], len(rest)  # blocks dropped before the yield
+            window_start, offset = offset, offset + cut
+            yield window_start / SAMPLE_RATE, joined[:cut]
     if pending_samples:
         yield offset / SAMPLE_RATE, np.concatenate(pending)
