@@ -10,7 +10,6 @@ from __future__ import annotations
 import contextlib
 import queue
 import threading
-import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,6 +21,7 @@ from meeting_recorder.core import audio
 from meeting_recorder.core.errors import Cancelled, ModelError
 from meeting_recorder.core.models import DEFAULT_MODEL, choose_device, resolve_model
 from meeting_recorder.core.paths import user_cache_dir
+from meeting_recorder.core.progress import Progress, ProgressCallback, ProgressClock  # noqa: F401 (re-exported)
 from meeting_recorder.core.resources import release_memory
 from meeting_recorder.core.transcript import Segment, Transcript, Word
 
@@ -36,14 +36,6 @@ class TranscribeOptions:
     beam_size: int = 5
 
 
-@dataclass(frozen=True)
-class Progress:
-    processed_seconds: float
-    fraction: float | None  # 0..1, None when the file does not state its duration
-    eta_seconds: float | None
-
-
-ProgressCallback = Callable[[Progress], None]
 
 
 def supported_languages() -> list[str]:
@@ -205,7 +197,7 @@ class TranscriptionEngine:
         language = self._check_language(options.language)
         with self._lock:
             self.load()
-            clock = _ProgressClock(info.duration, progress)
+            clock = ProgressClock(info.duration, progress)
             segments: list[Segment] = []
             processed = 0.0
             for offset, samples in self._windows(info.path, cancel):
@@ -285,29 +277,6 @@ def _drain(results: queue.Queue, cancel: threading.Event) -> Iterator[Any]:
         if isinstance(item, _Failure):
             raise item.error
         yield item
-
-
-class _ProgressClock:
-    """Turns processed seconds into fraction and ETA for the progress callback."""
-
-    def __init__(self, duration: float | None, callback: ProgressCallback | None) -> None:
-        self.duration = duration if duration and duration > 0 else None
-        self.callback = callback
-        self.started = time.monotonic()
-
-    def report(self, processed: float) -> None:
-        if self.callback is None:
-            return
-        fraction = min(processed / self.duration, 1.0) if self.duration else None
-        eta = None
-        if fraction:
-            elapsed = time.monotonic() - self.started
-            eta = elapsed / fraction * (1.0 - fraction)
-        self.callback(Progress(processed, fraction, eta))
-
-    def finish(self, processed: float) -> None:
-        if self.callback is not None:
-            self.callback(Progress(processed, 1.0, 0.0))
 
 
 def _to_segment(raw: Any) -> Segment:

@@ -8,16 +8,9 @@ one Whisper segment still reads as two speakers.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 
+from meeting_recorder.core.speakers.linking import SpeakerTurn as Turn
 from meeting_recorder.core.transcript import Segment, Word
-
-
-@dataclass(frozen=True)
-class Turn:
-    start: float
-    end: float
-    speaker: str
 
 
 def _overlap(start: float, end: float, turn: Turn) -> float:

@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 
 from meeting_recorder.core import audio
-from meeting_recorder.core.engine import ProgressCallback
+from meeting_recorder.core.progress import ProgressCallback
 from meeting_recorder.core.errors import Cancelled
 from meeting_recorder.core.resources import release_memory
 from meeting_recorder.core.speakers.clustering import Counts

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import threading
-import time
 from typing import Any
 
-from meeting_recorder.core.engine import Progress, ProgressCallback
+from meeting_recorder.core.progress import ProgressCallback, ProgressClock
 from meeting_recorder.core.errors import Cancelled
 
 # Share of a window's time per step (pyannote's two, then our turn embeddings), roughly measured.
@@ -23,10 +22,8 @@ class WindowProgress:
     def __init__(
         self, total_seconds: float | None, callback: ProgressCallback | None, cancel: threading.Event
     ) -> None:
-        self.total = total_seconds if total_seconds and total_seconds > 0 else None
-        self.callback = callback
+        self.clock = ProgressClock(total_seconds, callback)
         self.cancel = cancel
-        self.started = time.monotonic()
         self.offset = 0.0
         self.length = 0.0
 
@@ -46,15 +43,7 @@ class WindowProgress:
         self._report(self.offset + done * self.length)
 
     def finish(self) -> None:
-        if self.callback is not None:
-            processed = self.offset + self.length
-            self.callback(Progress(processed, 1.0, 0.0))
+        self.clock.finish(self.offset + self.length)
 
     def _report(self, processed: float) -> None:
-        if self.callback is None:
-            return
-        fraction = min(processed / self.total, 1.0) if self.total else None
-        eta = None
-        if fraction:
-            eta = (time.monotonic() - self.started) / fraction * (1.0 - fraction)
-        self.callback(Progress(processed, fraction, eta))
+        self.clock.report(processed)
