@@ -7,8 +7,6 @@ be loaded again afterwards.
 
 from __future__ import annotations
 
-import contextlib
-import queue
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -19,6 +17,7 @@ import numpy as np
 
 from meeting_recorder.core import audio
 from meeting_recorder.core.errors import Cancelled, ModelError
+from meeting_recorder.core.inference_thread import InferenceThread
 from meeting_recorder.core.models import DEFAULT_MODEL, choose_device, resolve_model
 from meeting_recorder.core.paths import user_cache_dir
 from meeting_recorder.core.progress import Progress, ProgressCallback, ProgressClock  # noqa: F401 (re-exported)
@@ -61,7 +60,7 @@ class TranscriptionEngine:
         self.window_seconds = window_seconds
         self._model: Any = None
         self._lock = threading.Lock()  # one job at a time per loaded model
-        self._inference: threading.Thread | None = None
+        self._inference: InferenceThread | None = None
 
     # -- lifecycle ---------------------------------------------------------------------
     @property
@@ -137,15 +136,15 @@ class TranscriptionEngine:
     ) -> tuple[list[Segment], str]:
         """Transcribe 16 kHz mono float32 samples; times are shifted by ``offset``.
 
-        Whisper works through 30 s chunks that cannot be interrupted, so it runs in a helper
-        thread: a cancel returns at once and the helper ends after its current chunk
-        (``close()`` and the next job wait for it).
+        Whisper works through 30 s chunks that cannot be interrupted, so it runs on the
+        engine's helper thread: a cancel returns at once and the helper ends after its
+        current chunk (``close()`` and the next job wait for it).
         """
         language = language if language is not None else self._check_language(options.language)
         cancel = cancel or threading.Event()
-        self._join_inference()
         model = self.model
-        results: queue.Queue = queue.Queue(maxsize=16)
+        if self._inference is None:
+            self._inference = InferenceThread()
 
         def produce() -> Iterator[Any]:
             generator, info = model.transcribe(
@@ -162,27 +161,21 @@ class TranscriptionEngine:
             finally:
                 generator.close()  # the generator holds the model; never leave it suspended
 
-        stop = threading.Event()
-        self._inference = threading.Thread(target=_pump, args=(produce, results, stop), name="whisper-inference")
-        self._inference.start()
         segments: list[Segment] = []
         detected = language or "en"
-        try:
-            for item in _drain(results, cancel):
-                if isinstance(item, str):
-                    detected = item
-                    continue
-                segments.append(item)
-                if on_segment is not None:
-                    on_segment(item)
-        finally:
-            stop.set()  # whatever ended this loop (cancel, Ctrl+C, error), the helper stops too
+        for item in self._inference.run(produce, cancel):
+            if isinstance(item, str):
+                detected = item
+                continue
+            segments.append(item)
+            if on_segment is not None:
+                on_segment(item)
         return segments, detected
 
     def _join_inference(self) -> None:
         worker, self._inference = self._inference, None
         if worker is not None:
-            worker.join()
+            worker.close()
 
     def transcribe_file(
         self,
@@ -231,52 +224,6 @@ class TranscriptionEngine:
             if cancel is not None and cancel.is_set():
                 raise Cancelled()
             yield window
-
-
-_DONE = object()
-
-
-class _Failure:
-    def __init__(self, error: BaseException) -> None:
-        self.error = error
-
-
-def _pump(produce: Callable[[], Iterator[Any]], results: queue.Queue, stop: threading.Event) -> None:
-    """Helper thread: move produced items into ``results`` until done or stopped."""
-
-    def put(item: Any) -> bool:
-        while not stop.is_set():
-            try:
-                results.put(item, timeout=0.1)
-                return True
-            except queue.Full:
-                continue
-        return False
-
-    try:
-        with contextlib.closing(produce()) as items:
-            for item in items:
-                if stop.is_set() or not put(item):
-                    return
-        put(_DONE)
-    except BaseException as error:  # handed to the caller's thread
-        put(_Failure(error))
-
-
-def _drain(results: queue.Queue, cancel: threading.Event) -> Iterator[Any]:
-    """Caller side: yield items as they come; raise Cancelled within ~0.1 s of a cancel."""
-    while True:
-        if cancel.is_set():
-            raise Cancelled()
-        try:
-            item = results.get(timeout=0.1)
-        except queue.Empty:
-            continue
-        if item is _DONE:
-            return
-        if isinstance(item, _Failure):
-            raise item.error
-        yield item
 
 
 def _to_segment(raw: Any) -> Segment:

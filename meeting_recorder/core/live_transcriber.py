@@ -19,7 +19,7 @@ from meeting_recorder.core.ring_buffer import RingBuffer
 from meeting_recorder.core.segmenter import SAMPLE_RATE, Segmenter, SegmenterOptions, Utterance
 from meeting_recorder.core.transcript import Segment
 
-READ_SECONDS = 0.5  # how much new audio the VAD waits for before scoring
+READ_SECONDS = 0.25  # how much new audio the VAD waits for before scoring (latency)
 TRIM_INTERVAL = 60.0  # seconds between heap trims during a long session
 
 

@@ -29,7 +29,7 @@ class Utterance:
 class SegmenterOptions:
     threshold: float = 0.5  # speech starts above this probability
     release: float = 0.35  # … and is over once it stays below this
-    min_silence_seconds: float = 0.6
+    min_silence_seconds: float = 0.5
     min_speech_seconds: float = 0.3
     max_utterance_seconds: float = 18.0
     cut_search_seconds: float = 4.0  # a forced cut looks for a pause this far back
