@@ -48,6 +48,9 @@ def build_parser() -> argparse.ArgumentParser:
     from meeting_recorder.cli_record import add_commands
 
     add_commands(commands, network)
+    from meeting_recorder import cli_speakers
+
+    cli_speakers.add_commands(commands, network)
     return parser
 
 
@@ -128,6 +131,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             from meeting_recorder import cli_record
 
             return getattr(cli_record, f"run_{args.command}")(args)
+        if args.command == "speakers":
+            from meeting_recorder.cli_speakers import run_speakers
+
+            return run_speakers(args)
         if not _display_available():
             _error("no display found (DISPLAY/WAYLAND_DISPLAY unset); run it in a desktop session, "
                    "or use 'meeting-recorder transcribe FILE…' in a terminal")

@@ -18,3 +18,15 @@ class Cancelled(MeetingRecorderError):
 
     def __init__(self, message: str = "cancelled") -> None:
         super().__init__(message)
+
+
+class EnrollmentError(MeetingRecorderError):
+    """A voice sample cannot be enrolled (no speech, too little speech)."""
+
+
+class ProfileError(MeetingRecorderError):
+    """A speaker-profile request cannot be done (unknown, duplicate or invalid name)."""
+
+
+class ProfileStoreError(MeetingRecorderError):
+    """The speaker-profile file cannot be read or written."""
