@@ -1,4 +1,5 @@
-"""One live recording: source → pool → writer (disk) → ring → live transcriber → journal.
+"""One live recording: source → pool → writer (disk) → ring → live transcriber (Whisper, and
+speaker labels from ``core.speakers.live_labels`` unless ``speakers`` is off) → journal.
 
 ``LiveSession`` owns every piece, starts them in order and stops them in reverse:
 capture → writer (file finalized, renamed) → transcriber (last words) → export → release
@@ -15,6 +16,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -32,6 +34,10 @@ from meeting_recorder.core.transcript import Segment
 from meeting_recorder.core.transcript_log import TranscriptLog, export_journal
 from meeting_recorder.core.writer import RecordingWriter
 
+if TYPE_CHECKING:
+    from meeting_recorder.core.speakers.embedding import Embedder
+    from meeting_recorder.core.speakers.live_labels import LiveLabels
+
 LEVEL_INTERVAL = 0.1  # seconds of audio between level reports
 
 
@@ -41,11 +47,14 @@ class LiveSettings:
     model: str = DEFAULT_MODEL
     language: str = "auto"
     formats: list[str] = field(default_factory=lambda: list(FORMATS))
-    keep_models_loaded: bool = False  # keep Whisper warm between recordings
+    keep_models_loaded: bool = False  # keep Whisper (and the speaker model) warm between recordings
     ring_seconds: float = 120.0
     pool_seconds: float = 20.0
     finish_timeout: float = 120.0  # transcribing the last words at stop
     segmenter: SegmenterOptions = field(default_factory=SegmenterOptions)
+    speakers: bool = True  # label each utterance "Speaker 1", "Speaker 2", … (or an enrolled name)
+    max_speakers: int = 8
+    known_speakers: dict[str, np.ndarray] = field(default_factory=dict)  # name -> unit CAM++ vector
 
 
 @dataclass
@@ -84,11 +93,13 @@ class LiveSession:
         settings: LiveSettings,
         callbacks: LiveCallbacks | None = None,
         engine: TranscriptionEngine | None = None,
+        embedder: "Embedder | None" = None,
     ) -> None:
         self.source = source
         self.settings = settings
         self.callbacks = callbacks or LiveCallbacks()
         self.engine = engine or TranscriptionEngine(settings.model)
+        self.embedder = embedder  # the speaker model, made at start when labels are on
         self.partial_path: Path | None = None
         self.result: SessionResult | None = None
         self.source_ended = threading.Event()  # the source ran out or failed: call stop()
@@ -137,6 +148,7 @@ class LiveSession:
 
     def _build(self, folder: Path) -> None:
         source = self.source
+        labels = self._speaker_labels()  # first: a bad enrolled voice fails before any file exists
         self.partial_path = _new_recording_path(folder)
         self._pool = BlockPool(
             max(8, int(self.settings.pool_seconds / 0.1)), source.block_frames, source.channels
@@ -154,10 +166,38 @@ class LiveSession:
             on_segment=self._commit,
             on_status=self.callbacks.status,
             on_error=self.callbacks.error,
+            labels=labels,
         )
         self._ring = ring
         self._writer.start()
         self._transcriber.start()
+
+    def _speaker_labels(self) -> "LiveLabels | None":
+        """Fresh labels for this recording (the model itself may be kept warm), or None."""
+        if not self.settings.speakers:
+            return None
+        from meeting_recorder.core.speakers.embedding import Embedder
+        from meeting_recorder.core.speakers.live_labels import LiveLabels
+
+        if self.embedder is None:
+            self.embedder = Embedder(num_threads=1)  # 1 thread: Whisper has the other cores
+        return LiveLabels(
+            self.embedder,
+            self.callbacks.status,
+            max_speakers=self.settings.max_speakers,
+            known=self.settings.known_speakers,
+        )
+
+    def _release_models(self, say: Callable[[str], None] | None = None) -> None:
+        if self.settings.keep_models_loaded:
+            return
+        self.engine.close()
+        if say:
+            say("Speech model released")
+        if self.embedder is not None and self.embedder.loaded:
+            self.embedder.close()
+            if say:
+                say("Speaker model released")
 
     def stop(self) -> SessionResult | None:
         """Stop everything in reverse order; returns the result (None if never started)."""
@@ -204,9 +244,7 @@ class LiveSession:
         self._pool = None
         self._ring = None
         self._resampler = None
-        if not self.settings.keep_models_loaded:
-            self.engine.close()
-            say("Speech model released")
+        self._release_models(say)
         release_memory()
         say("Memory released")
         return result
@@ -222,8 +260,7 @@ class LiveSession:
             path.unlink(missing_ok=True)
         self._writer = self._transcriber = self._log = None
         self._pool = self._ring = self._resampler = None
-        if not self.settings.keep_models_loaded:
-            self.engine.close()
+        self._release_models()
         release_memory()
 
     def wait(self, timeout: float | None = None) -> bool:
@@ -231,9 +268,11 @@ class LiveSession:
         return self.source_ended.wait(timeout)
 
     def close(self) -> None:
-        """Stop, and release the model even if it was kept loaded."""
+        """Stop, and release the models even if they were kept loaded."""
         self.stop()
         self.engine.close()
+        if self.embedder is not None:
+            self.embedder.close()
 
     # -- capture path (source thread) ------------------------------------------------------
     def _capture(self, data: np.ndarray) -> None:

