@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
 import threading
@@ -45,6 +46,12 @@ def build_parser() -> argparse.ArgumentParser:
     transcribe.add_argument("--format", default="txt,srt,vtt,json,md", help=f"comma list of {','.join(FORMATS)}")
     transcribe.add_argument("--out", default=".", type=Path, help="output folder (default: current folder)")
     transcribe.add_argument("--device", default="auto", choices=["auto", "cpu", "cuda"])
+    transcribe.add_argument(
+        "--speakers", default="auto", metavar="auto|off|N",
+        help="label speakers: auto (default, the count is guessed), off, or the exact number of speakers",
+    )
+    transcribe.add_argument("--min-speakers", type=int, default=None, metavar="N", help="at least N speakers (with auto)")
+    transcribe.add_argument("--max-speakers", type=int, default=None, metavar="N", help="at most N speakers (with auto)")
     from meeting_recorder.cli_record import add_commands
 
     add_commands(commands, network)
@@ -58,11 +65,34 @@ def _error(message: str) -> None:
     print(f"error: {message}", file=sys.stderr, flush=True)
 
 
-def _transcribe_one(engine, path: str, options, formats: list[str], out_dir: Path) -> list[Path]:
+def _speaker_request(args: argparse.Namespace):
+    """The --speakers/--min-speakers/--max-speakers choice (None: off). ValueError if invalid."""
+    from dataclasses import replace
+
+    from meeting_recorder.core.speakers.profiles import ProfileStore
+    from meeting_recorder.core.transcribe_job import SpeakerRequest, parse_speaker_count
+
+    options = parse_speaker_count(args.speakers)
+    if options is None:
+        if args.min_speakers or args.max_speakers:
+            raise ValueError("--min-speakers/--max-speakers need --speakers auto")
+        return None
+    for name, value in (("--min-speakers", args.min_speakers), ("--max-speakers", args.max_speakers)):
+        if value is not None and not 1 <= value <= 20:
+            raise ValueError(f"{name} takes a number from 1 to 20, not {value}")
+    if args.min_speakers and args.max_speakers and args.min_speakers > args.max_speakers:
+        raise ValueError("--min-speakers is larger than --max-speakers")
+    if options.num_speakers is None:
+        options = replace(options, min_speakers=args.min_speakers, max_speakers=args.max_speakers)
+    return SpeakerRequest(options=options, profiles=ProfileStore().profiles())
+
+
+def _transcribe_one(engine, diarizer, path: str, options, speakers, formats: list[str], out_dir: Path) -> list[Path]:
     from tqdm import tqdm
 
     from meeting_recorder.core.audio import probe
     from meeting_recorder.core.export import export
+    from meeting_recorder.core.transcribe_job import transcribe_with_speakers
 
     probe(path)  # a bad file fails with its one-line reason before a progress bar appears
     cancel = threading.Event()
@@ -73,12 +103,15 @@ def _transcribe_one(engine, path: str, options, formats: list[str], out_dir: Pat
             if progress.fraction is not None:
                 bar.update(progress.fraction * 100 - bar.n)
 
-        transcript = engine.transcribe_file(path, options, progress=on_progress, cancel=cancel)
+        transcript = transcribe_with_speakers(
+            engine, diarizer, path, options, speakers, progress=on_progress, cancel=cancel
+        )
     return export(transcript, out_dir, formats)
 
 
 def run_transcribe(args: argparse.Namespace) -> int:
     from meeting_recorder.core.engine import TranscribeOptions, TranscriptionEngine, supported_languages
+    from meeting_recorder.core.speakers import Diarizer
 
     try:
         formats = parse_formats(args.format)
@@ -88,17 +121,31 @@ def run_transcribe(args: argparse.Namespace) -> int:
     if args.language != "auto" and args.language not in supported_languages():
         _error(f"unknown language '{args.language}' (use auto, en, ko, …)")
         return EXIT_USAGE
+    try:
+        speakers = _speaker_request(args)
+    except ValueError as error:
+        _error(str(error))
+        return EXIT_USAGE
+    except MeetingRecorderError as error:  # e.g. an unreadable speaker profile file
+        _error(str(error))
+        return EXIT_USAGE
     options = TranscribeOptions(language=args.language)
     failures = 0
-    with TranscriptionEngine(args.model, device=args.device, allow_download=args.allow_download) as engine:
+    with contextlib.ExitStack() as models:
+        engine = models.enter_context(
+            TranscriptionEngine(args.model, device=args.device, allow_download=args.allow_download)
+        )
+        diarizer = models.enter_context(Diarizer()) if speakers is not None else None
         try:
             engine.load()
+            if diarizer is not None:
+                diarizer.load()
         except ModelError as error:
             _error(str(error))
             return EXIT_USAGE
         for path in args.files:
             try:
-                for written in _transcribe_one(engine, path, options, formats, args.out):
+                for written in _transcribe_one(engine, diarizer, path, options, speakers, formats, args.out):
                     print(written, flush=True)
             except ModelError as error:  # e.g. an English-only model asked for Korean
                 _error(str(error))

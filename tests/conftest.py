@@ -1,5 +1,6 @@
 import gc
 import os
+import shutil
 import threading
 
 import numpy as np
@@ -10,10 +11,12 @@ from tests.speech import JFK, MEETING_SENTENCES, espeak
 
 @pytest.fixture(autouse=True)
 def isolated_user_dirs(tmp_path_factory, monkeypatch):
-    """Caches and user data go to a per-session temp folder, never the real home."""
+    """Caches and user data go to a per-session temp folder, never the real home. The model
+    cache is shared by the session; enrolled speakers are not (no test sees another's)."""
     home = tmp_path_factory.getbasetemp() / "user-home"
     monkeypatch.setenv("MEETING_RECORDER_HOME", str(home))
     yield home
+    shutil.rmtree(home / "data" / "speakers", ignore_errors=True)
 
 
 @pytest.fixture(scope="session")

@@ -1,8 +1,8 @@
 """Synthetic conversations for speaker tests: espeak-ng voices taking turns, with the exact
 reference turns (each utterance's sample extent after silence trimming).
 
-Voices were picked so that CAM++ tells them apart (cosine A–B 0.41, B–C 0.47, A–C 0.63;
-same voice ≥ 0.83). ``-v en-gb+m3 -p 20`` is a near-twin of A for CAM++: do not use it.
+Voices were picked so that CAM++ tells them apart (cosine A–B 0.41, B–C 0.47, A–C 0.63,
+D–A 0.53, D–B 0.60, D–C 0.57; same voice ≥ 0.83). ``-v en-gb+m3 -p 20`` is a near-twin of A for CAM++: do not use it.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ VOICES = {
     "A": ["-v", "en-us", "-p", "35"],
     "B": ["-v", "en-us+f3", "-p", "75"],
     "C": ["-v", "en-gb-scotland+m7", "-p", "10"],
+    "D": ["-v", "en-gb-x-rp+f2", "-p", "40"],
 }
 WORDS = (
     "we need to look at the budget again before the meeting on friday and the team agreed that "
@@ -88,23 +89,32 @@ def synthesize(text: str, voice: str) -> np.ndarray:
         return read_wav(out)
 
 
-def _script(speakers: str, seconds: float, rng: random.Random) -> list[tuple[str, str, float]]:
-    """(voice, text, pause after) per turn. Turns of ~2–6 s; the next speaker is any other one.
+def _script(
+    speakers: str, seconds: float, rng: random.Random, turn_seconds: tuple[float, float] = (2.0, 6.0)
+) -> list[tuple[str, str, float]]:
+    """(voice, text, pause after) per turn, of ``turn_seconds``; the next speaker is any other one.
     The script overshoots ``seconds`` a little; the caller stops once it is reached."""
     script, previous, planned = [], None, 0.0
     while planned < seconds * 1.3:
         voice = rng.choice([s for s in speakers if s != previous])
-        words = max(4, round(rng.uniform(2.0, 6.0) * WORDS_PER_SECOND))
-        start = rng.randrange(len(WORDS) - words)
-        script.append((voice, " ".join(WORDS[start : start + words]), rng.uniform(0.2, 0.8)))
+        words = max(4, round(rng.uniform(*turn_seconds) * WORDS_PER_SECOND))
+        start = rng.randrange(len(WORDS) - words) if words < len(WORDS) else rng.randrange(len(WORDS))
+        text = " ".join(WORDS[(start + i) % len(WORDS)] for i in range(words))  # long turns wrap
+        script.append((voice, text, rng.uniform(0.2, 0.8)))
         planned += words / WORDS_PER_SECOND + 0.5
         previous = voice
     return script
 
 
-def make_conversation(out: Path, speakers: str = "AB", seconds: float = 45.0, seed: int = 1) -> Conversation:
+def make_conversation(
+    out: Path,
+    speakers: str = "AB",
+    seconds: float = 45.0,
+    seed: int = 1,
+    turn_seconds: tuple[float, float] = (2.0, 6.0),
+) -> Conversation:
     """Write a conversation of about ``seconds`` between ``speakers`` (letters of VOICES)."""
-    script = _script(speakers, seconds, random.Random(seed))
+    script = _script(speakers, seconds, random.Random(seed), turn_seconds)
     with ThreadPoolExecutor(max_workers=2) as pool:  # espeak/sox are separate processes
         utterances = list(pool.map(lambda turn: synthesize(turn[1], turn[0]), script))
     pieces, turns, t = [], [], 0.0

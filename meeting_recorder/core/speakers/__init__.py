@@ -15,6 +15,7 @@ from meeting_recorder.core.speakers.diarizer import (
     DEFAULT_LINK_THRESHOLD,
     DEFAULT_THRESHOLD,
     DEFAULT_WINDOW_SECONDS,
+    Diarization,
     DiarizeOptions,
     Diarizer,
 )
@@ -27,6 +28,7 @@ __all__ = [
     "DEFAULT_THRESHOLD",
     "DEFAULT_WINDOW_SECONDS",
     "MIN_SECONDS",
+    "Diarization",
     "DiarizeOptions",
     "Diarizer",
     "Embedder",

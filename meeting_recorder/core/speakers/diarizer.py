@@ -24,7 +24,14 @@ from meeting_recorder.core.progress import ProgressCallback
 from meeting_recorder.core.errors import Cancelled
 from meeting_recorder.core.resources import release_memory
 from meeting_recorder.core.speakers.clustering import Counts
-from meeting_recorder.core.speakers.linking import SpeakerTurn, WindowSpeaker, global_turns, link_speakers
+from meeting_recorder.core.speakers.linking import (
+    SpeakerTurn,
+    WindowSpeaker,
+    cluster_centroids,
+    global_turns,
+    label_of_clusters,
+    link_speakers,
+)
 from meeting_recorder.core.speakers.progress import WindowProgress
 from meeting_recorder.core.speakers.threads import torch_threads
 from meeting_recorder.core.speakers.weights import SpeakerWeights, find_weights
@@ -51,6 +58,12 @@ class DiarizeOptions:
     threshold: float = DEFAULT_THRESHOLD  # cosine similarity: same speaker inside a window
     link_threshold: float = DEFAULT_LINK_THRESHOLD  # cosine similarity: same speaker across windows
     exclusive: bool = True  # one speaker at a time (pyannote's transcription-friendly output)
+
+
+@dataclass(frozen=True)
+class Diarization:
+    turns: list[SpeakerTurn]
+    centroids: dict[str, np.ndarray]  # label -> unit embedding of that speaker's voice
 
 
 @dataclass
@@ -113,30 +126,39 @@ class Diarizer:
         self.close()
 
     # -- diarization -------------------------------------------------------------------
-    def diarize(
+    def diarize(self, waveform: Mapping[str, Any] | np.ndarray, options: DiarizeOptions = DiarizeOptions(),
+                **kwargs: Any) -> list[SpeakerTurn]:
+        """Turns for audio in memory (see ``analyze``)."""
+        return self.analyze(waveform, options, **kwargs).turns
+
+    def diarize_file(self, path: str | Path, options: DiarizeOptions = DiarizeOptions(), **kwargs: Any) -> list[SpeakerTurn]:
+        """Turns for a file (see ``analyze_file``)."""
+        return self.analyze_file(path, options, **kwargs).turns
+
+    def analyze(
         self,
         waveform: Mapping[str, Any] | np.ndarray,
         options: DiarizeOptions = DiarizeOptions(),
         *,
         progress: ProgressCallback | None = None,
         cancel: threading.Event | None = None,
-    ) -> list[SpeakerTurn]:
-        """Turns for audio in memory: ``{"waveform": tensor/array, "sample_rate": sr}`` or 16 kHz
-        mono float32 samples. Longer than ``window_seconds``: windowed. Raises Cancelled."""
+    ) -> Diarization:
+        """Audio in memory: ``{"waveform": tensor/array, "sample_rate": sr}`` or 16 kHz mono
+        float32 samples. Longer than ``window_seconds``: windowed. Raises Cancelled."""
         samples = _as_mono_16k(waveform)
         duration = len(samples) / SAMPLE_RATE
         windows = _memory_windows(samples, self.window_seconds)
         return self.diarize_windows(windows, options, total_seconds=duration, progress=progress, cancel=cancel)
 
-    def diarize_file(
+    def analyze_file(
         self,
         path: str | Path,
         options: DiarizeOptions = DiarizeOptions(),
         *,
         progress: ProgressCallback | None = None,
         cancel: threading.Event | None = None,
-    ) -> list[SpeakerTurn]:
-        """Turns for any file PyAV decodes, streamed: memory stays at about two windows."""
+    ) -> Diarization:
+        """Any file PyAV decodes, streamed: memory stays at about two windows."""
         info = audio.probe(path)
         blocks = audio.iter_blocks(info.path)
         tail = _tail_seconds(self.window_seconds)
@@ -153,7 +175,7 @@ class Diarizer:
         total_seconds: float | None = None,
         progress: ProgressCallback | None = None,
         cancel: threading.Event | None = None,
-    ) -> list[SpeakerTurn]:
+    ) -> Diarization:
         """Diarize consecutive (start seconds, 16 kHz samples) windows and link their speakers."""
         cancel = cancel or threading.Event()
         clock = WindowProgress(total_seconds, progress, cancel)
@@ -170,9 +192,9 @@ class Diarizer:
                 release_memory()  # each window's arrays go back to the OS: flat RSS on long files
             if cancel.is_set():
                 raise Cancelled()
-        turns = _link(results, options)
+        diarization = _link(results, options)
         clock.finish()
-        return turns
+        return diarization
 
     def _diarize_window(
         self, pipeline: Any, index: int, offset: float, samples: np.ndarray,
@@ -209,7 +231,7 @@ def _pyannote_counts(options: DiarizeOptions, single_window: bool) -> dict[str, 
     return {key: value for key, value in kwargs.items() if value}
 
 
-def _link(windows: list[_Window], options: DiarizeOptions) -> list[SpeakerTurn]:
+def _link(windows: list[_Window], options: DiarizeOptions) -> Diarization:
     speakers = [s for w in windows for s in w.speakers]
     assignment = link_speakers(
         speakers,
@@ -220,7 +242,9 @@ def _link(windows: list[_Window], options: DiarizeOptions) -> list[SpeakerTurn]:
     cluster_of = {(s.window, s.label): cluster for s, cluster in zip(speakers, assignment)}
     turns = [(start, end, cluster_of[(index, label)])
              for index, w in enumerate(windows) for start, end, label in w.turns]
-    return global_turns(turns)
+    labels = label_of_clusters(turns)
+    centroids = {labels[c]: vector for c, vector in cluster_centroids(speakers, assignment).items() if c in labels}
+    return Diarization(global_turns(turns), centroids)
 
 
 def _as_mono_16k(waveform: Mapping[str, Any] | np.ndarray) -> np.ndarray:

@@ -106,14 +106,29 @@ def _best_pair(clusters: list[_Cluster], *, allow_same_window: bool) -> tuple[fl
     return float(similarity[a, b]), a, b
 
 
+def cluster_centroids(speakers: list[WindowSpeaker], assignment: list[int]) -> dict[int, np.ndarray]:
+    """Unit-length, talk-time-weighted centroid of each cluster (for naming by profile)."""
+    sums: dict[int, np.ndarray] = {}
+    for speaker, cluster in zip(speakers, assignment):
+        weighted = max(speaker.seconds, 1e-3) * np.asarray(speaker.vector, dtype=np.float64)
+        sums[cluster] = sums[cluster] + weighted if cluster in sums else weighted
+    return {cluster: _unit(total).astype(np.float32) for cluster, total in sums.items()}
+
+
+def label_of_clusters(turns: list[tuple[float, float, int]]) -> dict[int, str]:
+    """Labels by order of first appearance: the cluster talking first is SPEAKER_00."""
+    names: dict[int, str] = {}
+    for _, _, cluster in sorted(turns):
+        names.setdefault(cluster, LABEL_FORMAT.format(len(names)))
+    return names
+
+
 def global_turns(turns: list[tuple[float, float, int]], merge_gap: float = 0.05) -> list[SpeakerTurn]:
     """(start, end, cluster) -> SpeakerTurns labelled by first appearance, time-ordered.
     A turn that follows one of the same speaker within ``merge_gap`` is joined to it (window
     cuts split turns); nothing is joined across another speaker's turn."""
     turns = sorted(turns)
-    names: dict[int, str] = {}
-    for _, _, cluster in turns:
-        names.setdefault(cluster, LABEL_FORMAT.format(len(names)))
+    names = label_of_clusters(turns)
     merged: list[SpeakerTurn] = []
     for start, end, cluster in turns:
         speaker = names[cluster]

