@@ -26,6 +26,9 @@ def add_commands(commands: argparse._SubParsersAction, network: argparse.Argumen
     record.add_argument("--model", default=DEFAULT_MODEL, help=f"{' | '.join(EMBEDDED_MODELS)} | PATH")
     record.add_argument("--language", default="auto", help="auto (default), en, ko, …")
     record.add_argument("--format", default="txt,srt,vtt,json,md", help="transcript formats written at stop")
+    record.add_argument("--speakers", choices=["on", "off"], default="on",
+                        help="label speakers live (default on; enrolled speakers get their names)")
+    record.add_argument("--max-speakers", type=int, default=8, metavar="N", help="at most N live speakers (default 8)")
     recover = commands.add_parser("recover", help="repair recordings left by a crash")
     recover.add_argument("folder", nargs="?", type=Path, help="default: the recordings folder")
 
@@ -75,11 +78,28 @@ def _source(args: argparse.Namespace):
     return MicrophoneSource(args.device)
 
 
+def _known_speakers(args: argparse.Namespace) -> dict:
+    """Enrolled voices (name -> vector) for live naming; none when speakers are off."""
+    if args.speakers == "off":
+        return {}
+    if not 1 <= args.max_speakers <= 20:
+        raise ValueError(f"--max-speakers takes a number from 1 to 20, not {args.max_speakers}")
+    from meeting_recorder.core.speakers.profiles import ProfileStore
+
+    return {profile.name: profile.vector for profile in ProfileStore().profiles()}
+
+
+def _segment_line(segment) -> str:
+    speaker = f"{segment.speaker}: " if segment.speaker else ""
+    return f"[{_stamp(segment.start)} → {_stamp(segment.end)}] {speaker}{segment.text}"
+
+
 def run_record(args: argparse.Namespace) -> int:
     from meeting_recorder.core.live_session import LiveCallbacks, LiveSession, LiveSettings
 
     try:
         formats = parse_formats(args.format)
+        known = _known_speakers(args)
         source = _source(args)
     except (ValueError, MeetingRecorderError) as error:
         _err(str(error))
@@ -94,12 +114,13 @@ def run_record(args: argparse.Namespace) -> int:
 
     callbacks = LiveCallbacks(
         status=on_status,
-        segment=lambda s: print(f"[{_stamp(s.start)} → {_stamp(s.end)}] {s.text}", flush=True),
+        segment=lambda s: print(_segment_line(s), flush=True),
         error=_err,
         recovered=lambda r: None,  # the status line already names it
     )
     settings = LiveSettings(out_dir=args.out or recordings_dir(), model=args.model, language=args.language,
-                            formats=formats)
+                            formats=formats, speakers=args.speakers == "on", max_speakers=args.max_speakers,
+                            known_speakers=known)
     session = LiveSession(source, settings, callbacks)
     previous = {sig: signal.signal(sig, lambda *_: stop_requested.set()) for sig in (signal.SIGINT, signal.SIGTERM)}
     try:

@@ -4,6 +4,7 @@ real models (CAM++, Whisper tiny.en) and synthetic espeak-ng conversations."""
 from __future__ import annotations
 
 import gc
+import json
 import importlib.util
 import weakref
 from collections import Counter
@@ -284,3 +285,36 @@ def test_online_known_names_on_real_voices(embedder):
         speech = synthesize(" ".join(WORDS[start : start + words]), voice)
         labels.append((voice, speakers.assign(embedder.embed(speech), len(speech) / SAMPLE_RATE)))
     assert labels == [("B", "Speaker 1"), ("A", "Alice")] * 3, labels
+
+
+# -- command line ------------------------------------------------------------------------------
+def test_record_cli_names_enrolled_speaker(conversation, tmp_path, capsys):
+    from meeting_recorder.cli import main
+
+    sample = tmp_path / "alice.wav"  # voice A, words not in the conversation
+    write_wav(sample, synthesize(
+        "hello my name is alice and I am recording a short sample of my voice so that the "
+        "meeting recorder can recognise me in later meetings thank you", "A"))
+    assert main(["speakers", "add", "Alice", str(sample)]) == 0
+    out = tmp_path / "recordings"
+    code = main(["record", "--from-file", str(conversation.path), "--speed", "0", "--out", str(out),
+                 "--model", "tiny.en", "--format", "json"])
+    printed = capsys.readouterr().out
+    assert code == 0, printed
+    assert "] Alice: " in printed and "] Speaker 1: " in printed
+    data = json.loads(next(out.glob("*.json")).read_text())
+    assert {s["speaker"] for s in data["segments"]} == {"Alice", "Speaker 1"}
+
+
+def test_record_cli_speaker_options(conversation, tmp_path, capsys):
+    from meeting_recorder.cli import main
+
+    out = tmp_path / "recordings"
+    assert main(["record", "--from-file", str(conversation.path), "--max-speakers", "99", "--out", str(out)]) == 2
+    assert "--max-speakers takes a number from 1 to 20, not 99" in capsys.readouterr().err
+    assert not out.exists()
+    code = main(["record", "--from-file", str(conversation.path), "--speed", "0", "--seconds", "8",
+                 "--speakers", "off", "--out", str(out), "--model", "tiny.en", "--format", "json"])
+    assert code == 0
+    data = json.loads(next(out.glob("*.json")).read_text())
+    assert data["segments"] and all(s["speaker"] is None for s in data["segments"])
