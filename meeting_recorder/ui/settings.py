@@ -1,0 +1,153 @@
+"""The app's settings (QSettings), typed. Every view reads and writes them through here.
+
+Tests point QSettings at a temporary INI file with ``AppSettings(path=…)``; the app uses
+the platform's usual place (organisation/application names set in ``app.py``).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QByteArray, QSettings
+
+from meeting_recorder.core.models import DEFAULT_MODEL
+from meeting_recorder.core.paths import recordings_dir
+
+DEVICE_CHOICES = ("auto", "cpu", "cuda")
+UI_LANGUAGES = ("system", "en", "ko")
+
+
+class AppSettings:
+    """Typed access to the saved settings; values fall back to sensible defaults."""
+
+    def __init__(self, path: str | Path | None = None) -> None:
+        if path is None:
+            self.store = QSettings()
+        else:
+            self.store = QSettings(str(path), QSettings.Format.IniFormat)
+
+    def _get(self, key: str, default: Any, kind: type) -> Any:
+        value = self.store.value(key, default)
+        try:
+            if kind is bool:
+                return value if isinstance(value, bool) else str(value).lower() in ("1", "true", "yes")
+            return kind(value)
+        except (TypeError, ValueError):
+            return default
+
+    def _set(self, key: str, value: Any) -> None:
+        self.store.setValue(key, value)
+        self.store.sync()
+
+    # -- transcription ----------------------------------------------------------------------
+    @property
+    def model(self) -> str:
+        return self._get("transcription/model", DEFAULT_MODEL, str)
+
+    @model.setter
+    def model(self, value: str) -> None:
+        self._set("transcription/model", value)
+
+    @property
+    def language(self) -> str:  # "auto" or a Whisper language code
+        return self._get("transcription/language", "auto", str)
+
+    @language.setter
+    def language(self, value: str) -> None:
+        self._set("transcription/language", value)
+
+    @property
+    def device(self) -> str:  # auto | cpu | cuda
+        value = self._get("transcription/device", "auto", str)
+        return value if value in DEVICE_CHOICES else "auto"
+
+    @device.setter
+    def device(self, value: str) -> None:
+        self._set("transcription/device", value)
+
+    @property
+    def speakers_enabled(self) -> bool:
+        return self._get("transcription/speakers", True, bool)
+
+    @speakers_enabled.setter
+    def speakers_enabled(self, value: bool) -> None:
+        self._set("transcription/speakers", bool(value))
+
+    @property
+    def keep_models_loaded(self) -> bool:
+        return self._get("transcription/keep_models_loaded", False, bool)
+
+    @keep_models_loaded.setter
+    def keep_models_loaded(self, value: bool) -> None:
+        self._set("transcription/keep_models_loaded", bool(value))
+
+    # -- recording ----------------------------------------------------------------------------
+    @property
+    def recordings_dir(self) -> Path:
+        value = self._get("recording/folder", "", str)
+        return Path(value) if value else recordings_dir()
+
+    @recordings_dir.setter
+    def recordings_dir(self, value: str | Path) -> None:
+        self._set("recording/folder", str(value))
+
+    @property
+    def input_device(self) -> str:  # device name; "" = the system default
+        return self._get("recording/device", "", str)
+
+    @input_device.setter
+    def input_device(self, value: str) -> None:
+        self._set("recording/device", value)
+
+    # -- resource thresholds (0 = no warning) --------------------------------------------------
+    @property
+    def rss_warning_mb(self) -> int:
+        return self._get("resources/rss_warning_mb", 3000, int)
+
+    @rss_warning_mb.setter
+    def rss_warning_mb(self, value: int) -> None:
+        self._set("resources/rss_warning_mb", int(value))
+
+    @property
+    def cpu_warning_percent(self) -> int:
+        return self._get("resources/cpu_warning_percent", 95, int)
+
+    @cpu_warning_percent.setter
+    def cpu_warning_percent(self, value: int) -> None:
+        self._set("resources/cpu_warning_percent", int(value))
+
+    @property
+    def disk_warning_mb(self) -> int:  # warn below this much free space
+        return self._get("resources/disk_warning_mb", 2000, int)
+
+    @disk_warning_mb.setter
+    def disk_warning_mb(self, value: int) -> None:
+        self._set("resources/disk_warning_mb", int(value))
+
+    @property
+    def disk_stop_mb(self) -> int:  # stop a recording safely below this much free space
+        return self._get("resources/disk_stop_mb", 500, int)
+
+    @disk_stop_mb.setter
+    def disk_stop_mb(self, value: int) -> None:
+        self._set("resources/disk_stop_mb", int(value))
+
+    # -- interface -------------------------------------------------------------------------------
+    @property
+    def ui_language(self) -> str:  # system | en | ko
+        value = self._get("ui/language", "system", str)
+        return value if value in UI_LANGUAGES else "system"
+
+    @ui_language.setter
+    def ui_language(self, value: str) -> None:
+        self._set("ui/language", value)
+
+    @property
+    def window_geometry(self) -> QByteArray | None:
+        value = self.store.value("ui/geometry")
+        return value if isinstance(value, QByteArray) and not value.isEmpty() else None
+
+    @window_geometry.setter
+    def window_geometry(self, value: QByteArray) -> None:
+        self._set("ui/geometry", value)
