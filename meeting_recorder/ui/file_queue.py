@@ -1,0 +1,352 @@
+"""The file transcription queue: files are transcribed one after another on a QThread.
+
+``FileQueue`` lives on the UI thread and keeps the waiting files; ``QueueWorker`` lives
+on the queue's own QThread, holds the models (a TranscriptionEngine, plus a Diarizer when
+speakers are on), loads them lazily there and runs ``core.transcribe_job`` one file at a
+time. Results are exported as JSON (always: the editor opens it), TXT and SRT to
+``settings.recordings_dir / "Transcripts"``. Nothing partial is ever written: exports
+happen after the whole file is done, and a cancel that loses the race removes them.
+
+Public API
+----------
+``FileQueue(settings: AppSettings, parent: QObject | None = None)``
+
+Signals (``job`` is the id ``add`` returned; ``path`` the file as given):
+    ``queued(job, path)``, ``loading_models(job)`` (only when models must be loaded first),
+    ``started(job, path)`` (transcription begins),
+    ``progress(job, fraction, eta_seconds)`` (-1.0 = not known),
+    ``finished(job, path, outputs: list[str])`` (the JSON first),
+    ``failed(job, path, message)``, ``cancelled(job, path)``, ``busy_changed(bool)``.
+Methods: ``add(path) -> job``, ``cancel(job) -> bool``, ``cancel_all()``, ``is_busy()``,
+``shutdown(timeout_ms)`` (cancels, joins the thread, releases the models; idempotent).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+from collections import deque
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QObject, QThread, Signal, Slot
+
+from meeting_recorder.ui.settings import AppSettings
+
+if TYPE_CHECKING:  # the model modules are imported on the worker thread, on first use
+    from meeting_recorder.core.engine import TranscriptionEngine
+    from meeting_recorder.core.speakers.diarizer import Diarizer
+
+log = logging.getLogger(__name__)
+
+UNKNOWN = -1.0  # "not known" in float signal arguments (Qt signals carry no None)
+OUTPUT_FORMATS = ("json", "txt", "srt")  # JSON first: it is what "open result" opens
+TRANSCRIPTS_FOLDER = "Transcripts"
+
+
+@dataclass(frozen=True)
+class Job:
+    """One file to transcribe with the settings read when it was queued."""
+
+    id: int
+    path: str
+    model: str
+    device: str
+    language: str
+    speakers: bool
+    out_dir: Path
+    cancel: threading.Event
+
+
+def output_dir(settings: AppSettings) -> Path:
+    return settings.recordings_dir / TRANSCRIPTS_FOLDER
+
+
+def output_stem(out_dir: Path, source: str) -> str:
+    """``meeting`` unless ``meeting.json`` there is another file's transcript; then
+    ``meeting-2``, ``meeting-3``, … (two "meeting.wav" from different folders both stay)."""
+    stem = Path(source).stem
+    candidate, number = stem, 1
+    while (out_dir / f"{candidate}.json").exists():
+        try:
+            existing = json.loads((out_dir / f"{candidate}.json").read_text(encoding="utf-8")).get("file")
+        except (OSError, ValueError, AttributeError):
+            existing = None
+        if existing == source:  # the same file again: its transcript is replaced
+            return candidate
+        number += 1
+        candidate = f"{stem}-{number}"
+    return candidate
+
+
+class QueueWorker(QObject):
+    """Lives on the queue's QThread: one job at a time, models kept between jobs."""
+
+    started = Signal(int)  # models loaded, transcription begins
+    loading_models = Signal(int)
+    progress = Signal(int, float, float)
+    finished = Signal(int, list)
+    failed = Signal(int, str)
+    cancelled = Signal(int)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.engine: TranscriptionEngine | None = None
+        self.diarizer: Diarizer | None = None
+
+    @Slot(object)
+    def run(self, job: Job) -> None:
+        """Runs on the worker thread (queued connection); every outcome is one signal."""
+        from meeting_recorder.core.errors import Cancelled, MeetingRecorderError
+
+        if job.cancel.is_set():  # cancelled while the request sat in the event queue
+            self.cancelled.emit(job.id)
+            return
+        try:
+            outputs = self._transcribe(job)
+        except Cancelled:
+            self.cancelled.emit(job.id)
+        except MeetingRecorderError as error:  # bad file, missing model: the message is complete
+            self.failed.emit(job.id, str(error))
+        except ValueError as error:  # e.g. an unknown language code
+            self.failed.emit(job.id, f"{job.path}: {error}")
+        except OSError as error:  # the transcripts folder is not writable, the disk is full
+            self.failed.emit(job.id, f"{job.path}: could not write the transcript ({error.strerror or error})")
+        except Exception as error:  # a bug must not end the thread silently
+            log.exception("transcribing %s failed", job.path)
+            self.failed.emit(job.id, f"{job.path}: {type(error).__name__}: {error}")
+        else:
+            self.finished.emit(job.id, [str(p) for p in outputs])
+
+    def _transcribe(self, job: Job) -> list[Path]:
+        from meeting_recorder.core.audio import probe
+        from meeting_recorder.core.engine import TranscribeOptions
+        from meeting_recorder.core.errors import Cancelled
+        from meeting_recorder.core.export import export
+        from meeting_recorder.core.transcribe_job import transcribe_with_speakers
+
+        probe(job.path)  # a bad file fails at once, before any model is loaded
+        engine, diarizer = self._models(job)
+        speakers = self._speaker_request() if diarizer is not None else None
+        self.started.emit(job.id)  # the models are ready: transcription begins
+
+        def on_progress(report: Any) -> None:
+            fraction = UNKNOWN if report.fraction is None else float(report.fraction)
+            eta = UNKNOWN if report.eta_seconds is None else float(report.eta_seconds)
+            self.progress.emit(job.id, fraction, eta)
+
+        transcript = transcribe_with_speakers(
+            engine, diarizer, job.path, TranscribeOptions(language=job.language), speakers,
+            progress=on_progress, cancel=job.cancel,
+        )
+        if job.cancel.is_set():
+            raise Cancelled()
+        job.out_dir.mkdir(parents=True, exist_ok=True)
+        outputs = export(transcript, job.out_dir, OUTPUT_FORMATS, stem=output_stem(job.out_dir, transcript.file))
+        if job.cancel.is_set():  # cancel came while writing: keep nothing, as promised
+            for written in outputs:
+                written.unlink(missing_ok=True)
+            raise Cancelled()
+        return outputs
+
+    def _models(self, job: Job) -> tuple[TranscriptionEngine, Diarizer | None]:
+        from meeting_recorder.core.engine import TranscriptionEngine
+
+        engine = self.engine
+        if engine is not None and (engine.model_name, engine.device_preference) != (job.model, job.device):
+            engine.close()  # one Whisper model in memory at a time
+            engine = None
+        if engine is None:
+            engine = self.engine = TranscriptionEngine(job.model, device=job.device)
+        if not job.speakers and self.diarizer is not None:
+            self.diarizer.close()
+            self.diarizer = None
+        if job.speakers and self.diarizer is None:
+            from meeting_recorder.core.speakers.diarizer import Diarizer
+
+            self.diarizer = Diarizer()
+        if not engine.loaded or (self.diarizer is not None and not self.diarizer.loaded):
+            self.loading_models.emit(job.id)
+            engine.load()
+            if self.diarizer is not None:
+                self.diarizer.load()
+        return engine, self.diarizer
+
+    @staticmethod
+    def _speaker_request() -> Any:
+        """Automatic speaker count; enrolled voices (read per job, so new ones count) named."""
+        from meeting_recorder.core.errors import ProfileStoreError
+        from meeting_recorder.core.speakers.profiles import ProfileStore
+        from meeting_recorder.core.transcribe_job import SpeakerRequest
+
+        try:
+            profiles = ProfileStore().profiles()
+        except ProfileStoreError:  # an unreadable profile file must not stop transcription
+            log.warning("speaker profiles could not be read; speakers stay unnamed", exc_info=True)
+            profiles = []
+        return SpeakerRequest(profiles=profiles)
+
+    @Slot()
+    def release(self) -> None:
+        """Free the models. Call on the worker thread, or after it has stopped."""
+        engine, self.engine = self.engine, None
+        diarizer, self.diarizer = self.diarizer, None
+        if engine is not None:
+            engine.close()
+        if diarizer is not None:
+            diarizer.close()
+
+
+class FileQueue(QObject):
+    """The waiting files (UI thread) and the worker thread that transcribes them."""
+
+    queued = Signal(int, str)
+    started = Signal(int, str)
+    loading_models = Signal(int)
+    progress = Signal(int, float, float)
+    finished = Signal(int, str, list)
+    failed = Signal(int, str, str)
+    cancelled = Signal(int, str)
+    busy_changed = Signal(bool)
+    _run = Signal(object)  # to the worker (queued: it runs over there)
+    _release = Signal()
+
+    def __init__(self, settings: AppSettings, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.settings = settings
+        self._waiting: deque[Job] = deque()
+        self._current: Job | None = None
+        self._next_id = 0
+        self._busy = False
+        self._shut_down = False
+        self.thread = QThread()
+        self.thread.setObjectName("FileQueue")
+        self.worker = QueueWorker()
+        self.worker.moveToThread(self.thread)
+        self._run.connect(self.worker.run)
+        self._release.connect(self.worker.release)
+        self.worker.started.connect(self._on_started)
+        self.worker.loading_models.connect(self.loading_models)
+        self.worker.progress.connect(self._on_progress)
+        self.worker.finished.connect(self._on_finished)
+        self.worker.failed.connect(self._on_failed)
+        self.worker.cancelled.connect(self._on_cancelled)
+
+    # -- requests from the UI ----------------------------------------------------------------
+    def add(self, path: str | Path) -> int:
+        """Queue one file; returns its job id (signals name the job by it)."""
+        if self._shut_down:
+            raise RuntimeError("the file queue was shut down")
+        self._next_id += 1
+        settings = self.settings
+        job = Job(self._next_id, str(path), settings.model, settings.device, settings.language,
+                  settings.speakers_enabled, output_dir(settings), threading.Event())
+        self._waiting.append(job)
+        self.queued.emit(job.id, job.path)
+        self._advance()
+        return job.id
+
+    def cancel(self, job_id: int) -> bool:
+        """Cancel the running job (it stops within a moment) or drop a waiting one."""
+        if self._current is not None and self._current.id == job_id:
+            self._current.cancel.set()  # thread-safe; the worker answers with ``cancelled``
+            return True
+        for job in self._waiting:
+            if job.id == job_id:
+                self._waiting.remove(job)
+                self.cancelled.emit(job.id, job.path)
+                self._set_busy(self._current is not None or bool(self._waiting))
+                return True
+        return False
+
+    def cancel_all(self) -> None:
+        while self._waiting:
+            self.cancel(self._waiting[-1].id)
+        if self._current is not None:
+            self.cancel(self._current.id)
+
+    def is_busy(self) -> bool:
+        return self._busy
+
+    def current_job(self) -> int | None:
+        return None if self._current is None else self._current.id
+
+    def shutdown(self, timeout_ms: int = 60_000) -> None:
+        """Cancel everything, end the thread, release the models. Safe to call twice."""
+        if self._shut_down:
+            return
+        self.cancel_all()
+        self._shut_down = True
+        if self.thread.isRunning():
+            self.thread.quit()
+            if not self.thread.wait(timeout_ms):
+                # A running QThread must not be destroyed, and the job ends at its next
+                # cancel check, so the only safe choice is to keep waiting.
+                log.warning("the file queue did not stop within %d ms; waiting for it", timeout_ms)
+                self.thread.wait()
+        self.worker.release()  # the thread has ended: releasing from here is safe
+        job, self._current = self._current, None
+        if job is not None:  # its own answer is ignored from now on, so say it here
+            self.cancelled.emit(job.id, job.path)
+        self._set_busy(False)
+
+    # -- scheduling --------------------------------------------------------------------------
+    def _advance(self) -> None:
+        if self._shut_down or self._current is not None:
+            return
+        if not self._waiting:
+            self._set_busy(False)
+            if not self.settings.keep_models_loaded:
+                self._release.emit()  # runs after the last job, on the worker thread
+            return
+        self._current = self._waiting.popleft()
+        self._set_busy(True)
+        if not self.thread.isRunning():  # started on first use: an unused view has no thread
+            self.thread.start()
+        self._run.emit(self._current)
+
+    def _set_busy(self, busy: bool) -> None:
+        if busy != self._busy:
+            self._busy = busy
+            self.busy_changed.emit(busy)
+
+    def _take(self, job_id: int) -> Job | None:
+        """The current job if ``job_id`` is it (stale signals after shutdown are ignored)."""
+        if self._shut_down or self._current is None or self._current.id != job_id:
+            return None
+        job, self._current = self._current, None
+        return job
+
+    # -- worker signals (queued onto the UI thread) ------------------------------------------
+    @Slot(int)
+    def _on_started(self, job_id: int) -> None:
+        if self._current is not None and self._current.id == job_id:
+            self.started.emit(job_id, self._current.path)
+
+    @Slot(int, float, float)
+    def _on_progress(self, job_id: int, fraction: float, eta: float) -> None:
+        if self._current is not None and self._current.id == job_id and not self._current.cancel.is_set():
+            self.progress.emit(job_id, fraction, eta)
+
+    @Slot(int, list)
+    def _on_finished(self, job_id: int, outputs: list) -> None:
+        job = self._take(job_id)
+        if job is not None:
+            self.finished.emit(job.id, job.path, outputs)
+            self._advance()
+
+    @Slot(int, str)
+    def _on_failed(self, job_id: int, message: str) -> None:
+        job = self._take(job_id)
+        if job is not None:
+            self.failed.emit(job.id, job.path, message)
+            self._advance()
+
+    @Slot(int)
+    def _on_cancelled(self, job_id: int) -> None:
+        job = self._take(job_id)
+        if job is not None:
+            self.cancelled.emit(job.id, job.path)
+            self._advance()

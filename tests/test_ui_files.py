@@ -1,0 +1,193 @@
+"""The Files view on a real Qt event loop: real files, real models (tiny.en, speakers)."""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # before anything imports Qt
+
+import json
+import threading
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
+from PySide6.QtGui import QDragEnterEvent, QDropEvent
+from PySide6.QtWidgets import QApplication, QLabel, QProgressBar, QPushButton, QWidget
+
+from meeting_recorder.ui.file_queue import output_dir
+from meeting_recorder.ui.files_view import COL_ACTION, COL_PROGRESS, PROGRESS_STEPS, FilesView
+from meeting_recorder.ui.settings import AppSettings
+from tests.speech import JFK, espeak, repeat_audio
+
+LONG_WAIT_MS = 240_000  # real models on a busy 2-core machine (nice 19)
+needs_jfk = pytest.mark.skipif(not JFK.is_file(), reason=f"speech fixture {JFK} is missing")
+
+
+def drop_files(target: QWidget, paths: Sequence[Path | str]) -> None:
+    """Drag the files onto ``target`` the way a file manager does."""
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(p)) for p in paths])
+    centre = target.rect().center()
+    enter = QDragEnterEvent(centre, Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
+                            Qt.KeyboardModifier.NoModifier)
+    QApplication.sendEvent(target, enter)
+    assert enter.isAccepted()
+    drop = QDropEvent(QPointF(centre), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
+                      Qt.KeyboardModifier.NoModifier)
+    QApplication.sendEvent(target, drop)
+    assert drop.isAccepted()
+
+
+def make_settings(tmp_path: Path, speakers: bool) -> AppSettings:
+    settings = AppSettings(tmp_path / "settings.ini")
+    settings.model = "tiny.en"
+    settings.recordings_dir = tmp_path / "recordings"
+    settings.speakers_enabled = speakers
+    return settings
+
+
+@pytest.fixture
+def make_view(qtbot, tmp_path) -> Iterator:
+    views: list[FilesView] = []
+
+    def make(speakers: bool = False) -> FilesView:
+        view = FilesView(make_settings(tmp_path, speakers))
+        qtbot.addWidget(view)
+        view.show()
+        views.append(view)
+        return view
+
+    yield make
+    for view in views:
+        view.shutdown()
+        assert not view.queue.thread.isRunning()
+
+
+@pytest.fixture(scope="module")
+def short_speech(tmp_path_factory) -> Path:
+    return espeak("Please send the quarterly report to the finance team before Friday.",
+                  tmp_path_factory.mktemp("files") / "report.wav")
+
+
+def states(view: FilesView) -> list[str]:
+    return [state for _path, state in view.job_states()]
+
+
+def wait_states(qtbot, view: FilesView, expected: list[str]) -> None:
+    qtbot.waitUntil(lambda: states(view) == expected, timeout=LONG_WAIT_MS)
+
+
+def action(view: FilesView, row: int) -> QWidget:
+    return view.table.cellWidget(row, COL_ACTION)
+
+
+@needs_jfk
+def test_two_dropped_files_are_transcribed_one_after_another(qtbot, make_view, short_speech) -> None:
+    view = make_view(speakers=True)
+    events: list[tuple[str, int]] = []
+    view.queue.started.connect(lambda job, _p: events.append(("started", job)))
+    view.queue.finished.connect(lambda job, _p, _o: events.append(("finished", job)))
+    fractions: list[float] = []
+    view.queue.progress.connect(lambda _job, fraction, _eta: fractions.append(fraction))
+    busy: list[bool] = []
+    view.busy_changed.connect(busy.append)
+
+    drop_files(view.drop_area, [JFK, short_speech])
+    assert [Path(p).name for p, _s in view.job_states()] == ["jfk.flac", "report.wav"]
+    assert view.is_busy()
+    wait_states(qtbot, view, ["done", "done"])
+
+    assert events == [("started", 1), ("finished", 1), ("started", 2), ("finished", 2)]  # one at a time
+    assert fractions and max(fractions) == pytest.approx(1.0)
+    for row in range(2):
+        bar = view.table.cellWidget(row, COL_PROGRESS)
+        assert isinstance(bar, QProgressBar) and bar.value() == PROGRESS_STEPS
+    assert busy == [True, False] and not view.is_busy()
+    folder = output_dir(view.settings)
+    for stem in ("jfk", "report"):
+        for suffix in ("json", "txt", "srt"):
+            assert (folder / f"{stem}.{suffix}").is_file()
+    data = json.loads((folder / "jfk.json").read_text(encoding="utf-8"))
+    assert "ask not what your country" in " ".join(s["text"] for s in data["segments"]).lower()
+    assert all(s["speaker"] for s in data["segments"])  # speakers were on
+
+    button = action(view, 0)
+    assert isinstance(button, QPushButton) and button.text() == "Open result"
+    with qtbot.waitSignal(view.open_transcript_requested) as opened:
+        qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    assert opened.args == [str(folder / "jfk.json")]
+    view.shutdown()
+    assert view.queue.worker.engine is None and view.queue.worker.diarizer is None
+
+
+def test_bad_files_become_error_rows_and_the_queue_goes_on(qtbot, make_view, tmp_path, short_speech) -> None:
+    text_file = tmp_path / "notes.wav"
+    text_file.write_text("this is not audio at all\n" * 20)
+    empty = tmp_path / "empty.wav"
+    empty.write_bytes(b"")
+    view = make_view()
+    view.add_files([text_file, empty, short_speech])
+    wait_states(qtbot, view, ["failed", "failed", "done"])
+
+    for row, name in ((0, "notes.wav"), (1, "empty.wav")):
+        label = action(view, row)
+        assert isinstance(label, QLabel) and name in label.text()
+    assert "empty" in action(view, 1).text()
+    folder = output_dir(view.settings)
+    assert sorted(p.name for p in folder.iterdir()) == ["report.json", "report.srt", "report.txt"]
+
+
+@needs_jfk
+def test_cancel_during_a_long_file_keeps_nothing_and_the_queue_goes_on(
+    qtbot, make_view, tmp_path, short_speech
+) -> None:
+    long_file = repeat_audio(JFK, tmp_path / "long_meeting.wav", times=6)  # ~66 s
+    view = make_view()
+    messages: list[str] = []
+    view.status_message.connect(messages.append)
+    view.add_files([long_file, short_speech])
+    fractions: list[float] = []
+    view.queue.progress.connect(lambda job, fraction, _eta: job == 1 and fractions.append(fraction))
+    qtbot.waitUntil(lambda: bool(fractions), timeout=LONG_WAIT_MS)
+    assert states(view) == ["running", "waiting"]
+
+    qtbot.mouseClick(action(view, 0), Qt.MouseButton.LeftButton)  # its "Cancel" button
+    wait_states(qtbot, view, ["cancelled", "done"])
+    assert fractions[-1] < 1.0
+    folder = output_dir(view.settings)
+    assert sorted(p.name for p in folder.iterdir()) == ["report.json", "report.srt", "report.txt"]
+    assert "Cancelled long_meeting.wav; nothing was saved" in messages
+
+
+def test_cancel_a_waiting_file_and_shutdown_leaves_no_threads(qtbot, make_view, tmp_path, short_speech) -> None:
+    view = make_view()
+    before = {t.ident for t in threading.enumerate()}
+    view.add_files([short_speech, short_speech, short_speech])
+    assert view.queue.cancel(2)  # a waiting file is dropped at once
+    assert states(view) == ["waiting", "cancelled", "waiting"]
+    qtbot.waitUntil(lambda: states(view)[0] in ("loading", "running"), timeout=LONG_WAIT_MS)
+
+    view.shutdown()  # during the first file: cancels, joins, releases
+    assert states(view) == ["cancelled", "cancelled", "cancelled"]
+    assert not view.queue.thread.isRunning() and not view.is_busy()
+    assert view.queue.worker.engine is None
+    view.shutdown()  # twice is fine
+    left = [t for t in threading.enumerate() if t.ident not in before and t.is_alive()]
+    assert not left, left
+    assert not output_dir(view.settings).exists() or not any(output_dir(view.settings).iterdir())
+
+
+def test_models_stay_loaded_when_asked(qtbot, make_view, short_speech) -> None:
+    view = make_view()
+    view.settings.keep_models_loaded = True
+    view.add_files([short_speech])
+    wait_states(qtbot, view, ["done"])
+    qtbot.wait(200)  # a release, had one been asked for, would have run by now
+    assert view.queue.worker.engine is not None and view.queue.worker.engine.loaded
+    view.settings.keep_models_loaded = False
+    view.add_files([short_speech])  # the same file again: its transcript is replaced
+    wait_states(qtbot, view, ["done", "done"])
+    qtbot.waitUntil(lambda: view.queue.worker.engine is None, timeout=10_000)
+    assert sorted(p.name for p in output_dir(view.settings).iterdir()) == ["report.json", "report.srt", "report.txt"]
