@@ -8,6 +8,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # before anything imports
 
 import shutil
 import tempfile
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -104,6 +105,24 @@ def test_tiny_rss_threshold_warns_once_and_clears(qtbot, make_dashboard, setting
     dashboard.apply_settings()
     dashboard.refresh_now()
     assert len(warnings) == 2
+
+
+def test_cpu_threshold_warns(make_dashboard, settings):
+    settings.cpu_warning_percent = 1
+    dashboard = make_dashboard(interval_ms=60_000)  # one sample per average: the reading itself counts
+    warnings = []
+    dashboard.warning.connect(warnings.append)
+    dashboard.refresh_now()
+    spin_until = time.process_time() + 0.3  # CPU time, not wall time: the machine may be busy
+    while time.process_time() < spin_until:
+        pass
+    sample = dashboard.refresh_now()
+    assert sample["cpu_percent"] > 1 and sample["cpu_average_percent"] == sample["cpu_percent"]
+    assert [w for w in warnings if w.startswith("CPU use is high")] and "cpu" in dashboard.active_warnings()
+    settings.cpu_warning_percent = 0  # off
+    dashboard.apply_settings()
+    dashboard.refresh_now()
+    assert dashboard.active_warnings() == {} and dashboard.banner.isHidden()
 
 
 def test_low_disk_emits_stop_once_per_crossing_and_per_new_recording(qtbot, make_dashboard, settings, tmp_path):

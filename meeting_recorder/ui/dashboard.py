@@ -7,7 +7,8 @@ Public API (embed it anywhere; it also works as a standalone widget):
     dashboard.warning.connect(status_bar.showMessage)      # warning(str): once per crossing
     dashboard.warning_cleared.connect(status_bar.clearMessage)  # every warning is back under
     dashboard.low_disk_stop.connect(window.stop_recording)  # free disk < disk_stop_mb
-    dashboard.sampled.connect(...)   # sampled(dict): the numbers, see ``ResourceSampler.sample``
+    dashboard.sampled.connect(...)   # sampled(dict): the numbers, see ``ResourceSampler.sample``,
+                                     # plus cpu_average_percent (last 10 s; the CPU warning uses it)
     dashboard.apply_settings()       # re-read thresholds and the recordings folder
     dashboard.refresh_now()          # sample at once on the calling thread (tests)
     dashboard.active_warnings()      # {kind: message} of the warnings shown now
@@ -32,11 +33,13 @@ import sys
 import tempfile
 import threading
 import time
+from collections import deque
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import psutil
+import shiboken6
 from PySide6.QtCore import QCoreApplication, QObject, QThread, QTimer, Signal, Slot
 from PySide6.QtWidgets import QFormLayout, QLabel, QVBoxLayout, QWidget
 
@@ -45,6 +48,7 @@ from meeting_recorder.ui.settings import AppSettings
 
 MIB = 1024 * 1024
 PLOT_SECONDS = 600  # the plot shows the last 10 minutes
+CPU_AVERAGE_SECONDS = 10  # the CPU warning looks at this average, so a busy second does not flicker it
 TEMP_PREFIXES = ("meeting-recorder", "meeting_recorder")
 TEMP_SUFFIXES = (".partial", ".transcript.jsonl")  # in-progress recordings and their journals
 MAX_TEMP_ENTRIES = 2000  # bound on the walk inside our own temp folders
@@ -191,7 +195,7 @@ class _SamplerWorker(QObject):
 
 
 def _stop_thread(thread: QThread) -> None:
-    if thread.isRunning():
+    if shiboken6.isValid(thread) and thread.isRunning():  # at exit Qt may have deleted it first
         thread.quit()
         thread.wait()
 
@@ -215,6 +219,8 @@ class ResourceDashboard(QWidget):
         self._last_recording: str | None = None
         self._busy = False
         self._shut_down = False
+        cpu_samples = max(1, math.ceil(CPU_AVERAGE_SECONDS * 1000 / self.interval_ms))
+        self._cpu_recent: deque[float] = deque(maxlen=cpu_samples)
         self._build_ui()
         self.apply_settings()
         self._thread = QThread()
@@ -320,6 +326,8 @@ class ResourceDashboard(QWidget):
         if sample["time"] < self._last_time:
             return  # older than one refresh_now() already showed
         self._last_time = sample["time"]
+        self._cpu_recent.append(sample["cpu_percent"])
+        sample["cpu_average_percent"] = sum(self._cpu_recent) / len(self._cpu_recent)
         self._show(sample)
         self.plot.add_sample(sample["time"], sample["rss_bytes"])
         self._check(sample)
@@ -342,9 +350,9 @@ class ResourceDashboard(QWidget):
         if limits["rss"] and sample["rss_bytes"] > limits["rss"] * MIB:
             active["rss"] = self.tr("Memory use is high: {used} (warning level {limit} MB).").format(
                 used=format_bytes(sample["rss_bytes"]), limit=limits["rss"])
-        if limits["cpu"] and sample["cpu_percent"] > limits["cpu"]:
+        if limits["cpu"] and sample["cpu_average_percent"] > limits["cpu"]:
             active["cpu"] = self.tr("CPU use is high: {percent} % (warning level {limit} %).").format(
-                percent=f"{sample['cpu_percent']:.0f}", limit=limits["cpu"])
+                percent=f"{sample['cpu_average_percent']:.0f}", limit=limits["cpu"])
         free = sample["disk_free_bytes"]
         if free is not None and limits["disk_stop"] and free < limits["disk_stop"] * MIB:
             active["disk_stop"] = self.tr(
