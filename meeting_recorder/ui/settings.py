@@ -111,7 +111,8 @@ class AppSettings:
 
     @property
     def cpu_warning_percent(self) -> int:
-        return self._get("resources/cpu_warning_percent", 95, int)
+        # Off by default: transcribing a file keeps every core busy for minutes, as it should.
+        return self._get("resources/cpu_warning_percent", 0, int)
 
     @cpu_warning_percent.setter
     def cpu_warning_percent(self, value: int) -> None:
