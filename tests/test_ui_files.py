@@ -132,8 +132,10 @@ def test_bad_files_become_error_rows_and_the_queue_goes_on(qtbot, make_view, tmp
     wait_states(qtbot, view, ["failed", "failed", "done"])
 
     for row, name in ((0, "notes.wav"), (1, "empty.wav")):
-        label = action(view, row)
-        assert isinstance(label, QLabel) and name in label.text()
+        label = action(view, row)  # the reason in the row, the whole message as its tooltip
+        assert isinstance(label, QLabel) and name in label.toolTip() and name not in label.text()
+        assert view.table.cellWidget(row, COL_PROGRESS) is None  # no progress bar on an error row
+    assert "not a readable audio or video file" in action(view, 0).text()
     assert "empty" in action(view, 1).text()
     folder = output_dir(view.settings)
     assert sorted(p.name for p in folder.iterdir()) == ["report.json", "report.srt", "report.txt"]

@@ -18,6 +18,7 @@ Signals (``job`` is the id ``add`` returned; ``path`` the file as given):
     ``finished(job, path, outputs: list[str])`` (the JSON first),
     ``failed(job, path, message)``, ``cancelled(job, path)``, ``busy_changed(bool)``.
 Methods: ``add(path) -> job``, ``cancel(job) -> bool``, ``cancel_all()``, ``is_busy()``,
+``current_job()``, ``is_shut_down()``,
 ``shutdown(timeout_ms)`` (cancels, joins the thread, releases the models; idempotent).
 """
 
@@ -31,7 +32,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, QThread, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QObject, QThread, Signal, Slot
 
 from meeting_recorder.ui.settings import AppSettings
 
@@ -113,7 +114,8 @@ class QueueWorker(QObject):
         except ValueError as error:  # e.g. an unknown language code
             self.failed.emit(job.id, f"{job.path}: {error}")
         except OSError as error:  # the transcripts folder is not writable, the disk is full
-            self.failed.emit(job.id, f"{job.path}: could not write the transcript ({error.strerror or error})")
+            message = QCoreApplication.translate("FileQueue", "{path}: could not write the transcript ({error})")
+            self.failed.emit(job.id, message.format(path=job.path, error=error.strerror or error))
         except Exception as error:  # a bug must not end the thread silently
             log.exception("transcribing %s failed", job.path)
             self.failed.emit(job.id, f"{job.path}: {type(error).__name__}: {error}")
@@ -269,6 +271,9 @@ class FileQueue(QObject):
 
     def is_busy(self) -> bool:
         return self._busy
+
+    def is_shut_down(self) -> bool:
+        return self._shut_down
 
     def current_job(self) -> int | None:
         return None if self._current is None else self._current.id

@@ -112,9 +112,8 @@ class FilesView(QWidget):
         header.setSectionResizeMode(COL_FILE, QHeaderView.ResizeMode.Stretch)
         for column in (COL_STATUS, COL_ETA):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(COL_ACTION, QHeaderView.ResizeMode.Interactive)
+        header.setSectionResizeMode(COL_ACTION, QHeaderView.ResizeMode.Stretch)  # room for error messages
         self.table.setColumnWidth(COL_PROGRESS, 160)
-        self.table.setColumnWidth(COL_ACTION, 220)
         self.table.setToolTip(self.tr("Files are transcribed one after another; double-click a finished file to open it"))
         self.table.cellDoubleClicked.connect(lambda row, _column: self.open_result(row))
         queue_label = QLabel(self.tr("&Queue:"), self)
@@ -150,7 +149,9 @@ class FilesView(QWidget):
 
     @Slot(list)
     def add_files(self, paths: Iterable[str | Path]) -> None:
-        """Queue files in the order given; each gets a row at once."""
+        """Queue files in the order given; each gets a row at once (ignored after shutdown)."""
+        if self.queue.is_shut_down():
+            return
         self._show_folder()  # the recordings folder may have changed in the settings
         for path in paths:
             self.queue.add(path)
@@ -204,11 +205,18 @@ class FilesView(QWidget):
             self.table.item(row, COL_STATUS).setText(state_text(state))
         return row
 
-    def _progress_bar(self, row: int) -> QProgressBar:
-        return self.table.cellWidget(row, COL_PROGRESS)  # type: ignore[return-value]
+    def _progress_bar(self, row: int) -> QProgressBar | None:
+        widget = self.table.cellWidget(row, COL_PROGRESS)
+        return widget if isinstance(widget, QProgressBar) else None
+
+    def _remove_cell_widget(self, row: int, column: int) -> None:
+        old = self.table.cellWidget(row, column)
+        if old is not None:
+            old.hide()  # removeCellWidget only deletes it later; it must not show until then
+        self.table.removeCellWidget(row, column)
 
     def _set_action(self, row: int, widget: QWidget | None) -> None:
-        self.table.removeCellWidget(row, COL_ACTION)
+        self._remove_cell_widget(row, COL_ACTION)
         if widget is not None:
             self.table.setCellWidget(row, COL_ACTION, widget)
 
@@ -244,9 +252,9 @@ class FilesView(QWidget):
     @Slot(int, float, float)
     def _on_progress(self, job: int, fraction: float, eta: float) -> None:
         row = self._row_of(job)
-        if row < 0:
+        bar = self._progress_bar(row) if row >= 0 else None
+        if bar is None:
             return
-        bar = self._progress_bar(row)
         if fraction < 0:  # the file does not say how long it is
             bar.setRange(0, 0)
             return
@@ -260,8 +268,9 @@ class FilesView(QWidget):
         if row < 0:
             return
         bar = self._progress_bar(row)
-        bar.setRange(0, PROGRESS_STEPS)
-        bar.setValue(PROGRESS_STEPS)
+        if bar is not None:
+            bar.setRange(0, PROGRESS_STEPS)
+            bar.setValue(PROGRESS_STEPS)
         self.table.item(row, COL_ETA).setText("")
         result = next((p for p in outputs if p.endswith(".json")), outputs[0] if outputs else "")
         self.table.item(row, COL_FILE).setData(RESULT_ROLE, result)
@@ -275,7 +284,9 @@ class FilesView(QWidget):
         if row < 0:
             return
         self._end_row(row)
-        label = QLabel(message, self.table)
+        # The row already names the file: show the reason, keep the full message as tooltip.
+        prefix = f"{path}: "
+        label = QLabel(message[len(prefix):] if message.startswith(prefix) else message, self.table)
         label.setTextFormat(Qt.TextFormat.PlainText)  # file names are not HTML
         label.setStyleSheet("color: #b00020;")
         label.setToolTip(message)
@@ -294,8 +305,8 @@ class FilesView(QWidget):
         self.status_message.emit(self.tr("Cancelled {name}; nothing was saved").format(name=Path(path).name))
 
     def _end_row(self, row: int) -> None:
-        bar = self._progress_bar(row)
-        bar.setRange(0, PROGRESS_STEPS)  # an indeterminate bar would keep moving
+        """A failed or cancelled row: no progress bar, no time left."""
+        self._remove_cell_widget(row, COL_PROGRESS)
         self.table.item(row, COL_ETA).setText("")
 
     @Slot(bool)
