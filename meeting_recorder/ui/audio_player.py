@@ -13,15 +13,27 @@ Public API: ``AudioPlayer(parent=None)``; signals ``position_changed(float secon
 
 from __future__ import annotations
 
+import importlib.util
 from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QObject, QUrl, Signal
 
-try:
+
+
+def _multimedia_installed() -> bool:
+    # Looked up, not imported: importing loads the multimedia backend and logs about
+    # missing sound systems, which an app start that never plays need not do.
+    try:
+        return importlib.util.find_spec("PySide6.QtMultimedia") is not None
+    except (ImportError, ValueError):  # PySide6-Essentials alone has no QtMultimedia
+        return False
+
+
+def _multimedia() -> Any:
     from PySide6 import QtMultimedia
-except ImportError:  # PySide6-Essentials alone has no QtMultimedia
-    QtMultimedia = None
+
+    return QtMultimedia
 
 
 class AudioPlayer(QObject):
@@ -29,7 +41,7 @@ class AudioPlayer(QObject):
     playing_changed = Signal(bool)
     error = Signal(str)
 
-    available = QtMultimedia is not None
+    available = _multimedia_installed()
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -40,7 +52,7 @@ class AudioPlayer(QObject):
 
     def _ensure_player(self) -> Any:
         if self._player is None:
-            assert QtMultimedia is not None
+            QtMultimedia = _multimedia()
             self._player = QtMultimedia.QMediaPlayer(self)
             self._output = QtMultimedia.QAudioOutput(self)
             self._player.setAudioOutput(self._output)
@@ -98,7 +110,9 @@ class AudioPlayer(QObject):
             self._player.stop()
 
     def is_playing(self) -> bool:
-        return self._player is not None and self._player.playbackState() == QtMultimedia.QMediaPlayer.PlaybackState.PlayingState
+        if self._player is None:
+            return False
+        return self._player.playbackState() == _multimedia().QMediaPlayer.PlaybackState.PlayingState
 
     def position(self) -> float:
         """Seconds; a seek still waiting for the media counts as the position."""
@@ -118,7 +132,7 @@ class AudioPlayer(QObject):
 
     # -- helpers ---------------------------------------------------------------------------
     def _can_play(self) -> bool:
-        if QtMultimedia is None:
+        if not self.available:
             self.error.emit(self.tr("Audio playback is not available: QtMultimedia (PySide6-Addons) is not installed."))
             return False
         if self._source is None or not self._source.is_file():
@@ -128,7 +142,7 @@ class AudioPlayer(QObject):
 
     def _loaded(self) -> bool:
         status = self._player.mediaStatus()
-        statuses = QtMultimedia.QMediaPlayer.MediaStatus
+        statuses = _multimedia().QMediaPlayer.MediaStatus
         return status in (statuses.LoadedMedia, statuses.BufferingMedia, statuses.BufferedMedia, statuses.EndOfMedia)
 
     def _on_media_status(self, status: Any) -> None:
@@ -137,7 +151,7 @@ class AudioPlayer(QObject):
             self._player.setPosition(round(seconds * 1000))
 
     def _on_state(self, state: Any) -> None:
-        self.playing_changed.emit(state == QtMultimedia.QMediaPlayer.PlaybackState.PlayingState)
+        self.playing_changed.emit(state == _multimedia().QMediaPlayer.PlaybackState.PlayingState)
 
     def _on_error(self, _error: Any, message: str) -> None:
         self.error.emit(self.tr("Could not play the audio: {message}").format(message=message))

@@ -114,7 +114,8 @@ class FilesView(QWidget):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(COL_ACTION, QHeaderView.ResizeMode.Stretch)  # room for error messages
         self.table.setColumnWidth(COL_PROGRESS, 160)
-        self.table.setToolTip(self.tr("Files are transcribed one after another; double-click a finished file to open it"))
+        self.table.setToolTip(
+            self.tr("Files are transcribed one after another; double-click a finished file to open it"))
         self.table.cellDoubleClicked.connect(lambda row, _column: self.open_result(row))
         queue_label = QLabel(self.tr("&Queue:"), self)
         queue_label.setBuddy(self.table)

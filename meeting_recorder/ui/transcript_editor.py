@@ -117,8 +117,8 @@ class TranscriptEditor(QWidget):
         self.speakers_list.itemChanged.connect(self._on_speaker_edited)
         speakers_label = QLabel(self.tr("Spea&kers:"), self)
         speakers_label.setBuddy(self.speakers_list)
-        self.rename_button = self._button(self.tr("&Rename speaker…"), self.tr("Rename the selected speaker everywhere"),
-                                          self.rename_dialog)
+        self.rename_button = self._button(
+            self.tr("&Rename speaker…"), self.tr("Rename the selected speaker everywhere"), self.rename_dialog)
 
         side = QWidget(self)
         side_layout = QVBoxLayout(side)
