@@ -1,0 +1,349 @@
+"""The live recording on its own QThread: ``AudioWorker`` wraps core's ``LiveSession``.
+
+Public API
+----------
+``AudioWorker(QObject)`` lives on a QThread; its slots run there, never on the UI thread.
+
+Signals: ``status(str)``, ``level(float)`` (RMS 0..1, at most ~10 a second),
+``segment(object)`` (core ``Segment``, ``speaker`` set when speakers are on), ``error(str)``,
+``recovered(object)`` (core ``RecoveredRecording``), ``started(str)`` (the ``.wav.partial``
+being written), ``stopped(object)`` (core ``SessionResult``, or None when the start failed),
+``devices(list)`` (core ``InputDevice`` list), ``recovery_checked(list)`` (every
+``RecoveredRecording`` that ``check_recovered`` repaired).
+
+Slots: ``start_recording(settings, device, source_file)``, ``stop_recording()``,
+``check_recovered(folder)``, ``list_devices(refresh)``, ``release()``.
+
+``settings`` is a ``LiveSettings`` or a plain dict (built on the UI thread, since QSettings
+belongs there) with the keys ``recordings_dir``, ``model``, ``language``, ``device``
+(compute device: auto | cpu | cuda), ``speakers_enabled``, ``keep_models_loaded`` and, for
+a file played as if live, ``speed``. ``device`` is the *input* device name (None = system
+default); ``source_file`` plays a file instead of a microphone (demos and tests).
+
+``AudioWorkerThread(QObject)`` owns the QThread and the worker: ``start_recording``,
+``stop_recording(wait=False)``, ``check_recovered``, ``list_devices`` and ``shutdown()``
+(stop the session, release the models, quit and join the thread).
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QCoreApplication, QObject, Qt, QThread, QTimer, Signal, Slot
+
+if TYPE_CHECKING:  # the core live modules pull in PyAV and the engine: imported lazily
+    from meeting_recorder.core.engine import TranscriptionEngine
+    from meeting_recorder.core.live_session import LiveSession, LiveSettings, SessionResult
+    from meeting_recorder.core.speakers.embedding import Embedder
+
+log = logging.getLogger(__name__)
+
+LEVEL_PERIOD = 0.1  # seconds between level signals: a meter needs no more than ~10 a second
+WATCH_MS = 100  # how often the worker looks whether the source ended by itself
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("AudioWorker", text)
+
+
+def live_settings(settings: Any) -> tuple["LiveSettings", str, float]:
+    """(LiveSettings, compute device, file speed) from a LiveSettings or a settings dict."""
+    from meeting_recorder.core.live_session import LiveSettings
+    from meeting_recorder.core.paths import recordings_dir
+
+    if isinstance(settings, LiveSettings):
+        return settings, "auto", 1.0
+    values = dict(settings or {})
+    speakers = bool(values.get("speakers_enabled", True))
+    live = LiveSettings(
+        out_dir=Path(values.get("recordings_dir") or recordings_dir()),
+        language=str(values.get("language", "auto")),
+        keep_models_loaded=bool(values.get("keep_models_loaded", False)),
+        speakers=speakers,
+        max_speakers=int(values.get("max_speakers", 8)),
+    )
+    if values.get("model"):
+        live.model = str(values["model"])
+    if values.get("formats"):
+        live.formats = list(values["formats"])
+    if speakers:
+        live.known_speakers = _known_speakers()
+    return live, str(values.get("device", "auto")), float(values.get("speed", 1.0))
+
+
+def _known_speakers() -> dict:
+    """Enrolled voices (name -> vector) so live labels use their names."""
+    from meeting_recorder.core.speakers.profiles import ProfileStore
+
+    return {profile.name: profile.vector for profile in ProfileStore().profiles()}
+
+
+class AudioWorker(QObject):
+    """One live session at a time; lives on a QThread (see ``AudioWorkerThread``)."""
+
+    status = Signal(str)
+    level = Signal(float)
+    segment = Signal(object)
+    error = Signal(str)
+    recovered = Signal(object)
+    started = Signal(str)
+    stopped = Signal(object)
+    devices = Signal(list)
+    recovery_checked = Signal(list)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.session: LiveSession | None = None
+        self.engine: TranscriptionEngine | None = None  # kept between recordings only when asked
+        self.embedder: Embedder | None = None
+        self.last_result: SessionResult | None = None  # of the last recording this worker stopped
+        self.sync_result: SessionResult | None = None  # of the last ``stop_now``
+        self._watch: QTimer | None = None
+        self._level_max = 0.0
+        self._level_at = 0.0
+
+    # -- recording ----------------------------------------------------------------------------
+    @Slot(object, object, object)
+    def start_recording(self, settings: Any, device: str | None = None, source_file: str | None = None) -> None:
+        """Open the source, start the session; ``started`` or ``error`` + ``stopped(None)``."""
+        if self.session is not None:
+            self.error.emit(_tr("A recording is already running."))
+            return
+        from meeting_recorder.core.errors import MeetingRecorderError
+
+        self.last_result = live = None
+        try:
+            live, compute_device, speed = live_settings(settings)
+            source = self._source(device, source_file, speed)
+            session = self._session(source, live, compute_device)
+            path = session.start()
+        except (MeetingRecorderError, OSError, ValueError) as error:
+            self._start_failed(str(error), live is not None and live.keep_models_loaded)
+            return
+        except Exception as error:  # a bug must not kill the thread silently
+            log.exception("starting the recording failed")
+            self._start_failed(f"{type(error).__name__}: {error}", live is not None and live.keep_models_loaded)
+            return
+        self.session = session
+        self._level_max, self._level_at = 0.0, 0.0
+        self._watch_timer().start()
+        self.started.emit(str(path))
+
+    def _source(self, device: str | None, source_file: str | None, speed: float):
+        from meeting_recorder.core.sources import FileSource, MicrophoneSource
+
+        if source_file:
+            return FileSource(source_file, speed=speed)
+        return MicrophoneSource(device or None)
+
+    def _session(self, source, live: "LiveSettings", compute_device: str) -> "LiveSession":
+        from meeting_recorder.core.live_session import LiveCallbacks, LiveSession
+
+        callbacks = LiveCallbacks(  # these run on core threads: only emit from them
+            status=self.status.emit,
+            segment=self.segment.emit,
+            level=self._on_level,
+            error=self.error.emit,
+            recovered=self.recovered.emit,
+        )
+        engine = self._engine_for(live.model, compute_device)
+        return LiveSession(source, live, callbacks, engine=engine, embedder=self.embedder)
+
+    def _engine_for(self, model: str, compute_device: str) -> "TranscriptionEngine":
+        from meeting_recorder.core.engine import TranscriptionEngine
+
+        engine = self.engine
+        if engine is not None and (engine.model_name != model or engine.device_preference != compute_device):
+            engine.close()  # only one speech model in memory at a time
+            engine = None
+        self.engine = engine or TranscriptionEngine(model, device=compute_device)
+        return self.engine
+
+    def _start_failed(self, message: str, keep: bool) -> None:
+        self.error.emit(message)
+        self._forget_models_unless_kept(keep)
+        self.stopped.emit(None)
+
+    def _forget_models_unless_kept(self, keep: bool = False) -> None:
+        """The session released its models already; drop our handles too unless kept."""
+        if not keep:
+            if self.engine is not None and self.engine.loaded:
+                self.engine.close()
+            self.engine = None
+            self.embedder = None
+
+    def _on_level(self, rms: float) -> None:
+        """Writer thread: a file played fast reports far more than 10 a second; keep the
+        loudest of each period so short peaks still reach the meter."""
+        self._level_max = max(self._level_max, rms)
+        now = time.monotonic()
+        if now - self._level_at >= LEVEL_PERIOD:
+            self._level_at = now
+            level, self._level_max = min(1.0, self._level_max), 0.0
+            self.level.emit(level)
+
+    def _watch_timer(self) -> QTimer:
+        if self._watch is None:  # made here so it belongs to the worker's thread
+            self._watch = QTimer(self)
+            self._watch.setInterval(WATCH_MS)
+            self._watch.timeout.connect(self._check_source)
+        return self._watch
+
+    @Slot()
+    def _check_source(self) -> None:
+        session = self.session
+        if session is not None and session.source_ended.is_set():  # end of file or device error
+            self.stop_recording()
+
+    @Slot()
+    def stop_recording(self) -> None:
+        """Stop and finalize the file (the last words are transcribed first); ``stopped``."""
+        if self.session is not None:
+            self.stopped.emit(self._stop())
+
+    @Slot()
+    def stop_now(self) -> None:
+        """Like ``stop_recording`` but without ``stopped``: the caller waits for this call
+        (blocking queued) and reads ``sync_result`` itself (None if nothing was running)."""
+        self.sync_result = self._stop()
+
+    def _stop(self) -> "SessionResult | None":
+        session, self.session = self.session, None
+        if session is None:
+            return None
+        if self._watch is not None:
+            self._watch.stop()
+        try:
+            result = session.stop()
+        except Exception as error:  # e.g. the disk vanished while renaming
+            log.exception("stopping the recording failed")
+            self.error.emit(_tr("Stopping the recording failed: {error}").format(error=error))
+            result = None
+        keep = session.settings.keep_models_loaded
+        if keep:
+            self.embedder = session.embedder  # made by the session at its first start
+        self._forget_models_unless_kept(keep)
+        self.last_result = result
+        return result
+
+    @Slot()
+    def release(self) -> None:
+        """Stop any recording and free the models, even kept ones (shutdown)."""
+        self._stop()
+        if self.engine is not None:
+            self.engine.close()
+        if self.embedder is not None:
+            self.embedder.close()
+        self.engine = self.embedder = None
+
+    # -- recovery and devices ------------------------------------------------------------------
+    @Slot(str)
+    def check_recovered(self, folder: str) -> None:
+        """Repair recordings a crash left as ``.wav.partial`` in ``folder``."""
+        found: list = []
+        if self.session is None:  # while recording, the only partial there is our own
+            from meeting_recorder.core.export import FORMATS
+            from meeting_recorder.core.recovery import recover_folder
+
+            found, errors = recover_folder(Path(folder), list(FORMATS))
+            for recording in found:
+                self.recovered.emit(recording)
+            for message in errors:
+                self.error.emit(_tr("Could not recover a recording: {message}").format(message=message))
+        self.recovery_checked.emit(found)
+
+    @Slot(bool)
+    def list_devices(self, refresh: bool) -> None:
+        """Emit ``devices``; ``refresh`` re-reads PortAudio's list (new or unplugged devices)."""
+        from meeting_recorder.core.sources import list_input_devices
+
+        if refresh and self.session is None:  # PortAudio cannot restart under an open stream
+            import sounddevice
+
+            try:
+                sounddevice._terminate()  # sounddevice's documented way to re-scan devices
+                sounddevice._initialize()
+            except Exception as error:  # an odd back end: keep the old list
+                log.warning("re-scanning audio devices failed: %s", error)
+        try:
+            found = list_input_devices()
+        except Exception as error:
+            log.warning("listing audio devices failed: %s", error)
+            found = []
+        self.devices.emit(found)
+
+
+class AudioWorkerThread(QObject):
+    """Creates the QThread, moves the worker onto it and routes requests to it."""
+
+    _start = Signal(object, object, object)
+    _stop = Signal()
+    _stop_now = Signal()
+    _release = Signal()
+    _recover = Signal(str)
+    _devices = Signal(bool)
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.thread = QThread()
+        self.thread.setObjectName("AudioWorker")
+        self.worker = AudioWorker()
+        self.worker.moveToThread(self.thread)
+        # The worker lives on another thread, so these calls are queued and run over there.
+        self._start.connect(self.worker.start_recording)
+        self._stop.connect(self.worker.stop_recording)
+        self._recover.connect(self.worker.check_recovered)
+        self._devices.connect(self.worker.list_devices)
+        # These make the caller wait: quit and low disk need the file finalized on return.
+        self._stop_now.connect(self.worker.stop_now, Qt.ConnectionType.BlockingQueuedConnection)
+        self._release.connect(self.worker.release, Qt.ConnectionType.BlockingQueuedConnection)
+        self._shut_down = False
+
+    def _ensure_running(self) -> bool:
+        if self._shut_down:
+            return False
+        if not self.thread.isRunning():  # started on first use: an unused view has no thread
+            self.thread.start()
+        return True
+
+    def start_recording(self, settings: Any, device: str | None, source_file: str | None = None) -> None:
+        if self._ensure_running():
+            self._start.emit(settings, device, source_file)
+
+    def stop_recording(self, wait: bool = False) -> "SessionResult | None":
+        """Ask the worker to stop; with ``wait`` block until the file is finalized and
+        return the result (``stopped`` is then not emitted for this recording)."""
+        if not self.thread.isRunning():
+            return None
+        if not wait:
+            self._stop.emit()
+            return None
+        self.worker.sync_result = None
+        self._stop_now.emit()
+        return self.worker.sync_result
+
+    def check_recovered(self, folder: str | Path) -> None:
+        if self._ensure_running():
+            self._recover.emit(str(folder))
+
+    def list_devices(self, refresh: bool = False) -> None:
+        if self._ensure_running():
+            self._devices.emit(refresh)
+
+    def is_running(self) -> bool:
+        return self.thread.isRunning()
+
+    def shutdown(self, timeout_ms: int = 150_000) -> bool:
+        """Stop the session (file finalized), free the models, end and join the thread."""
+        self._shut_down = True
+        if self.thread.isRunning():
+            self._release.emit()
+            self.thread.quit()
+            if not self.thread.wait(timeout_ms):
+                # Destroying a running QThread aborts the process: keep waiting instead.
+                log.warning("the audio thread did not end within %d ms; waiting for it", timeout_ms)
+                self.thread.wait()
+        return not self.thread.isRunning()
