@@ -124,6 +124,7 @@ def test_recording_ends_with_the_file_and_levels_arrive(qtbot, make_view, settin
     info = sf.info(finished.args[0])
     assert info.duration == pytest.approx(sf.info(path).duration, abs=0.05)
     assert view.model.rowCount() >= 1 and all(s.speaker is None for s in view.model.segments)
+    assert view.audio.worker.engine is None, "models are released after each recording unless kept"
     # The file plays 40 blocks a second of audio; the meter gets at most ~10 a second.
     assert len(levels) >= 5 and len(levels) <= 12 * (sf.info(path).duration / 4) + 5
     assert max(levels) > 0.01

@@ -45,10 +45,6 @@ LEVEL_PERIOD = 0.1  # seconds between level signals: a meter needs no more than 
 WATCH_MS = 100  # how often the worker looks whether the source ended by itself
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("AudioWorker", text)
-
-
 def live_settings(settings: Any) -> tuple["LiveSettings", str, float]:
     """(LiveSettings, compute device, file speed) from a LiveSettings or a settings dict."""
     from meeting_recorder.core.live_session import LiveSettings
@@ -110,7 +106,7 @@ class AudioWorker(QObject):
     def start_recording(self, settings: Any, device: str | None = None, source_file: str | None = None) -> None:
         """Open the source, start the session; ``started`` or ``error`` + ``stopped(None)``."""
         if self.session is not None:
-            self.error.emit(_tr("A recording is already running."))
+            self.error.emit(self.tr("A recording is already running."))
             return
         from meeting_recorder.core.errors import MeetingRecorderError
 
@@ -220,7 +216,7 @@ class AudioWorker(QObject):
             result = session.stop()
         except Exception as error:  # e.g. the disk vanished while renaming
             log.exception("stopping the recording failed")
-            self.error.emit(_tr("Stopping the recording failed: {error}").format(error=error))
+            self.error.emit(self.tr("Stopping the recording failed: {error}").format(error=error))
             result = None
         keep = session.settings.keep_models_loaded
         if keep:
@@ -252,7 +248,7 @@ class AudioWorker(QObject):
             for recording in found:
                 self.recovered.emit(recording)
             for message in errors:
-                self.error.emit(_tr("Could not recover a recording: {message}").format(message=message))
+                self.error.emit(self.tr("Could not recover a recording: {message}").format(message=message))
         self.recovery_checked.emit(found)
 
     @Slot(bool)
@@ -301,6 +297,9 @@ class AudioWorkerThread(QObject):
         self._stop_now.connect(self.worker.stop_now, Qt.ConnectionType.BlockingQueuedConnection)
         self._release.connect(self.worker.release, Qt.ConnectionType.BlockingQueuedConnection)
         self._shut_down = False
+        app = QCoreApplication.instance()
+        if app is not None:  # a safety net: a QThread destroyed while running aborts the process
+            app.aboutToQuit.connect(self.shutdown)
 
     def _ensure_running(self) -> bool:
         if self._shut_down:
