@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from importlib.metadata import PackageNotFoundError, version
-
 from PySide6.QtCore import QCoreApplication
 
 
@@ -12,6 +10,8 @@ def _tr(text: str) -> str:
 
 
 def app_version() -> str:
+    from importlib.metadata import PackageNotFoundError, version  # ~80 ms: only when About is opened
+
     try:
         return version("meeting-recorder")
     except PackageNotFoundError:  # run from a source tree that was never installed

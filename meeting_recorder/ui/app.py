@@ -1,29 +1,53 @@
-"""Application start-up: QApplication, translations, the main window, the event loop.
+"""Application start-up: QApplication, settings home, translations, the main window, the loop.
 
-Nothing heavy is imported here: the Whisper engine is imported by the worker thread when
-the first file is transcribed, so the window appears in about a second.
+Nothing heavy is imported on the UI thread: the views import the engine and the speaker
+models in their worker threads when a job starts, and once the window has painted, a
+background ``Preloader`` imports those libraries (faster-whisper; torch and pyannote when
+speakers are on) so the first job does not wait for them. ``MEETING_RECORDER_PRELOAD=0``
+turns that off. ``MEETING_RECORDER_STARTUP_STAMP=FILE`` makes the app write, at its first
+paint, the time and the heavy modules already imported (``scripts/measure_startup.py``).
 """
 
 from __future__ import annotations
 
+import importlib
+import json
 import os
 import signal
 import sys
+import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTimer, QTranslator
+from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QSettings, QThread, QTimer, QTranslator
 from PySide6.QtWidgets import QApplication
 
 LANG_ENV = "MEETING_RECORDER_LANG"
+PRELOAD_ENV = "MEETING_RECORDER_PRELOAD"
+STARTUP_STAMP_ENV = "MEETING_RECORDER_STARTUP_STAMP"
 TRANSLATIONS_DIR = Path(__file__).resolve().parent / "translations"
-APP_NAME = "Meeting Recorder"
+ORGANIZATION = "meeting-recorder"  # QSettings: ~/.config/meeting-recorder/meeting-recorder.conf
+APP_NAME = "meeting-recorder"
+HEAVY_MODULES = ("torch", "pyannote.audio", "faster_whisper", "ctranslate2", "onnxruntime", "av")
+PRELOAD_DELAY_MS = 1000  # after the first paint, so start-up and the first frames stay smooth
 
 
-def ui_locale() -> QLocale:
-    """MEETING_RECORDER_LANG=ko|en wins; otherwise the system's locale."""
+def configure_application(app: QCoreApplication) -> None:
+    """Names that give QSettings its home; ``MEETING_RECORDER_HOME`` moves it there too."""
+    app.setOrganizationName(ORGANIZATION)
+    app.setApplicationName(APP_NAME)
+    home = os.environ.get("MEETING_RECORDER_HOME")
+    if home:  # tests and portable installs keep everything under one folder
+        for fmt in (QSettings.Format.NativeFormat, QSettings.Format.IniFormat):
+            QSettings.setPath(fmt, QSettings.Scope.UserScope, str(Path(home) / "config"))
+
+
+def ui_locale(setting: str = "system") -> QLocale:
+    """MEETING_RECORDER_LANG=ko|en wins; then the saved setting (en|ko); else the system's."""
     override = os.environ.get(LANG_ENV, "").strip()
-    return QLocale(override) if override else QLocale.system()
+    if override:
+        return QLocale(override)
+    return QLocale(setting) if setting and setting != "system" else QLocale.system()
 
 
 def install_translators(app: QCoreApplication, locale: QLocale | None = None) -> list[QTranslator]:
@@ -54,28 +78,72 @@ def remove_translators(app: QCoreApplication, translators: Sequence[QTranslator]
         app.removeTranslator(translator)
 
 
+def heavy_modules_loaded() -> list[str]:
+    return sorted(name for name in HEAVY_MODULES if name in sys.modules)
+
+
+def write_startup_stamp(path: str) -> None:
+    """For measure_startup.py: when the window first painted and what was imported by then."""
+    Path(path).write_text(json.dumps({"shown": time.time(), "heavy": heavy_modules_loaded()}), encoding="utf-8")
+
+
+class Preloader(QThread):
+    """Imports the heavy libraries in the background so the first job starts sooner.
+
+    An import cannot be interrupted: ``wait()`` for it before the interpreter exits.
+    """
+
+    def __init__(self, speakers: bool, parent: QCoreApplication | None = None) -> None:
+        super().__init__(parent)
+        self.speakers = speakers
+        self.failed: list[str] = []
+
+    def run(self) -> None:
+        steps = [lambda: importlib.import_module("faster_whisper"),
+                 lambda: importlib.import_module("meeting_recorder.core.live_session")]
+        if self.speakers:
+            steps.append(lambda: importlib.import_module(
+                "meeting_recorder.core.speakers.torchaudio_compat").import_pyannote_audio())
+        for step in steps:
+            try:
+                step()
+            except Exception as error:  # noqa: BLE001 — the job that needs it reports it properly
+                self.failed.append(str(error))
+
+
 def run_app(argv: Sequence[str] | None = None) -> int:
     """Open the main window and run the Qt event loop; returns the exit code."""
     from meeting_recorder.ui.main_window import MainWindow
+    from meeting_recorder.ui.settings import AppSettings
 
     app = QApplication.instance() or QApplication(list(argv) if argv is not None else sys.argv)
-    app.setApplicationName(APP_NAME)
-    app.setApplicationDisplayName(APP_NAME)
-    translators = install_translators(app)
-    window = MainWindow()
-    # app.quit() (e.g. from the session manager) does not close windows: stop the worker
-    # thread and release the model on the way out whatever ended the loop.
+    configure_application(app)
+    settings = AppSettings()
+    translators = install_translators(app, ui_locale(settings.ui_language))
+    # Shown in window titles and the desktop's task list, so in the user's language.
+    app.setApplicationDisplayName(QCoreApplication.translate("MainWindow", "Meeting Recorder"))
+    window = MainWindow(settings)
+    preloader = Preloader(settings.speakers_enabled)
+    stamp = os.environ.get(STARTUP_STAMP_ENV)
+    if stamp:
+        window.first_shown.connect(lambda: write_startup_stamp(stamp))
+    if os.environ.get(PRELOAD_ENV, "1") != "0":
+        window.first_shown.connect(lambda: QTimer.singleShot(PRELOAD_DELAY_MS, preloader.start))
+    # app.quit() (e.g. from the session manager) does not close windows: finalize a running
+    # recording, stop every worker and release the models on the way out whatever ended the loop.
     app.aboutToQuit.connect(window.shutdown)
     window.show()
-    # Ctrl+C in the terminal: Python runs signal handlers only between Python bytecodes, so
-    # a timer wakes the interpreter up now and then while Qt's loop waits for events.
-    previous = signal.signal(signal.SIGINT, lambda *_: window.close())
+    # Ctrl+C / SIGTERM in the terminal: close the window (which finalizes a recording). Python
+    # runs signal handlers only between bytecodes, so a timer wakes it up now and then.
+    handlers = {sig: signal.signal(sig, lambda *_: window.close_for_signal()) for sig in (signal.SIGINT, signal.SIGTERM)}
     wake = QTimer(interval=250, timeout=lambda: None)
     wake.start()
     try:
         return app.exec()
     finally:
         wake.stop()
-        signal.signal(signal.SIGINT, previous)
+        for sig, previous in handlers.items():
+            signal.signal(sig, previous)
         window.shutdown()
+        preloader.wait()
         remove_translators(app, translators)

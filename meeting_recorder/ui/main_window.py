@@ -1,305 +1,432 @@
-"""The main window: pick or drop files, watch progress, read and save the transcript.
+"""The main window: a sidebar of views (Record, Files, Transcript, Speakers, Resources),
+menus with the usual shortcuts, and a status bar for every view's messages.
 
-Files are queued and transcribed one at a time by ``TranscribeWorker`` on its own thread;
-this class only reacts to its signals, so the window stays responsive.
+The views do their own work on their own threads; this class routes their signals (a
+finished recording or file opens in the transcript editor, a recovered recording can be
+opened or transcribed, the dashboard's low-disk signal stops a recording) and owns
+quitting: ``confirm_close()`` asks about a running recording, running transcriptions and
+unsaved edits through the ``ask_*`` methods (tests replace those), and ``shutdown()``
+finalizes a recording and stops every view's threads.
 """
 
 from __future__ import annotations
 
-from collections import deque
-from enum import Enum
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
-from PySide6.QtCore import Qt, Slot
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtCore import QSize, Qt, QTimer, Signal, Slot
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence, QPaintEvent
 from PySide6.QtWidgets import (
-    QComboBox, QFileDialog, QLabel, QMainWindow, QPlainTextEdit,
-    QProgressBar, QPushButton, QVBoxLayout, QWidget,
+    QFrame, QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QMainWindow, QMessageBox, QScrollArea,
+    QStackedWidget, QStyle, QWidget,
 )
 
-from meeting_recorder.ui.transcribe_worker import WorkerThread
-from meeting_recorder.ui.transcript_format import format_clock, transcript_lines, write_transcript
-from meeting_recorder.ui.widgets import DropArea, hbox
+from meeting_recorder.ui.about import about_html, help_html
+from meeting_recorder.ui.dashboard import ResourceDashboard
+from meeting_recorder.ui.files_view import FilesView
+from meeting_recorder.ui.icons import painted_icon, people, record_dot, view_icon
+from meeting_recorder.ui.record_view import RecordView
+from meeting_recorder.ui.settings import AppSettings
+from meeting_recorder.ui.settings_dialog import SettingsDialog
+from meeting_recorder.ui.speakers_view import SpeakersView
+from meeting_recorder.ui.transcript_editor import EXPORT_FORMATS, TranscriptEditor, format_name
+from meeting_recorder.ui.widgets import local_paths
 
-MEDIA_PATTERNS = "*.wav *.flac *.mp3 *.m4a *.aac *.ogg *.opus *.wma *.mp4 *.mkv *.webm *.mov *.avi"
-PROGRESS_STEPS = 1000
+VIEW_KEYS = ("record", "files", "transcript", "speakers", "resources")
+TRANSCRIPT_SUFFIXES = (".json", ".jsonl")  # the editor opens these; other files are transcribed
+SAVE, DISCARD, CANCEL = "save", "discard", "cancel"
+QUITTING, OPENING = "quit", "open"  # why unsaved edits are asked about
 
 
-class State(Enum):
-    IDLE = "idle"
-    LOADING = "loading"
-    TRANSCRIBING = "transcribing"
-    CANCELLING = "cancelling"
-    CANCELLED = "cancelled"
-    DONE = "done"
+def transcript_beside(path: str) -> str | None:
+    """The transcript JSON the recorder or the file queue wrote for a recording, if any."""
+    name = Path(path)
+    stem = name.name[: -len(".wav.partial")] if name.name.endswith(".wav.partial") else name.stem
+    candidate = name.with_name(f"{stem}.json")
+    return str(candidate) if candidate.is_file() else None
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, parent: QWidget | None = None) -> None:
+    first_shown = Signal()  # the first paint: the window is on screen
+
+    def __init__(self, settings: AppSettings | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle(self.tr("Meeting Recorder"))
-        self.resize(900, 640)
-        self.state = State.IDLE
-        self.transcripts: list[Any] = []  # finished core Transcripts, in the order they ended
-        self.errors: list[str] = []
-        self._queue: deque[str] = deque()
-        self._current: str | None = None
-        self._batch_total = 0
-        self._batch_done = 0
+        self.settings = settings or AppSettings()
+        self.setObjectName("mainWindow")
+        self._update_title()
+        self.setAcceptDrops(True)
         self._shut_down = False
-        self._build_ui()
-        self.worker_thread = WorkerThread(self)
-        worker = self.worker_thread.worker
-        for signal, slot in ((worker.loading_model, self._on_loading_model), (worker.started, self._on_started),
-                             (worker.progress, self._on_progress), (worker.finished, self._on_finished),
-                             (worker.failed, self._on_failed), (worker.cancelled, self._on_cancelled)):
-            signal.connect(slot)  # queued: the worker emits from its own thread
+        self._painted = False
+        self._ask_before_close = True
+        self._build_views()
+        self._build_status_bar()
+        self._build_menus()
+        self._connect_views()
+        self.resize(1100, 720)
+        if self.settings.window_geometry is not None:
+            self.restoreGeometry(self.settings.window_geometry)
 
-    # -- widgets -------------------------------------------------------------------------
-    def _build_ui(self) -> None:
-        self.drop_area = DropArea(self)
-        self.drop_area.files_dropped.connect(self.add_files)
-        self.open_button = QPushButton(self.tr("Open file…"), self)
-        self.open_button.clicked.connect(self.open_files)
-        self.model_combo = QComboBox(self)
-        self.model_combo.addItem(self.tr("tiny.en — fast, English only"), "tiny.en")
-        self.model_combo.addItem(self.tr("base — multilingual"), "base")
-        self.language_combo = QComboBox(self)
-        self.language_combo.addItem(self.tr("Auto-detect"), "auto")
-        self.language_combo.addItem(self.tr("English"), "en")
-        self.language_combo.addItem(self.tr("Korean"), "ko")
-        self.language_combo.currentIndexChanged.connect(self._on_language_changed)
-        self.progress_bar = QProgressBar(self)
-        self.progress_bar.setRange(0, PROGRESS_STEPS)
-        self.progress_bar.setValue(0)
-        self.eta_label = QLabel(self)
-        self.eta_label.setMinimumWidth(180)
-        self.cancel_button = QPushButton(self.tr("Cancel"), self)
-        self.cancel_button.setEnabled(False)
-        self.cancel_button.clicked.connect(self.cancel)
-        self.status_label = QLabel(self.tr("Ready. Drop files here or click “Open file…”."), self)
-        self.status_label.setWordWrap(True)
-        self.status_label.setTextFormat(Qt.TextFormat.PlainText)  # file names are not HTML
-        self.error_label = QLabel(self)
-        self.error_label.setWordWrap(True)
-        self.error_label.setTextFormat(Qt.TextFormat.PlainText)
-        self.error_label.setStyleSheet("color: #b00020;")
-        self.error_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.error_label.hide()
-        self.transcript_combo = QComboBox(self)
-        self.transcript_combo.setMinimumWidth(260)
-        self.transcript_combo.currentIndexChanged.connect(self._show_transcript)
-        self.save_button = QPushButton(self.tr("Save transcript…"), self)
-        self.save_button.setEnabled(False)
-        self.save_button.clicked.connect(self.save_transcript)
-        self.transcript_view = QPlainTextEdit(self)
-        self.transcript_view.setReadOnly(True)
-
-        column = QVBoxLayout()
-        column.addWidget(self.drop_area)
-        column.addLayout(hbox(self.open_button, 16, QLabel(self.tr("Model:"), self), self.model_combo,
-                              QLabel(self.tr("Language:"), self), self.language_combo, None))
-        column.addLayout(hbox(self.progress_bar, self.eta_label, self.cancel_button))
-        column.addWidget(self.status_label)
-        column.addWidget(self.error_label)
-        column.addLayout(hbox(QLabel(self.tr("Transcript:"), self), self.transcript_combo, None, self.save_button))
-        column.addWidget(self.transcript_view, 1)
+    # -- views ----------------------------------------------------------------------------
+    def _build_views(self) -> None:
+        self.record_view = RecordView(self.settings, self)
+        self.files_view = FilesView(self.settings, self)
+        self.editor = TranscriptEditor(self.settings, self)
+        self.speakers_view = SpeakersView(self.settings, self)
+        self.dashboard = ResourceDashboard(self.settings, self)
+        self.views: dict[str, QWidget] = dict(zip(VIEW_KEYS, (
+            self.record_view, self.files_view, self.editor, self.speakers_view, self.dashboard)))
+        icon = self.style().standardIcon
+        pixmap = QStyle.StandardPixmap
+        self.view_titles = {
+            "record": (self.tr("Record"), view_icon("media-record", painted_icon(record_dot))),
+            "files": (self.tr("Files"), view_icon("folder-open", icon(pixmap.SP_DirOpenIcon))),
+            "transcript": (self.tr("Transcript"),
+                           view_icon("accessories-text-editor", icon(pixmap.SP_FileDialogContentsView))),
+            "speakers": (self.tr("Speakers"), view_icon("system-users", painted_icon(people))),
+            "resources": (self.tr("Resources"), view_icon("utilities-system-monitor", icon(pixmap.SP_ComputerIcon))),
+        }
+        self.nav = QListWidget(self)
+        self.nav.setObjectName("viewList")
+        self.nav.setIconSize(QSize(24, 24))
+        self.nav.setToolTip(self.tr("Switch between views (Ctrl+1 … Ctrl+5)"))
+        self.pages = QStackedWidget(self)
+        for number, key in enumerate(VIEW_KEYS, start=1):
+            text, page_icon = self.view_titles[key]
+            item = QListWidgetItem(page_icon, text, self.nav)
+            item.setSizeHint(QSize(140, 40))
+            item.setToolTip(f"{text} (Ctrl+{number})")
+            self.pages.addWidget(self._scrollable(self.views[key]))
+        self.nav.setFixedWidth(self.nav.sizeHintForColumn(0) + 24)
+        self.nav.currentRowChanged.connect(self._on_view_row)
         central = QWidget(self)
-        central.setLayout(column)
+        row = QHBoxLayout(central)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.nav)
+        row.addWidget(self.pages, 1)
         self.setCentralWidget(central)
+        self.nav.setCurrentRow(0)
 
-        file_menu = self.menuBar().addMenu(self.tr("&File"))
-        for text, shortcut, slot in (
-            (self.tr("Open file…"), QKeySequence.StandardKey.Open, self.open_files),
-            (self.tr("Save transcript…"), QKeySequence.StandardKey.Save, self.save_transcript),
-            (self.tr("&Quit"), QKeySequence.StandardKey.Quit, self.close),
-        ):
-            action = QAction(text, self)
-            action.setShortcut(shortcut)
-            action.triggered.connect(slot)
-            file_menu.addAction(action)
+    def _scrollable(self, view: QWidget) -> QScrollArea:
+        """A page that scrolls rather than forcing the window wider than a small screen."""
+        area = QScrollArea(self)
+        area.setWidgetResizable(True)
+        area.setFrameShape(QFrame.Shape.NoFrame)
+        area.setWidget(view)
+        return area
+
+    def show_view(self, key: str) -> None:
+        self.nav.setCurrentRow(VIEW_KEYS.index(key))
+
+    def current_view(self) -> str:
+        return VIEW_KEYS[self.pages.currentIndex()]
 
     @Slot(int)
-    def _on_language_changed(self, _index: int) -> None:
-        # tiny.en cannot do Korean; switch to the multilingual model instead of failing later.
-        if self.language_combo.currentData() not in ("auto", "en") and self.model_combo.currentData() == "tiny.en":
-            self.model_combo.setCurrentIndex(self.model_combo.findData("base"))
+    def _on_view_row(self, row: int) -> None:
+        if row < 0:
+            return
+        self.pages.setCurrentIndex(row)
+        if hasattr(self, "view_actions"):
+            self.view_actions[row].setChecked(True)
 
-    # -- the queue -----------------------------------------------------------------------
+    # -- status bar -----------------------------------------------------------------------
+    def _build_status_bar(self) -> None:
+        bar = self.statusBar()
+        self.recording_label = QLabel(self.tr("● Recording"), self)
+        self.recording_label.setStyleSheet("color: #c62828; font-weight: bold; padding: 0 6px;")
+        self.recording_label.setToolTip(self.tr("A recording is running"))
+        self.recording_label.hide()
+        self.warning_label = QLabel(self)
+        self.warning_label.setObjectName("resourceWarning")
+        self.warning_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.warning_label.setStyleSheet(
+            "background: #fff3cd; color: #7a4f00; border: 1px solid #e0b000; border-radius: 3px; padding: 1px 6px;")
+        self.warning_label.setToolTip(self.tr("Resource warning (see Resources, Ctrl+5)"))
+        self.warning_label.hide()
+        bar.addPermanentWidget(self.warning_label)
+        bar.addPermanentWidget(self.recording_label)
+        self.show_status(self.tr("Ready."))
+
+    @Slot(str)
+    def show_status(self, text: str) -> None:
+        self.statusBar().setStyleSheet("")
+        self.statusBar().showMessage(text)
+
+    @Slot(str)
+    def show_error(self, text: str) -> None:
+        self.statusBar().setStyleSheet("QStatusBar { color: #b00020; }")
+        self.statusBar().showMessage(text)
+
+    def status_text(self) -> str:
+        return self.statusBar().currentMessage()
+
+    @Slot(str)
+    def _on_resource_warning(self, text: str) -> None:
+        # The dashboard signals each crossing once; show every warning that still holds.
+        self.warning_label.setText("⚠ " + " · ".join(dict.fromkeys([*self.dashboard.active_warnings().values(), text])))
+        self.warning_label.show()
+
+    @Slot()
+    def _on_resource_warning_cleared(self) -> None:
+        self.warning_label.clear()
+        self.warning_label.hide()
+
+    # -- menus ----------------------------------------------------------------------------
+    def _action(self, text: str, slot: Callable[[], Any], shortcut: str | QKeySequence.StandardKey | None = None,
+                tip: str = "") -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        if tip:
+            action.setStatusTip(tip)
+        action.triggered.connect(lambda _checked=False: slot())  # look the slot up late: tests replace it
+        return action
+
+    def _build_menus(self) -> None:
+        file_menu = self.menuBar().addMenu(self.tr("&File"))
+        file_menu.addAction(self.record_view.record_action)  # Ctrl+R, start/stop
+        self.open_files_action = self._action(self.tr("&Open files…"), self.open_files, QKeySequence.StandardKey.Open,
+                                              self.tr("Transcribe audio or video files"))
+        self.open_transcript_action = self._action(self.tr("Open &transcript…"), self.open_transcript, "Ctrl+Shift+O",
+                                                   self.tr("Open a saved transcript in the editor"))
+        self.save_action = self._action(self.tr("&Save transcript"), self.save_transcript, QKeySequence.StandardKey.Save,
+                                        self.tr("Save the edited transcript"))
+        self.preferences_action = self._action(self.tr("&Preferences…"), self.show_preferences, "Ctrl+,",
+                                               self.tr("Model, language, device, folders and thresholds"))
+        self.preferences_action.setMenuRole(QAction.MenuRole.PreferencesRole)
+        self.quit_action = self._action(self.tr("&Quit"), self.close, "Ctrl+Q")  # StandardKey.Quit is empty on some desktops
+        self.quit_action.setMenuRole(QAction.MenuRole.QuitRole)
+        for action in (self.open_files_action, self.open_transcript_action, None, self.save_action):
+            file_menu.addSeparator() if action is None else file_menu.addAction(action)
+        self.export_menu = file_menu.addMenu(self.tr("&Export transcript"))
+        self.export_menu.setStatusTip(self.tr("Write the transcript as TXT, SRT, VTT, JSON, Markdown or RTTM"))
+        for fmt in EXPORT_FORMATS:
+            self.export_menu.addAction(self._action(format_name(fmt) + "…", lambda f=fmt: self.export_transcript(f)))
+        for action in (None, self.preferences_action, None, self.quit_action):
+            file_menu.addSeparator() if action is None else file_menu.addAction(action)
+
+        view_menu = self.menuBar().addMenu(self.tr("&View"))
+        group = QActionGroup(self)
+        self.view_actions: list[QAction] = []
+        for number, view_key in enumerate(VIEW_KEYS, start=1):
+            text, icon = self.view_titles[view_key]
+            action = self._action(text, lambda k=view_key: self.show_view(k), f"Ctrl+{number}")
+            action.setIcon(icon)
+            action.setCheckable(True)
+            group.addAction(action)
+            view_menu.addAction(action)
+            self.view_actions.append(action)
+        self.view_actions[self.pages.currentIndex()].setChecked(True)
+
+        help_menu = self.menuBar().addMenu(self.tr("&Help"))
+        self.help_action = self._action(self.tr("Meeting Recorder &Help"), self.show_help, "F1")
+        self.about_action = self._action(self.tr("&About Meeting Recorder"), self.show_about)
+        self.about_action.setMenuRole(QAction.MenuRole.AboutRole)
+        help_menu.addAction(self.help_action)
+        help_menu.addAction(self.about_action)
+
+    # -- wiring ---------------------------------------------------------------------------
+    def _connect_views(self) -> None:
+        for view in (self.record_view, self.files_view, self.editor, self.speakers_view):
+            view.status_message.connect(self.show_status)
+        self.record_view.error_message.connect(self.show_error)
+        self.speakers_view.error_message.connect(self.show_error)
+        self.record_view.recording_changed.connect(self.recording_label.setVisible)
+        self.record_view.recording_finished.connect(self._on_recording_finished)
+        self.record_view.open_requested.connect(self.open_path)
+        self.record_view.transcribe_requested.connect(lambda path: self.add_files([path]))
+        self.files_view.open_transcript_requested.connect(self.open_transcript_path)
+        self.editor.modified_changed.connect(self.setWindowModified)
+        self.editor.status_message.connect(self._update_title)  # it speaks up when it opens or saves
+        self.dashboard.warning.connect(self._on_resource_warning)
+        self.dashboard.warning_cleared.connect(self._on_resource_warning_cleared)
+        self.dashboard.low_disk_stop.connect(self._on_low_disk_stop)
+        self.dashboard.set_recording_provider(self.record_view.current_recording_path)
+        self.first_shown.connect(lambda: QTimer.singleShot(0, self._after_first_show))
+
+    @Slot()
+    def _update_title(self) -> None:
+        """The open transcript's name (the desktop adds the app's name), else the app's name;
+        [*] becomes "*" while the transcript has unsaved edits."""
+        path = self.editor.path if hasattr(self, "editor") else None
+        self.setWindowTitle(f"{Path(path).name}[*]" if path else self.tr("Meeting Recorder") + "[*]")
+
+    def _after_first_show(self) -> None:
+        if not self._shut_down:
+            self.record_view.check_recovered()  # recordings left by a crash are repaired and offered
+
+    @Slot(str)
+    def _on_recording_finished(self, wav_path: str) -> None:
+        transcript = transcript_beside(wav_path)
+        if transcript and not self._shut_down:
+            self.open_transcript_path(transcript)
+
+    @Slot()
+    def _on_low_disk_stop(self) -> None:
+        if not self.record_view.is_recording():
+            return
+        self.record_view.stop_recording(wait=False)  # the audio thread finalizes the file
+        self.show_error(self.tr("Recording stopped: the recordings folder is almost out of free space. "
+                                "The recording was saved."))
+
+    # -- files and transcripts ------------------------------------------------------------
     @Slot()
     def open_files(self) -> None:
-        filters = ";;".join([self.tr("Audio and video files ({patterns})").format(patterns=MEDIA_PATTERNS),
-                             self.tr("All files (*)")])
-        paths, _ = QFileDialog.getOpenFileNames(self, self.tr("Open audio or video files"), "", filters)
-        if paths:
-            self.add_files(paths)
+        """File ▸ Open files…: the Files view's own "Add files…" dialog."""
+        self.show_view("files")
+        self.files_view.open_files_dialog()
 
-    @Slot(list)
     def add_files(self, paths: list[str]) -> None:
-        """Queue files; they are transcribed one after another, in the order given."""
-        if self._shut_down or not paths:
-            return
-        if self._current is None:  # a new batch: forget the last batch's counts and errors
-            self._batch_total = self._batch_done = 0
-            self.errors.clear()
-            self._show_errors()
-        self._queue.extend(str(p) for p in paths)
-        self._batch_total += len(paths)
-        if self._current is None:
-            self._start_next()
-
-    def _start_next(self) -> None:
-        self._current = None
-        if not self._queue:
-            self._finish_batch()
-            return
-        self._current = self._queue.popleft()
-        self.state = State.LOADING
-        self.cancel_button.setEnabled(True)
-        self.progress_bar.setRange(0, 0)  # busy until the first progress report
-        self.eta_label.clear()
-        self._set_status(self.tr("Transcribing {name} ({index} of {total})…"))
-        self.worker_thread.submit(self._current, self.model_combo.currentData(), self.language_combo.currentData())
-
-    def _set_status(self, template: str, **extra: str) -> None:
-        name = Path(self._current).name if self._current else ""
-        index = self._batch_total - len(self._queue)
-        self.status_label.setText(template.format(name=name, index=index, total=self._batch_total, **extra))
-
-    def _finish_batch(self) -> None:
-        self._settle(State.DONE, self.tr("Done: {done} of {total} file(s) transcribed.").format(
-            done=self._batch_done, total=self._batch_total))
-
-    def _settle(self, state: State, status: str) -> None:
-        """Back to idle: nothing running, nothing queued, ``status`` says how it ended."""
-        self._current = None
-        self._queue.clear()
-        self.state = state
-        self.cancel_button.setEnabled(False)
-        self.progress_bar.setRange(0, PROGRESS_STEPS)
-        self.progress_bar.setValue(PROGRESS_STEPS if state is State.DONE and self._batch_done else 0)
-        self.eta_label.clear()
-        self.status_label.setText(status)
+        self.show_view("files")
+        self.files_view.add_files(paths)
 
     @Slot()
-    def cancel(self) -> None:
-        """Stop the current file and drop the queued ones; nothing partial is kept."""
-        if self._current is None:
-            return
-        self._queue.clear()
-        self.state = State.CANCELLING
-        self.cancel_button.setEnabled(False)
-        self.status_label.setText(self.tr("Cancelling…"))
-        self.worker_thread.cancel()
-
-    # -- worker signals (queued onto this thread) -----------------------------------------
-    @Slot(str, str)
-    def _on_loading_model(self, path: str, model: str) -> None:
-        if path == self._current:
-            self._set_status(self.tr("Loading model {model}…"), model=model)
+    def open_transcript(self) -> None:
+        self.show_view("transcript")
+        self.editor.open_dialog()  # asks first when there are unsaved edits
 
     @Slot(str)
-    def _on_started(self, path: str) -> None:
-        if path == self._current and self.state is State.LOADING:
-            self.state = State.TRANSCRIBING
-            self._set_status(self.tr("Transcribing {name} ({index} of {total})…"))
+    def open_transcript_path(self, path: str) -> bool:
+        """Show a transcript in the editor; unsaved edits of the open one are asked about."""
+        if self.editor.has_unsaved_changes() and not self._settle_unsaved(OPENING):
+            return False
+        self.show_view("transcript")
+        return self.editor.open_transcript(path)
 
-    @Slot(str, float, float, float)
-    def _on_progress(self, path: str, fraction: float, eta: float, processed: float) -> None:
-        if path != self._current or self.state is State.CANCELLING:
-            return
-        if fraction < 0:  # the file does not state its duration
-            self.progress_bar.setRange(0, 0)
-            self.eta_label.setText(self.tr("{processed} processed").format(processed=format_clock(processed)))
-            return
-        self.progress_bar.setRange(0, PROGRESS_STEPS)
-        self.progress_bar.setValue(round(fraction * PROGRESS_STEPS))
-        percent = round(fraction * 100)
-        if eta >= 0:
-            self.eta_label.setText(self.tr("{percent}% — about {eta} left").format(percent=percent, eta=format_clock(eta)))
+    @Slot(str)
+    def open_path(self, path: str) -> None:
+        """A transcript opens in the editor; a recording opens its transcript, else is transcribed."""
+        transcript = path if path.endswith(TRANSCRIPT_SUFFIXES) else transcript_beside(path)
+        if transcript:
+            self.open_transcript_path(transcript)
         else:
-            self.eta_label.setText(f"{percent}%")
+            self.add_files([path])
 
-    @Slot(str, object)
-    def _on_finished(self, path: str, transcript: Any) -> None:
-        if path != self._current:
-            return
-        if self.worker_thread.is_cancelled():  # cancel won the race: keep nothing
-            self._on_cancelled(path)
-            return
-        self._batch_done += 1
-        self.transcripts.append(transcript)
-        self.transcript_combo.addItem(Path(path).name, len(self.transcripts) - 1)
-        self.transcript_combo.setCurrentIndex(self.transcript_combo.count() - 1)
-        self.save_button.setEnabled(True)
-        self._start_next()
-
-    @Slot(str, str)
-    def _on_failed(self, path: str, message: str) -> None:
-        if path != self._current:
-            return
-        self.errors.append(self.tr("Could not transcribe: {message}").format(message=message))
-        self._show_errors()
-        self._start_next()
-
-    @Slot(str)
-    def _on_cancelled(self, path: str) -> None:
-        if path == self._current:
-            self._settle(State.CANCELLED, self.tr("Cancelled. Nothing was saved."))
-
-    def _show_errors(self) -> None:
-        self.error_label.setText("\n".join(self.errors))
-        self.error_label.setVisible(bool(self.errors))
-
-    # -- transcripts ----------------------------------------------------------------------
-    @Slot(int)
-    def _show_transcript(self, index: int) -> None:
-        data = self.transcript_combo.itemData(index) if index >= 0 else None
-        self.transcript_view.setPlainText("" if data is None else transcript_lines(self.transcripts[data]))
-
-    def current_transcript(self) -> Any | None:
-        data = self.transcript_combo.currentData()
-        return None if data is None else self.transcripts[data]
-
-    def _save_filters(self) -> list[str]:
-        return [self.tr("Plain text (*.txt)"), self.tr("SubRip subtitles (*.srt)"), self.tr("WebVTT subtitles (*.vtt)"),
-                self.tr("JSON (*.json)"), self.tr("Markdown (*.md)")]
+    def _has_transcript(self) -> bool:
+        if self.editor.path is None:
+            self.show_status(self.tr("No transcript is open. Open one first (Ctrl+Shift+O)."))
+            return False
+        return True
 
     @Slot()
     def save_transcript(self) -> None:
-        transcript = self.current_transcript()
-        if transcript is None:
-            return
-        suggested = str(Path(transcript.file).with_suffix(".txt"))
-        path, chosen = QFileDialog.getSaveFileName(
-            self, self.tr("Save transcript"), suggested, ";;".join(self._save_filters()))
-        if path:
-            self.save_transcript_to(path, chosen)
+        if self._has_transcript():
+            self.editor.save()
 
-    def save_transcript_to(self, path: str, name_filter: str = "") -> Path | None:
-        """Write the shown transcript; the format comes from the suffix, else the filter."""
-        transcript = self.current_transcript()
-        if transcript is None:
-            return None
-        try:
-            target = write_transcript(transcript, path, name_filter)
-        except OSError as error:
-            self.errors.append(self.tr("Could not save {path}: {error}").format(path=path, error=error.strerror or error))
-            self._show_errors()
-            return None
-        self.status_label.setText(self.tr("Saved {path}.").format(path=target))
-        return target
+    def export_transcript(self, fmt: str) -> None:
+        if self._has_transcript():
+            self.editor.export_dialog(fmt)
 
-    # -- shutdown -------------------------------------------------------------------------
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if local_paths(event):
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        """Anywhere on the window: transcripts open in the editor, anything else is transcribed."""
+        paths = local_paths(event)
+        event.acceptProposedAction()
+        media = [p for p in paths if not p.endswith(TRANSCRIPT_SUFFIXES)]
+        if media:
+            self.add_files(media)
+        for path in paths:
+            if path not in media:
+                self.open_transcript_path(path)
+
+    # -- preferences and help -------------------------------------------------------------
+    def make_preferences_dialog(self) -> SettingsDialog:
+        return SettingsDialog(self.settings, self)
+
+    @Slot()
+    def show_preferences(self) -> None:
+        dialog = self.make_preferences_dialog()
+        if dialog.exec() == SettingsDialog.DialogCode.Accepted:
+            self.apply_settings(dialog.restart_needed)
+        dialog.deleteLater()
+
+    def apply_settings(self, restart_needed: bool = False) -> None:
+        """After Preferences: views read job settings when a job starts; these re-read now."""
+        self.dashboard.apply_settings()
+        self.speakers_view.apply_settings()
+        self.show_status(self.tr("The new interface language is used from the next start.") if restart_needed
+                         else self.tr("Preferences saved; they apply to the next recording or file."))
+
+    @Slot()
+    def show_help(self) -> None:
+        QMessageBox.information(self, self.tr("Meeting Recorder Help"), help_html())
+
+    @Slot()
+    def show_about(self) -> None:
+        QMessageBox.about(self, self.tr("About Meeting Recorder"), about_html())
+
+    # -- quitting -------------------------------------------------------------------------
+    def ask_stop_recording(self) -> bool:
+        """True: stop the recording (the file is kept) and quit; False: keep recording."""
+        box = QMessageBox(QMessageBox.Icon.Question, self.tr("Recording in progress"),
+                          self.tr("A recording is running. Stop it and quit? The recording is saved."),
+                          QMessageBox.StandardButton.Cancel, self)
+        stop = box.addButton(self.tr("Stop and quit"), QMessageBox.ButtonRole.AcceptRole)
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        box.exec()
+        return box.clickedButton() is stop
+
+    def ask_cancel_transcriptions(self) -> bool:
+        buttons = QMessageBox.StandardButton
+        answer = QMessageBox.question(self, self.tr("Files are being transcribed"),
+                                      self.tr("Files are still being transcribed. Cancel them and quit?"),
+                                      buttons.Yes | buttons.No, buttons.No)
+        return answer == buttons.Yes
+
+    def ask_unsaved_changes(self, reason: str = QUITTING) -> str:
+        """SAVE, DISCARD or CANCEL; ``reason`` is QUITTING or OPENING (another transcript)."""
+        buttons = QMessageBox.StandardButton
+        text = (self.tr("The transcript has unsaved changes. Save them before quitting?") if reason == QUITTING
+                else self.tr("The transcript has unsaved changes. Save them before opening another one?"))
+        answer = QMessageBox.warning(self, self.tr("Unsaved changes"), text,
+                                     buttons.Save | buttons.Discard | buttons.Cancel, buttons.Save)
+        return {buttons.Save: SAVE, buttons.Discard: DISCARD}.get(answer, CANCEL)
+
+    def _settle_unsaved(self, reason: str) -> bool:
+        """Ask about unsaved edits; True when it is fine to go on (saved or discarded)."""
+        answer = self.ask_unsaved_changes(reason)
+        if answer == SAVE:
+            return self.editor.save()  # a failed save says why and keeps us here
+        return answer == DISCARD
+
+    def confirm_close(self) -> bool:
+        """Ask what needs asking; False means the user chose to stay."""
+        if not self._ask_before_close:
+            return True
+        if self.record_view.is_recording() and not self.ask_stop_recording():
+            return False
+        if self.files_view.is_busy() and not self.ask_cancel_transcriptions():
+            return False
+        return not self.editor.has_unsaved_changes() or self._settle_unsaved(QUITTING)
+
+    def close_for_signal(self) -> None:
+        """Ctrl+C or SIGTERM: quit without questions (a recording is still finalized)."""
+        self._ask_before_close = False
+        self.close()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self._shut_down or self.confirm_close():
+            self.shutdown()
+            event.accept()
+        else:
+            event.ignore()
+
     def shutdown(self) -> None:
-        """Cancel, stop the worker thread and release the model. Safe to call twice."""
+        """Save the geometry, finalize a running recording, stop every view's threads. Idempotent."""
         if self._shut_down:
             return
         self._shut_down = True
-        self._queue.clear()
-        self.worker_thread.stop()
+        self.settings.window_geometry = self.saveGeometry()
+        if self.record_view.is_recording():
+            self.show_status(self.tr("Stopping the recording…"))
+        self.files_view.cancel_all()
+        for view in (self.record_view, self.files_view, self.editor, self.speakers_view, self.dashboard):
+            view.shutdown()  # the record view finalizes a running recording first
 
-    def closeEvent(self, event: QCloseEvent) -> None:
-        self.shutdown()
-        event.accept()
+    def paintEvent(self, event: QPaintEvent) -> None:
+        super().paintEvent(event)
+        if not self._painted:  # the window is on screen: start-up is over
+            self._painted = True
+            self.first_shown.emit()
