@@ -27,6 +27,10 @@ if TYPE_CHECKING:
     from meeting_recorder.core.speakers.live_labels import LiveLabels
 
 READ_SECONDS = 0.25  # how much new audio the VAD waits for before scoring (latency)
+# At most this much is read from the ring at once, so catching up after falling behind
+# works in the same small buffers as normal operation. Reading the whole backlog (up to
+# the ring's 2 minutes) in one array raised the heap's high-water mark by ~40 MB for good.
+MAX_READ_SECONDS = 1.0
 TRIM_INTERVAL = 60.0  # seconds between heap trims during a long session
 
 
@@ -101,14 +105,14 @@ class LiveTranscriber:
             self.ring.wait_for(self._cursor + step, timeout=0.1)
             written = self.ring.written
             if written > self._cursor:
-                self._consume(written)
+                self._consume(min(written, self._cursor + int(MAX_READ_SECONDS * SAMPLE_RATE)))
             elif closing:  # everything that was written has been read
                 for utterance in self.segmenter.flush():
                     self._transcribe(utterance)
                 return
 
-    def _consume(self, written: int) -> None:
-        samples, start = self.ring.read(self._cursor, written)
+    def _consume(self, end: int) -> None:
+        samples, start = self.ring.read(self._cursor, end)
         if start > self._cursor:
             skipped = (start - self._cursor) / SAMPLE_RATE
             self.skipped_seconds += skipped

@@ -6,6 +6,7 @@ import ctypes
 import ctypes.util
 import functools
 import gc
+import os
 import sys
 
 import psutil
@@ -15,15 +16,40 @@ def rss_bytes() -> int:
     return psutil.Process().memory_info().rss
 
 
+M_ARENA_MAX = -8  # glibc's mallopt parameter number
+MALLOC_ARENAS = 2
+
+
 @functools.cache
-def _malloc_trim():
-    """glibc's malloc_trim, or None elsewhere (macOS, Windows, musl)."""
+def _libc():
+    """glibc, or None elsewhere (macOS, Windows, musl)."""
     if not sys.platform.startswith("linux"):
         return None
     try:
-        return ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim
-    except (OSError, AttributeError):
+        return ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+    except OSError:
         return None
+
+
+def limit_malloc_arenas(arenas: int = MALLOC_ARENAS) -> bool:
+    """Cap glibc's malloc arenas (call before threads start; MALLOC_ARENA_MAX set by the user wins).
+
+    glibc gives busy threads arenas of their own, up to 8 per core. When every thread of a
+    live session is busy at once (transcription falling behind), new arenas appear and keep
+    their memory: a 24 h soak's heap floor rose ~40 MB during such an episode and never
+    came back. Two arenas keep RSS flat at no measurable speed cost (the threads spend
+    their time in native inference, not in malloc).
+    """
+    libc = _libc()
+    if libc is None or os.environ.get("MALLOC_ARENA_MAX") or not hasattr(libc, "mallopt"):
+        return False
+    return bool(libc.mallopt(M_ARENA_MAX, arenas))
+
+
+@functools.cache
+def _malloc_trim():
+    """glibc's malloc_trim, or None elsewhere (macOS, Windows, musl)."""
+    return getattr(_libc(), "malloc_trim", None)
 
 
 def trim_heap() -> None:
