@@ -2,6 +2,42 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="ko_KR">
 <context>
+    <name>AudioPlayer</name>
+    <message>
+        <location filename="../audio_player.py" line="136"/>
+        <source>Audio playback is not available: QtMultimedia (PySide6-Addons) is not installed.</source>
+        <translation>오디오를 재생할 수 없습니다: QtMultimedia(PySide6-Addons)가 설치되어 있지 않습니다.</translation>
+    </message>
+    <message>
+        <location filename="../audio_player.py" line="139"/>
+        <source>The audio of this transcript was not found.</source>
+        <translation>이 녹취록의 오디오를 찾을 수 없습니다.</translation>
+    </message>
+    <message>
+        <location filename="../audio_player.py" line="157"/>
+        <source>Could not play the audio: {message}</source>
+        <translation>오디오를 재생하지 못했습니다: {message}</translation>
+    </message>
+</context>
+<context>
+    <name>AudioWorker</name>
+    <message>
+        <location filename="../audio_worker.py" line="109"/>
+        <source>A recording is already running.</source>
+        <translation>이미 녹음 중입니다.</translation>
+    </message>
+    <message>
+        <location filename="../audio_worker.py" line="219"/>
+        <source>Stopping the recording failed: {error}</source>
+        <translation>녹음을 중지하지 못했습니다: {error}</translation>
+    </message>
+    <message>
+        <location filename="../audio_worker.py" line="251"/>
+        <source>Could not recover a recording: {message}</source>
+        <translation>녹음을 복구하지 못했습니다: {message}</translation>
+    </message>
+</context>
+<context>
     <name>DropArea</name>
     <message>
         <location filename="../widgets.py" line="45"/>
@@ -10,179 +46,1472 @@
     </message>
 </context>
 <context>
-    <name>MainWindow</name>
+    <name>EnrollDialog</name>
     <message>
-        <location filename="../main_window.py" line="41"/>
-        <source>Meeting Recorder</source>
-        <translation>회의 녹음기</translation>
+        <location filename="../speakers_view.py" line="47"/>
+        <source>Enroll a speaker</source>
+        <translation>화자 등록</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="63"/>
-        <location filename="../main_window.py" line="114"/>
-        <source>Open file…</source>
-        <translation>파일 열기…</translation>
+        <location filename="../speakers_view.py" line="49"/>
+        <source>The name shown in transcripts when this voice is recognised</source>
+        <translation>이 목소리가 인식되면 녹취록에 표시되는 이름</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="66"/>
-        <source>tiny.en — fast, English only</source>
-        <translation>tiny.en — 빠름, 영어 전용</translation>
+        <location filename="../speakers_view.py" line="51"/>
+        <source>A recording of this person speaking: at least 2 s, 10–60 s is better</source>
+        <translation>이 사람이 말하는 녹음: 최소 2초, 10–60초 권장</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="67"/>
-        <source>base — multilingual</source>
-        <translation>base — 다국어</translation>
+        <location filename="../speakers_view.py" line="52"/>
+        <source>&amp;Browse…</source>
+        <translation>찾아보기(&amp;B)…</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="69"/>
-        <source>Auto-detect</source>
-        <translation>자동 감지</translation>
+        <location filename="../speakers_view.py" line="53"/>
+        <source>Choose an audio or video file</source>
+        <translation>오디오 또는 동영상 파일을 선택하세요</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="70"/>
-        <source>English</source>
-        <translation>영어</translation>
+        <location filename="../speakers_view.py" line="55"/>
+        <source>Use only &amp;part of the file</source>
+        <translation>파일의 일부만 사용(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="71"/>
-        <source>Korean</source>
-        <translation>한국어</translation>
+        <location filename="../speakers_view.py" line="57"/>
+        <source>Where the speech starts, in seconds</source>
+        <translation>말이 시작되는 위치(초)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="78"/>
-        <source>Cancel</source>
-        <translation>취소</translation>
+        <location filename="../speakers_view.py" line="58"/>
+        <source>Where the speech ends, in seconds</source>
+        <translation>말이 끝나는 위치(초)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="81"/>
-        <source>Ready. Drop files here or click “Open file…”.</source>
-        <translation>준비되었습니다. 파일을 여기에 끌어다 놓거나 “파일 열기…”를 누르세요.</translation>
+        <location filename="../speakers_view.py" line="61"/>
+        <source> s</source>
+        <translation>초</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="93"/>
-        <location filename="../main_window.py" line="115"/>
-        <source>Save transcript…</source>
-        <translation>녹취록 저장…</translation>
+        <location filename="../speakers_view.py" line="70"/>
+        <source>&amp;Name:</source>
+        <translation>이름(&amp;N):</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="101"/>
-        <source>Model:</source>
-        <translation>모델:</translation>
+        <location filename="../speakers_view.py" line="71"/>
+        <source>&amp;File:</source>
+        <translation>파일(&amp;F):</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="102"/>
-        <source>Language:</source>
-        <translation>언어:</translation>
+        <location filename="../speakers_view.py" line="73"/>
+        <source>&amp;Start:</source>
+        <translation>시작(&amp;S):</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="106"/>
-        <source>Transcript:</source>
-        <translation>녹취록:</translation>
+        <location filename="../speakers_view.py" line="74"/>
+        <source>&amp;End:</source>
+        <translation>끝(&amp;E):</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="112"/>
-        <source>&amp;File</source>
-        <translation>파일(&amp;F)</translation>
+        <location filename="../speakers_view.py" line="82"/>
+        <source>Choose a voice sample</source>
+        <translation>음성 샘플 선택</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="116"/>
-        <source>&amp;Quit</source>
-        <translation>끝내기(&amp;Q)</translation>
+        <location filename="../speakers_view.py" line="83"/>
+        <source>Audio and video ({patterns});;All files (*)</source>
+        <translation>오디오 및 동영상 ({patterns});;모든 파일 (*)</translation>
+    </message>
+</context>
+<context>
+    <name>FileQueue</name>
+    <message>
+        <location filename="../file_queue.py" line="117"/>
+        <source>{path}: could not write the transcript ({error})</source>
+        <translation>{path}: 녹취록을 저장하지 못했습니다 ({error})</translation>
+    </message>
+</context>
+<context>
+    <name>FilesView</name>
+    <message>
+        <location filename="../files_view.py" line="56"/>
+        <source>Waiting</source>
+        <translation>대기 중</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="132"/>
-        <source>Audio and video files ({patterns})</source>
-        <translation>오디오 및 동영상 파일 ({patterns})</translation>
+        <location filename="../files_view.py" line="57"/>
+        <source>Loading models…</source>
+        <translation>모델 불러오는 중…</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="133"/>
-        <source>All files (*)</source>
-        <translation>모든 파일 (*)</translation>
+        <location filename="../files_view.py" line="58"/>
+        <source>Transcribing</source>
+        <translation>변환 중</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="134"/>
-        <source>Open audio or video files</source>
-        <translation>오디오 또는 동영상 파일 열기</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="162"/>
-        <location filename="../main_window.py" line="206"/>
-        <source>Transcribing {name} ({index} of {total})…</source>
-        <translation>{name} 받아쓰는 중 ({total}개 중 {index}번째)…</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="171"/>
-        <source>Done: {done} of {total} file(s) transcribed.</source>
-        <translation>완료: 파일 {total}개 중 {done}개를 받아썼습니다.</translation>
-    </message>
-    <message>
-        <location filename="../main_window.py" line="193"/>
+        <location filename="../files_view.py" line="59"/>
         <source>Cancelling…</source>
         <translation>취소하는 중…</translation>
     </message>
     <message>
+        <location filename="../files_view.py" line="60"/>
+        <source>Done</source>
+        <translation>완료</translation>
+    </message>
+    <message>
+        <location filename="../files_view.py" line="61"/>
+        <source>Error</source>
+        <translation>오류</translation>
+    </message>
+    <message>
+        <location filename="../files_view.py" line="62"/>
+        <source>Cancelled</source>
+        <translation>취소됨</translation>
+    </message>
+    <message>
+        <location filename="../files_view.py" line="89"/>
+        <source>Drop audio or video files here to transcribe them</source>
+        <translation>텍스트로 변환할 오디오 또는 동영상 파일을 여기에 끌어다 놓으세요</translation>
+    </message>
+    <message>
+        <location filename="../files_view.py" line="91"/>
+        <source>&amp;Add files…</source>
+        <translation>파일 추가(&amp;A)…</translation>
+    </message>
+    <message>
+        <location filename="../files_view.py" line="92"/>
+        <source>Choose audio or video files to transcribe (Ctrl+O)</source>
+        <translation>텍스트로 변환할 오디오 또는 동영상 파일 선택 (Ctrl+O)</translation>
+    </message>
+    <message>
+        <location filename="../files_view.py" line="94"/>
+        <source>Cancel a&amp;ll</source>
+        <translation>모두 취소(&amp;L)</translation>
+    </message>
+    <message>
+        <location filename="../files_view.py" line="95"/>
+        <source>Stop the current file and remove the waiting ones</source>
+        <translation>현재 파일을 중지하고 대기 중인 파일을 제거합니다</translation>
+    </message>
+    <message>
+        <location filename="../files_view.py" line="98"/>
+        <source>C&amp;lear finished</source>
+        <translation>끝난 항목 지우기(&amp;L)</translation>
+    </message>
+    <message>
+        <location filename="../files_view.py" line="99"/>
+        <source>Remove finished, failed and cancelled rows from the list</source>
+        <translation>완료, 실패, 취소된 항목을 목록에서 제거합니다</translation>
+    </message>
+    <message>
+        <location filename="../files_view.py" line="103"/>
+        <source>Transcripts are saved as JSON, TXT and SRT in this folder</source>
+        <translation>녹취록은 이 폴더에 JSON, TXT, SRT 형식으로 저장됩니다</translation>
+    </message>
+    <message>
+        <location filename="../files_view.py" line="107"/>
+        <source>File</source>
+        <translation>파일</translation>
+    </message>
+    <message>
+        <location filename="../files_view.py" line="107"/>
+        <source>Status</source>
+        <translation>상태</translation>
+    </message>
+    <message>
+        <location filename="../files_view.py" line="107"/>
+        <source>Progress</source>
+        <translation>진행률</translation>
+    </message>
+    <message>
+        <location filename="../files_view.py" line="107"/>
+        <source>Time left</source>
+        <translation>남은 시간</translation>
+    </message>
+    <message>
+        <location filename="../files_view.py" line="107"/>
+        <source>Action</source>
+        <translation>작업</translation>
+    </message>
+    <message>
+        <location filename="../files_view.py" line="118"/>
+        <source>Files are transcribed one after another; double-click a finished file to open it</source>
+        <translation>파일은 하나씩 차례로 변환됩니다. 완료된 파일을 두 번 클릭하면 열립니다</translation>
+    </message>
+    <message>
+        <location filename="../files_view.py" line="120"/>
+        <source>&amp;Queue:</source>
+        <translation>대기열(&amp;Q):</translation>
+    </message>
+    <message>
+        <location filename="../files_view.py" line="135"/>
+        <source>Transcripts go to {folder}</source>
+        <translation>녹취록 저장 위치: {folder}</translation>
+    </message>
+    <message>
+        <location filename="../files_view.py" line="146"/>
+        <source>Audio and video files ({patterns})</source>
+        <translation>오디오 및 동영상 파일 ({patterns})</translation>
+    </message>
+    <message>
+        <location filename="../files_view.py" line="147"/>
+        <source>All files (*)</source>
+        <translation>모든 파일 (*)</translation>
+    </message>
+    <message>
+        <location filename="../files_view.py" line="148"/>
+        <source>Add audio or video files</source>
+        <translation>오디오 또는 동영상 파일 추가</translation>
+    </message>
+    <message>
+        <location filename="../files_view.py" line="244"/>
+        <source>Cancel</source>
+        <translation>취소</translation>
+    </message>
+    <message>
+        <location filename="../files_view.py" line="244"/>
+        <source>Stop transcribing this file</source>
+        <translation>이 파일의 변환을 중지합니다</translation>
+    </message>
+    <message>
+        <location filename="../files_view.py" line="278"/>
+        <source>Open result</source>
+        <translation>결과 열기</translation>
+    </message>
+    <message>
+        <location filename="../files_view.py" line="278"/>
+        <source>Open the transcript in the editor</source>
+        <translation>편집기에서 녹취록을 엽니다</translation>
+    </message>
+    <message>
+        <location filename="../files_view.py" line="280"/>
+        <source>Transcribed {name}</source>
+        <translation>{name} 변환 완료</translation>
+    </message>
+    <message>
+        <location filename="../files_view.py" line="297"/>
+        <source>Could not transcribe {name}</source>
+        <translation>{name} 변환 실패</translation>
+    </message>
+    <message>
+        <location filename="../files_view.py" line="306"/>
+        <source>Cancelled {name}; nothing was saved</source>
+        <translation>{name} 변환 취소됨. 아무것도 저장하지 않았습니다</translation>
+    </message>
+    <message>
+        <location filename="../files_view.py" line="318"/>
+        <source>Queue finished: {done} of {total} file(s) transcribed</source>
+        <translation>대기열 완료: 파일 {total}개 중 {done}개 변환됨</translation>
+    </message>
+</context>
+<context>
+    <name>LevelMeter</name>
+    <message>
+        <location filename="../level_meter.py" line="35"/>
+        <source>Input level</source>
+        <translation>입력 레벨</translation>
+    </message>
+    <message>
+        <location filename="../level_meter.py" line="36"/>
+        <source>Input level of the microphone (the thin mark holds the recent peak)</source>
+        <translation>마이크 입력 레벨 (가는 표시선은 최근 최고치를 나타냅니다)</translation>
+    </message>
+</context>
+<context>
+    <name>LiveTranscriptModel</name>
+    <message>
+        <location filename="../record_view.py" line="79"/>
+        <source>Time</source>
+        <translation>시간</translation>
+    </message>
+    <message>
+        <location filename="../record_view.py" line="79"/>
+        <source>Speaker</source>
+        <translation>화자</translation>
+    </message>
+    <message>
+        <location filename="../record_view.py" line="79"/>
+        <source>Text</source>
+        <translation>텍스트</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <location filename="../app.py" line="124"/>
+        <location filename="../main_window.py" line="229"/>
+        <source>Meeting Recorder</source>
+        <translation>회의 녹음기</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="78"/>
+        <source>Record</source>
+        <translation>녹음</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="79"/>
+        <source>Files</source>
+        <translation>파일</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="80"/>
+        <source>Transcript</source>
+        <translation>녹취록</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="82"/>
+        <source>Speakers</source>
+        <translation>화자</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="83"/>
+        <source>Resources</source>
+        <translation>리소스</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="86"/>
+        <source>Switch between views (Ctrl+1 … Ctrl+5)</source>
+        <translation>보기 전환 (Ctrl+1 … Ctrl+5)</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="103"/>
+        <source>● Recording</source>
+        <translation>● 녹음 중</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="105"/>
+        <source>A recording is running</source>
+        <translation>녹음 중입니다</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="112"/>
+        <source>Resource warning (see Resources, Ctrl+5)</source>
+        <translation>리소스 경고 (리소스 보기 참조, Ctrl+5)</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="116"/>
+        <source>Ready.</source>
+        <translation>준비되었습니다.</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="154"/>
+        <source>&amp;File</source>
+        <translation>파일(&amp;F)</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="156"/>
+        <source>&amp;Open files…</source>
+        <translation>파일 열기(&amp;O)…</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="157"/>
+        <source>Transcribe audio or video files</source>
+        <translation>오디오 또는 동영상 파일을 텍스트로 변환합니다</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="158"/>
+        <source>Open &amp;transcript…</source>
+        <translation>녹취록 열기(&amp;T)…</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="159"/>
+        <source>Open a saved transcript in the editor</source>
+        <translation>저장된 녹취록을 편집기에서 엽니다</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="160"/>
+        <source>&amp;Save transcript</source>
+        <translation>녹취록 저장(&amp;S)</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="161"/>
+        <source>Save the edited transcript</source>
+        <translation>편집한 녹취록을 저장합니다</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="162"/>
+        <source>&amp;Preferences…</source>
+        <translation>환경설정(&amp;P)…</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="163"/>
+        <source>Model, language, device, folders and thresholds</source>
+        <translation>모델, 언어, 장치, 폴더 및 경고 기준</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="165"/>
+        <source>&amp;Quit</source>
+        <translation>끝내기(&amp;Q)</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="169"/>
+        <source>&amp;Export transcript</source>
+        <translation>녹취록 내보내기(&amp;E)</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="170"/>
+        <source>Write the transcript as TXT, SRT, VTT, JSON, Markdown or RTTM</source>
+        <translation>녹취록을 TXT, SRT, VTT, JSON, 마크다운 또는 RTTM 형식으로 저장합니다</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="176"/>
+        <source>&amp;View</source>
+        <translation>보기(&amp;V)</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="189"/>
+        <source>&amp;Speakers</source>
+        <translation>화자(&amp;S)</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="190"/>
+        <source>Enroll from a &amp;file…</source>
+        <translation>파일에서 등록(&amp;F)…</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="191"/>
+        <source>Teach the app a person&apos;s voice from a recording of them</source>
+        <translation>녹음 파일로 사람의 목소리를 앱에 학습시킵니다</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="193"/>
+        <source>Enroll the selected &amp;segment&apos;s speaker…</source>
+        <translation>선택한 구간의 화자 등록(&amp;S)…</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="194"/>
+        <source>Name the person speaking in the segment selected in the transcript and learn their voice</source>
+        <translation>녹취록에서 선택한 구간의 화자에게 이름을 붙이고 목소리를 학습합니다</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="198"/>
+        <source>&amp;Help</source>
+        <translation>도움말(&amp;H)</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="199"/>
+        <source>Meeting Recorder &amp;Help</source>
+        <translation>회의 녹음기 도움말(&amp;H)</translation>
+    </message>
+    <message>
         <location filename="../main_window.py" line="200"/>
-        <source>Loading model {model}…</source>
-        <translation>{model} 모델을 불러오는 중…</translation>
+        <source>&amp;About Meeting Recorder</source>
+        <translation>회의 녹음기 정보(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="214"/>
-        <source>{processed} processed</source>
-        <translation>{processed} 처리함</translation>
+        <location filename="../main_window.py" line="246"/>
+        <source>Recording stopped: the recordings folder is almost out of free space. The recording was saved.</source>
+        <translation>녹음 폴더의 여유 공간이 거의 없어 녹음을 중지했습니다. 녹음은 저장되었습니다.</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="220"/>
-        <source>{percent}% — about {eta} left</source>
-        <translation>{percent}% — 약 {eta} 남음</translation>
+        <location filename="../main_window.py" line="284"/>
+        <source>No transcript is open. Open one first (Ctrl+Shift+O).</source>
+        <translation>열린 녹취록이 없습니다. 먼저 녹취록을 여세요 (Ctrl+Shift+O).</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="242"/>
-        <source>Could not transcribe: {message}</source>
-        <translation>받아쓰지 못했습니다: {message}</translation>
+        <location filename="../main_window.py" line="310"/>
+        <source>Select a segment of a transcript whose audio is available first.</source>
+        <translation>먼저 오디오가 있는 녹취록에서 구간을 선택하세요.</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="249"/>
-        <source>Cancelled. Nothing was saved.</source>
-        <translation>취소되었습니다. 아무것도 저장하지 않았습니다.</translation>
+        <location filename="../main_window.py" line="352"/>
+        <source>The new interface language is used from the next start.</source>
+        <translation>새 인터페이스 언어는 다음 실행부터 적용됩니다.</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="266"/>
-        <source>Plain text (*.txt)</source>
-        <translation>일반 텍스트 (*.txt)</translation>
+        <location filename="../main_window.py" line="353"/>
+        <source>Preferences saved; they apply to the next recording or file.</source>
+        <translation>환경설정을 저장했습니다. 다음 녹음 또는 파일부터 적용됩니다.</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="266"/>
-        <source>SubRip subtitles (*.srt)</source>
-        <translation>SubRip 자막 (*.srt)</translation>
+        <location filename="../main_window.py" line="357"/>
+        <source>Meeting Recorder Help</source>
+        <translation>회의 녹음기 도움말</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="266"/>
-        <source>WebVTT subtitles (*.vtt)</source>
-        <translation>WebVTT 자막 (*.vtt)</translation>
+        <location filename="../main_window.py" line="361"/>
+        <source>About Meeting Recorder</source>
+        <translation>회의 녹음기 정보</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="267"/>
-        <source>JSON (*.json)</source>
-        <translation>JSON (*.json)</translation>
+        <location filename="../main_window.py" line="413"/>
+        <source>Stopping the recording…</source>
+        <translation>녹음을 중지하는 중…</translation>
+    </message>
+</context>
+<context>
+    <name>RecordView</name>
+    <message>
+        <location filename="../record_view.py" line="163"/>
+        <source>The microphone or other input to record from</source>
+        <translation>녹음할 마이크 또는 기타 입력 장치</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="267"/>
-        <source>Markdown (*.md)</source>
-        <translation>마크다운 (*.md)</translation>
+        <location filename="../record_view.py" line="164"/>
+        <location filename="../record_view.py" line="278"/>
+        <source>System default</source>
+        <translation>시스템 기본값</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="276"/>
-        <source>Save transcript</source>
-        <translation>녹취록 저장</translation>
+        <location filename="../record_view.py" line="169"/>
+        <source>&amp;Input:</source>
+        <translation>입력(&amp;I):</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="288"/>
+        <location filename="../record_view.py" line="171"/>
+        <source>Re&amp;fresh</source>
+        <translation>새로 고침(&amp;F)</translation>
+    </message>
+    <message>
+        <location filename="../record_view.py" line="172"/>
+        <source>Look again for connected input devices</source>
+        <translation>연결된 입력 장치를 다시 찾습니다</translation>
+    </message>
+    <message>
+        <location filename="../record_view.py" line="177"/>
+        <location filename="../record_view.py" line="386"/>
+        <location filename="../record_view.py" line="393"/>
+        <source>&amp;Record</source>
+        <translation>녹음(&amp;R)</translation>
+    </message>
+    <message>
+        <location filename="../record_view.py" line="184"/>
+        <source>Time recorded</source>
+        <translation>녹음 시간</translation>
+    </message>
+    <message>
+        <location filename="../record_view.py" line="186"/>
+        <source>Size of the recording on disk</source>
+        <translation>디스크에 저장된 녹음 크기</translation>
+    </message>
+    <message>
+        <location filename="../record_view.py" line="212"/>
+        <source>Live transcript</source>
+        <translation>실시간 녹취록</translation>
+    </message>
+    <message>
+        <location filename="../record_view.py" line="232"/>
+        <source>&amp;Jump to latest</source>
+        <translation>최신 항목으로 이동(&amp;J)</translation>
+    </message>
+    <message>
+        <location filename="../record_view.py" line="233"/>
+        <source>Scroll to the newest line and follow the transcript again</source>
+        <translation>가장 최근 줄로 스크롤하고 다시 녹취록을 따라갑니다</translation>
+    </message>
+    <message>
+        <location filename="../record_view.py" line="280"/>
+        <source>{name} (default)</source>
+        <translation>{name} (기본값)</translation>
+    </message>
+    <message>
+        <location filename="../record_view.py" line="283"/>
+        <source>{name} (not connected)</source>
+        <translation>{name} (연결 안 됨)</translation>
+    </message>
+    <message>
+        <location filename="../record_view.py" line="378"/>
+        <source>Saved {path}</source>
+        <translation>{path}에 저장했습니다</translation>
+    </message>
+    <message>
+        <location filename="../record_view.py" line="386"/>
+        <location filename="../record_view.py" line="387"/>
+        <source>&amp;Stop</source>
+        <translation>중지(&amp;S)</translation>
+    </message>
+    <message>
+        <location filename="../record_view.py" line="387"/>
+        <source>Stopping…</source>
+        <translation>중지하는 중…</translation>
+    </message>
+    <message>
+        <location filename="../record_view.py" line="389"/>
+        <source>Stop and save the recording (Space or Ctrl+R)</source>
+        <translation>녹음을 중지하고 저장합니다 (Space 또는 Ctrl+R)</translation>
+    </message>
+    <message>
+        <location filename="../record_view.py" line="390"/>
+        <source>Start recording from the chosen input (Space or Ctrl+R)</source>
+        <translation>선택한 입력 장치로 녹음을 시작합니다 (Space 또는 Ctrl+R)</translation>
+    </message>
+    <message>
+        <location filename="../record_view.py" line="393"/>
+        <source>&amp;Stop recording</source>
+        <translation>녹음 중지(&amp;S)</translation>
+    </message>
+</context>
+<context>
+    <name>RecoveryDialog</name>
+    <message>
+        <location filename="../recovery_dialog.py" line="63"/>
+        <location filename="../recovery_dialog.py" line="77"/>
+        <source>Recovered recordings</source>
+        <translation>복구된 녹음</translation>
+    </message>
+    <message>
+        <location filename="../recovery_dialog.py" line="67"/>
+        <source>These recordings were interrupted (the app or the computer stopped) and have been repaired. Everything up to the last half second before the interruption is kept.</source>
+        <translation>이 녹음들은 앱이나 컴퓨터가 멈춰 중단되었으며, 복구되었습니다. 중단되기 전 마지막 0.5초를 제외한 모든 내용이 보존되었습니다.</translation>
+    </message>
+    <message>
+        <location filename="../recovery_dialog.py" line="71"/>
+        <source>Recording</source>
+        <translation>녹음</translation>
+    </message>
+    <message>
+        <location filename="../recovery_dialog.py" line="71"/>
+        <source>Length</source>
+        <translation>길이</translation>
+    </message>
+    <message>
+        <location filename="../recovery_dialog.py" line="71"/>
+        <source>Transcript</source>
+        <translation>녹취록</translation>
+    </message>
+    <message>
+        <location filename="../recovery_dialog.py" line="88"/>
+        <source>&amp;Open</source>
+        <translation>열기(&amp;O)</translation>
+    </message>
+    <message>
+        <location filename="../recovery_dialog.py" line="89"/>
+        <source>Open the recording&apos;s transcript</source>
+        <translation>녹음의 녹취록을 엽니다</translation>
+    </message>
+    <message>
+        <location filename="../recovery_dialog.py" line="90"/>
+        <source>&amp;Transcribe</source>
+        <translation>텍스트 변환(&amp;T)</translation>
+    </message>
+    <message>
+        <location filename="../recovery_dialog.py" line="91"/>
+        <source>Transcribe the whole recording again (adds it to the file queue)</source>
+        <translation>녹음 전체를 다시 텍스트로 변환합니다 (파일 대기열에 추가됨)</translation>
+    </message>
+    <message>
+        <location filename="../recovery_dialog.py" line="92"/>
+        <source>&amp;Discard…</source>
+        <translation>삭제(&amp;D)…</translation>
+    </message>
+    <message>
+        <location filename="../recovery_dialog.py" line="93"/>
+        <source>Delete the recording and its transcript files</source>
+        <translation>녹음과 해당 녹취록 파일을 삭제합니다</translation>
+    </message>
+    <message>
+        <location filename="../recovery_dialog.py" line="118"/>
+        <source>none</source>
+        <translation>없음</translation>
+    </message>
+    <message>
+        <location filename="../recovery_dialog.py" line="152"/>
+        <source>Discard recording</source>
+        <translation>녹음 삭제</translation>
+    </message>
+    <message>
+        <location filename="../recovery_dialog.py" line="153"/>
+        <source>Delete {name} and its transcript files? This cannot be undone.</source>
+        <translation>{name} 및 해당 녹취록 파일을 삭제하시겠습니까? 이 작업은 되돌릴 수 없습니다.</translation>
+    </message>
+</context>
+<context>
+    <name>ResourceDashboard</name>
+    <message>
+        <location filename="../dashboard.py" line="247"/>
+        <source>Resource warning</source>
+        <translation>리소스 경고</translation>
+    </message>
+    <message>
+        <location filename="../dashboard.py" line="253"/>
+        <source>Memory:</source>
+        <translation>메모리:</translation>
+    </message>
+    <message>
+        <location filename="../dashboard.py" line="253"/>
+        <source>Memory used by Meeting Recorder (resident set size)</source>
+        <translation>회의 녹음기가 사용하는 메모리 (상주 세트 크기, RSS)</translation>
+    </message>
+    <message>
+        <location filename="../dashboard.py" line="254"/>
+        <source>CPU:</source>
+        <translation>CPU:</translation>
+    </message>
+    <message>
+        <location filename="../dashboard.py" line="254"/>
+        <source>Share of all CPU cores used by Meeting Recorder</source>
+        <translation>전체 CPU 코어 중 회의 녹음기가 사용하는 비율</translation>
+    </message>
+    <message>
+        <location filename="../dashboard.py" line="255"/>
+        <source>GPU memory:</source>
+        <translation>GPU 메모리:</translation>
+    </message>
+    <message>
+        <location filename="../dashboard.py" line="255"/>
+        <source>GPU memory held by the speech and speaker models</source>
+        <translation>음성 인식 모델과 화자 모델이 점유한 GPU 메모리</translation>
+    </message>
+    <message>
+        <location filename="../dashboard.py" line="256"/>
+        <source>Free disk:</source>
+        <translation>디스크 여유 공간:</translation>
+    </message>
+    <message>
+        <location filename="../dashboard.py" line="256"/>
+        <source>Free space where recordings are saved</source>
+        <translation>녹음이 저장되는 위치의 여유 공간</translation>
+    </message>
+    <message>
+        <location filename="../dashboard.py" line="257"/>
+        <source>Recording:</source>
+        <translation>녹음:</translation>
+    </message>
+    <message>
+        <location filename="../dashboard.py" line="257"/>
+        <source>Size of the recording in progress</source>
+        <translation>진행 중인 녹음의 크기</translation>
+    </message>
+    <message>
+        <location filename="../dashboard.py" line="258"/>
+        <source>Temporary files:</source>
+        <translation>임시 파일:</translation>
+    </message>
+    <message>
+        <location filename="../dashboard.py" line="259"/>
+        <source>Unfinished recordings, transcript journals and other temporary files</source>
+        <translation>완료되지 않은 녹음, 녹취록 저널 및 기타 임시 파일</translation>
+    </message>
+    <message>
+        <location filename="../dashboard.py" line="338"/>
+        <source>{percent} %</source>
+        <translation>{percent}%</translation>
+    </message>
+    <message>
+        <location filename="../dashboard.py" line="340"/>
+        <source>no GPU</source>
+        <translation>GPU 없음</translation>
+    </message>
+    <message>
+        <location filename="../dashboard.py" line="341"/>
+        <source>{free} free in {folder}</source>
+        <translation>{folder}에 {free} 남음</translation>
+    </message>
+    <message>
+        <location filename="../dashboard.py" line="344"/>
+        <source>not recording</source>
+        <translation>녹음 안 함</translation>
+    </message>
+    <message>
+        <location filename="../dashboard.py" line="351"/>
+        <source>Memory use is high: {used} (warning level {limit} MB).</source>
+        <translation>메모리 사용량이 높습니다: {used} (경고 기준 {limit} MB).</translation>
+    </message>
+    <message>
+        <location filename="../dashboard.py" line="354"/>
+        <source>CPU use is high: {percent} % (warning level {limit} %).</source>
+        <translation>CPU 사용률이 높습니다: {percent}% (경고 기준 {limit}%).</translation>
+    </message>
+    <message>
+        <location filename="../dashboard.py" line="359"/>
+        <source>Only {free} free in {folder}: recording stops before the disk fills (stop level {limit} MB).</source>
+        <translation>{folder}의 여유 공간이 {free}뿐입니다: 디스크가 가득 차기 전에 녹음이 중지됩니다 (중지 기준 {limit} MB).</translation>
+    </message>
+    <message>
+        <location filename="../dashboard.py" line="362"/>
+        <source>Disk space is low: {free} free in {folder} (warning level {limit} MB).</source>
+        <translation>디스크 공간이 부족합니다: {folder}에 {free} 남음 (경고 기준 {limit} MB).</translation>
+    </message>
+</context>
+<context>
+    <name>RssPlot</name>
+    <message>
+        <location filename="../rss_plot.py" line="34"/>
+        <source>Memory used by Meeting Recorder over the last {minutes} minutes</source>
+        <translation>최근 {minutes}분 동안 회의 녹음기가 사용한 메모리</translation>
+    </message>
+    <message>
+        <location filename="../rss_plot.py" line="36"/>
+        <source>Memory plot</source>
+        <translation>메모리 그래프</translation>
+    </message>
+    <message>
+        <location filename="../rss_plot.py" line="78"/>
+        <source>Memory (max {mb} MB)</source>
+        <translation>메모리 (최대 {mb} MB)</translation>
+    </message>
+</context>
+<context>
+    <name>SegmentModel</name>
+    <message>
+        <location filename="../transcript_model.py" line="121"/>
+        <source>Time</source>
+        <translation>시간</translation>
+    </message>
+    <message>
+        <location filename="../transcript_model.py" line="121"/>
+        <source>Speaker</source>
+        <translation>화자</translation>
+    </message>
+    <message>
+        <location filename="../transcript_model.py" line="121"/>
+        <source>Text</source>
+        <translation>텍스트</translation>
+    </message>
+</context>
+<context>
+    <name>SettingsDialog</name>
+    <message>
+        <location filename="../settings_dialog.py" line="33"/>
+        <source>Preferences</source>
+        <translation>환경설정</translation>
+    </message>
+    <message>
+        <location filename="../settings_dialog.py" line="49"/>
+        <source>Transcription</source>
+        <translation>텍스트 변환</translation>
+    </message>
+    <message>
+        <location filename="../settings_dialog.py" line="52"/>
+        <source>tiny.en — fast, English only</source>
+        <translation>tiny.en — 빠름, 영어 전용</translation>
+    </message>
+    <message>
+        <location filename="../settings_dialog.py" line="53"/>
+        <source>base — multilingual</source>
+        <translation>base — 다국어</translation>
+    </message>
+    <message>
+        <location filename="../settings_dialog.py" line="54"/>
+        <source>The Whisper model: a built-in one or a CTranslate2 model folder</source>
+        <translation>Whisper 모델: 기본 제공 모델 또는 CTranslate2 모델 폴더</translation>
+    </message>
+    <message>
+        <location filename="../settings_dialog.py" line="55"/>
+        <source>&amp;Folder…</source>
+        <translation>폴더(&amp;F)…</translation>
+    </message>
+    <message>
+        <location filename="../settings_dialog.py" line="56"/>
+        <source>Use a CTranslate2 Whisper model from a folder</source>
+        <translation>폴더에 있는 CTranslate2 Whisper 모델을 사용합니다</translation>
+    </message>
+    <message>
+        <location filename="../settings_dialog.py" line="58"/>
+        <source>&amp;Model:</source>
+        <translation>모델(&amp;M):</translation>
+    </message>
+    <message>
+        <location filename="../settings_dialog.py" line="61"/>
+        <source>Auto-detect</source>
+        <translation>자동 감지</translation>
+    </message>
+    <message>
+        <location filename="../settings_dialog.py" line="61"/>
+        <source>English</source>
+        <translation>영어</translation>
+    </message>
+    <message>
+        <location filename="../settings_dialog.py" line="61"/>
+        <source>Korean</source>
+        <translation>한국어</translation>
+    </message>
+    <message>
+        <location filename="../settings_dialog.py" line="62"/>
+        <source>Japanese</source>
+        <translation>일본어</translation>
+    </message>
+    <message>
+        <location filename="../settings_dialog.py" line="62"/>
+        <source>Chinese</source>
+        <translation>중국어</translation>
+    </message>
+    <message>
+        <location filename="../settings_dialog.py" line="62"/>
+        <source>German</source>
+        <translation>독일어</translation>
+    </message>
+    <message>
+        <location filename="../settings_dialog.py" line="63"/>
+        <source>French</source>
+        <translation>프랑스어</translation>
+    </message>
+    <message>
+        <location filename="../settings_dialog.py" line="63"/>
+        <source>Spanish</source>
+        <translation>스페인어</translation>
+    </message>
+    <message>
+        <location filename="../settings_dialog.py" line="66"/>
+        <source>The language spoken in recordings and files</source>
+        <translation>녹음과 파일에서 사용되는 언어</translation>
+    </message>
+    <message>
+        <location filename="../settings_dialog.py" line="68"/>
+        <source>&amp;Language:</source>
+        <translation>언어(&amp;L):</translation>
+    </message>
+    <message>
+        <location filename="../settings_dialog.py" line="71"/>
+        <source>Automatic (GPU when available)</source>
+        <translation>자동 (가능하면 GPU)</translation>
+    </message>
+    <message>
+        <location filename="../settings_dialog.py" line="72"/>
+        <source>CPU</source>
+        <translation>CPU</translation>
+    </message>
+    <message>
+        <location filename="../settings_dialog.py" line="73"/>
+        <source>GPU (CUDA)</source>
+        <translation>GPU (CUDA)</translation>
+    </message>
+    <message>
+        <location filename="../settings_dialog.py" line="74"/>
+        <source>Where the speech model runs</source>
+        <translation>음성 인식 모델을 실행할 장치</translation>
+    </message>
+    <message>
+        <location filename="../settings_dialog.py" line="75"/>
+        <source>&amp;Device:</source>
+        <translation>장치(&amp;D):</translation>
+    </message>
+    <message>
+        <location filename="../settings_dialog.py" line="77"/>
+        <source>&amp;Label speakers</source>
+        <translation>화자 구분(&amp;L)</translation>
+    </message>
+    <message>
+        <location filename="../settings_dialog.py" line="78"/>
+        <source>Tell speakers apart (slower); off leaves segments unlabelled</source>
+        <translation>화자를 구분합니다 (더 느림). 끄면 구간에 화자가 표시되지 않습니다</translation>
+    </message>
+    <message>
+        <location filename="../settings_dialog.py" line="79"/>
+        <source>&amp;Keep models loaded between jobs</source>
+        <translation>작업 사이에 모델을 메모리에 유지(&amp;K)</translation>
+    </message>
+    <message>
+        <location filename="../settings_dialog.py" line="80"/>
+        <source>Faster next start, but the memory stays in use</source>
+        <translation>다음 작업이 더 빨리 시작되지만 메모리를 계속 사용합니다</translation>
+    </message>
+    <message>
+        <location filename="../settings_dialog.py" line="86"/>
+        <source>Recording</source>
+        <translation>녹음</translation>
+    </message>
+    <message>
+        <location filename="../settings_dialog.py" line="89"/>
+        <source>New recordings are saved in this folder</source>
+        <translation>새 녹음은 이 폴더에 저장됩니다</translation>
+    </message>
+    <message>
+        <location filename="../settings_dialog.py" line="90"/>
+        <source>&amp;Browse…</source>
+        <translation>찾아보기(&amp;B)…</translation>
+    </message>
+    <message>
+        <location filename="../settings_dialog.py" line="91"/>
+        <location filename="../settings_dialog.py" line="211"/>
+        <source>Choose the recordings folder</source>
+        <translation>녹음 폴더 선택</translation>
+    </message>
+    <message>
+        <location filename="../settings_dialog.py" line="93"/>
+        <source>Recordings &amp;folder:</source>
+        <translation>녹음 폴더(&amp;F):</translation>
+    </message>
+    <message>
+        <location filename="../settings_dialog.py" line="97"/>
+        <source>Resource warnings (0 = off)</source>
+        <translation>리소스 경고 (0 = 끔)</translation>
+    </message>
+    <message>
+        <location filename="../settings_dialog.py" line="99"/>
+        <location filename="../settings_dialog.py" line="102"/>
+        <location filename="../settings_dialog.py" line="104"/>
+        <source> MB</source>
+        <translation> MB</translation>
+    </message>
+    <message>
+        <location filename="../settings_dialog.py" line="100"/>
+        <source>Warn when the app uses more memory than this</source>
+        <translation>앱의 메모리 사용량이 이 값을 넘으면 경고합니다</translation>
+    </message>
+    <message>
+        <location filename="../settings_dialog.py" line="101"/>
+        <source> %</source>
+        <translation>%</translation>
+    </message>
+    <message>
+        <location filename="../settings_dialog.py" line="101"/>
+        <source>Warn when the app&apos;s CPU use stays above this</source>
+        <translation>앱의 CPU 사용률이 계속 이 값보다 높으면 경고합니다</translation>
+    </message>
+    <message>
+        <location filename="../settings_dialog.py" line="103"/>
+        <source>Warn when the recordings folder has less free space than this</source>
+        <translation>녹음 폴더의 여유 공간이 이 값보다 적으면 경고합니다</translation>
+    </message>
+    <message>
+        <location filename="../settings_dialog.py" line="105"/>
+        <source>Stop a recording safely when free space falls below this</source>
+        <translation>여유 공간이 이 값 아래로 떨어지면 녹음을 안전하게 중지합니다</translation>
+    </message>
+    <message>
+        <location filename="../settings_dialog.py" line="106"/>
+        <source>&amp;Memory above:</source>
+        <translation>메모리 사용량 초과(&amp;M):</translation>
+    </message>
+    <message>
+        <location filename="../settings_dialog.py" line="107"/>
+        <source>C&amp;PU above:</source>
+        <translation>CPU 사용률 초과(&amp;P):</translation>
+    </message>
+    <message>
+        <location filename="../settings_dialog.py" line="108"/>
+        <source>Free disk &amp;below:</source>
+        <translation>디스크 여유 공간 미만(&amp;B):</translation>
+    </message>
+    <message>
+        <location filename="../settings_dialog.py" line="109"/>
+        <source>&amp;Stop recording below:</source>
+        <translation>녹음 중지 기준(&amp;S):</translation>
+    </message>
+    <message>
+        <location filename="../settings_dialog.py" line="113"/>
+        <source>Interface</source>
+        <translation>인터페이스</translation>
+    </message>
+    <message>
+        <location filename="../settings_dialog.py" line="116"/>
+        <source>System language</source>
+        <translation>시스템 언어</translation>
+    </message>
+    <message>
+        <location filename="../settings_dialog.py" line="119"/>
+        <source>The language of menus and buttons</source>
+        <translation>메뉴와 버튼에 표시되는 언어</translation>
+    </message>
+    <message>
+        <location filename="../settings_dialog.py" line="120"/>
+        <source>&amp;Interface language:</source>
+        <translation>인터페이스 언어(&amp;I):</translation>
+    </message>
+    <message>
+        <location filename="../settings_dialog.py" line="121"/>
+        <source>A new interface language takes effect when the app is restarted.</source>
+        <translation>새 인터페이스 언어는 앱을 다시 시작하면 적용됩니다.</translation>
+    </message>
+    <message>
+        <location filename="../settings_dialog.py" line="130"/>
+        <source>off</source>
+        <translation>끔</translation>
+    </message>
+    <message>
+        <location filename="../settings_dialog.py" line="204"/>
+        <source>Choose a Whisper model folder</source>
+        <translation>Whisper 모델 폴더 선택</translation>
+    </message>
+</context>
+<context>
+    <name>SpeakersView</name>
+    <message>
+        <location filename="../speakers_view.py" line="119"/>
+        <source>Enrolled speakers are named in transcripts when their voice matches. A sample needs at least 2 s of speech; 10–60 s is better.</source>
+        <translation>등록된 화자는 목소리가 일치하면 녹취록에 이름이 표시됩니다. 샘플에는 최소 2초의 음성이 필요하며, 10–60초를 권장합니다.</translation>
+    </message>
+    <message>
+        <location filename="../speakers_view.py" line="123"/>
+        <source>Name</source>
+        <translation>이름</translation>
+    </message>
+    <message>
+        <location filename="../speakers_view.py" line="123"/>
+        <source>Speech</source>
+        <translation>음성 길이</translation>
+    </message>
+    <message>
+        <location filename="../speakers_view.py" line="129"/>
+        <source>Enrolled speakers and the seconds of speech behind each voice print</source>
+        <translation>등록된 화자와 각 음성 프로필에 사용된 음성 길이(초)</translation>
+    </message>
+    <message>
+        <location filename="../speakers_view.py" line="130"/>
+        <source>Enrolled speakers</source>
+        <translation>등록된 화자</translation>
+    </message>
+    <message>
+        <location filename="../speakers_view.py" line="133"/>
+        <source>&amp;Enroll from file…</source>
+        <translation>파일에서 등록(&amp;E)…</translation>
+    </message>
+    <message>
+        <location filename="../speakers_view.py" line="134"/>
+        <source>Enroll a speaker from a recording of their voice</source>
+        <translation>목소리 녹음으로 화자를 등록합니다</translation>
+    </message>
+    <message>
+        <location filename="../speakers_view.py" line="136"/>
+        <source>&amp;Rename…</source>
+        <translation>이름 바꾸기(&amp;R)…</translation>
+    </message>
+    <message>
+        <location filename="../speakers_view.py" line="136"/>
+        <source>Rename the selected speaker (F2)</source>
+        <translation>선택한 화자의 이름을 바꿉니다 (F2)</translation>
+    </message>
+    <message>
+        <location filename="../speakers_view.py" line="138"/>
+        <source>&amp;Merge into…</source>
+        <translation>다른 화자에 병합(&amp;M)…</translation>
+    </message>
+    <message>
+        <location filename="../speakers_view.py" line="139"/>
+        <source>Fold the selected speaker&apos;s voice into another speaker</source>
+        <translation>선택한 화자의 목소리를 다른 화자에 합칩니다</translation>
+    </message>
+    <message>
+        <location filename="../speakers_view.py" line="141"/>
+        <source>&amp;Delete</source>
+        <translation>삭제(&amp;D)</translation>
+    </message>
+    <message>
+        <location filename="../speakers_view.py" line="141"/>
+        <source>Delete the selected speaker (Del)</source>
+        <translation>선택한 화자를 삭제합니다 (Del)</translation>
+    </message>
+    <message>
+        <location filename="../speakers_view.py" line="154"/>
+        <source>Speaker error</source>
+        <translation>화자 오류</translation>
+    </message>
+    <message>
+        <location filename="../speakers_view.py" line="187"/>
+        <source>The speaker profiles cannot be read: {detail}</source>
+        <translation>화자 프로필을 읽을 수 없습니다: {detail}</translation>
+    </message>
+    <message>
+        <location filename="../speakers_view.py" line="190"/>
+        <source>{seconds} s</source>
+        <translation>{seconds}초</translation>
+    </message>
+    <message>
+        <location filename="../speakers_view.py" line="231"/>
+        <source>Enter a name for the speaker.</source>
+        <translation>화자 이름을 입력하세요.</translation>
+    </message>
+    <message>
+        <location filename="../speakers_view.py" line="235"/>
+        <source>Choose an audio or video file in which {name} speaks.</source>
+        <translation>{name}의 목소리가 담긴 오디오 또는 동영상 파일을 선택하세요.</translation>
+    </message>
+    <message>
+        <location filename="../speakers_view.py" line="250"/>
+        <source>Enrolling {name} from {file}…</source>
+        <translation>{file}에서 {name} 등록 중…</translation>
+    </message>
+    <message>
+        <location filename="../speakers_view.py" line="262"/>
+        <source>Enrolled {name} ({seconds} s of speech).</source>
+        <translation>{name} 등록 완료 (음성 {seconds}초).</translation>
+    </message>
+    <message>
+        <location filename="../speakers_view.py" line="277"/>
+        <source>No speech found in {file}: it is silent or holds only noise. Choose a recording in which {name} speaks.</source>
+        <translation>{file}에서 음성을 찾지 못했습니다: 무음이거나 잡음만 있습니다. {name}의 목소리가 담긴 녹음을 선택하세요.</translation>
+    </message>
+    <message>
+        <location filename="../speakers_view.py" line="280"/>
+        <source>Only {seconds} s of speech in {file}; at least 2 s is needed (10 s or more is better).</source>
+        <translation>{file}의 음성이 {seconds}초뿐입니다. 최소 2초가 필요합니다 (10초 이상 권장).</translation>
+    </message>
+    <message>
+        <location filename="../speakers_view.py" line="284"/>
+        <source>Cannot read {file} as audio: {detail}</source>
+        <translation>{file}을(를) 오디오로 읽을 수 없습니다: {detail}</translation>
+    </message>
+    <message>
+        <location filename="../speakers_view.py" line="286"/>
+        <source>The speaker model could not be loaded: {detail}</source>
+        <translation>화자 모델을 불러오지 못했습니다: {detail}</translation>
+    </message>
+    <message>
+        <location filename="../speakers_view.py" line="287"/>
+        <source>Could not enroll {name}: {detail}</source>
+        <translation>{name}을(를) 등록하지 못했습니다: {detail}</translation>
+    </message>
+    <message>
+        <location filename="../speakers_view.py" line="297"/>
+        <source>Enrolling {names}…</source>
+        <translation>{names} 등록 중…</translation>
+    </message>
+    <message>
+        <location filename="../speakers_view.py" line="323"/>
+        <source>A speaker name cannot be empty.</source>
+        <translation>화자 이름은 비워 둘 수 없습니다.</translation>
+    </message>
+    <message>
+        <location filename="../speakers_view.py" line="331"/>
+        <source>A speaker named {name} is already enrolled.</source>
+        <translation>이름이 {name}인 화자가 이미 등록되어 있습니다.</translation>
+    </message>
+    <message>
+        <location filename="../speakers_view.py" line="334"/>
+        <source>Renamed {old} to {new}.</source>
+        <translation>{old}의 이름을 {new}(으)로 바꿨습니다.</translation>
+    </message>
+    <message>
+        <location filename="../speakers_view.py" line="338"/>
+        <source>Merged {source} into {into}.</source>
+        <translation>{source}을(를) {into}에 병합했습니다.</translation>
+    </message>
+    <message>
+        <location filename="../speakers_view.py" line="342"/>
+        <source>Deleted {name}.</source>
+        <translation>{name}을(를) 삭제했습니다.</translation>
+    </message>
+    <message>
+        <location filename="../speakers_view.py" line="367"/>
+        <source>Rename speaker</source>
+        <translation>화자 이름 바꾸기</translation>
+    </message>
+    <message>
+        <location filename="../speakers_view.py" line="368"/>
+        <source>New name for {name}:</source>
+        <translation>{name}의 새 이름:</translation>
+    </message>
+    <message>
+        <location filename="../speakers_view.py" line="372"/>
+        <source>Merge speaker</source>
+        <translation>화자 병합</translation>
+    </message>
+    <message>
+        <location filename="../speakers_view.py" line="373"/>
+        <source>Merge the voice of {name} into:</source>
+        <translation>{name}의 목소리를 병합할 대상:</translation>
+    </message>
+    <message>
+        <location filename="../speakers_view.py" line="378"/>
+        <source>Delete speaker</source>
+        <translation>화자 삭제</translation>
+    </message>
+    <message>
+        <location filename="../speakers_view.py" line="379"/>
+        <source>Delete {name}? Transcripts will no longer name this voice.</source>
+        <translation>{name}을(를) 삭제하시겠습니까? 이 목소리는 더 이상 녹취록에 이름으로 표시되지 않습니다.</translation>
+    </message>
+    <message>
+        <location filename="../speakers_view.py" line="384"/>
+        <source>Replace speaker</source>
+        <translation>화자 교체</translation>
+    </message>
+    <message>
+        <location filename="../speakers_view.py" line="385"/>
+        <source>{name} is already enrolled. Replace the voice print?</source>
+        <translation>{name}은(는) 이미 등록되어 있습니다. 음성 프로필을 교체하시겠습니까?</translation>
+    </message>
+</context>
+<context>
+    <name>TranscriptEditor</name>
+    <message>
+        <location filename="../transcript_editor.py" line="47"/>
+        <source>Plain text</source>
+        <translation>일반 텍스트</translation>
+    </message>
+    <message>
+        <location filename="../transcript_editor.py" line="48"/>
+        <source>SubRip subtitles</source>
+        <translation>SubRip 자막</translation>
+    </message>
+    <message>
+        <location filename="../transcript_editor.py" line="49"/>
+        <source>WebVTT subtitles</source>
+        <translation>WebVTT 자막</translation>
+    </message>
+    <message>
+        <location filename="../transcript_editor.py" line="50"/>
+        <source>JSON</source>
+        <translation>JSON</translation>
+    </message>
+    <message>
+        <location filename="../transcript_editor.py" line="51"/>
+        <source>Markdown</source>
+        <translation>마크다운</translation>
+    </message>
+    <message>
+        <location filename="../transcript_editor.py" line="52"/>
+        <source>RTTM speaker turns</source>
+        <translation>RTTM 화자 구간</translation>
+    </message>
+    <message>
+        <location filename="../transcript_editor.py" line="77"/>
+        <location filename="../transcript_editor.py" line="165"/>
+        <source>No transcript open</source>
+        <translation>열린 녹취록 없음</translation>
+    </message>
+    <message>
+        <location filename="../transcript_editor.py" line="79"/>
+        <source>&amp;Open…</source>
+        <translation>열기(&amp;O)…</translation>
+    </message>
+    <message>
+        <location filename="../transcript_editor.py" line="79"/>
+        <source>Open a transcript (JSON)</source>
+        <translation>녹취록 열기 (JSON)</translation>
+    </message>
+    <message>
+        <location filename="../transcript_editor.py" line="80"/>
+        <source>&amp;Save</source>
+        <translation>저장(&amp;S)</translation>
+    </message>
+    <message>
+        <location filename="../transcript_editor.py" line="80"/>
+        <source>Save your changes to the transcript&apos;s JSON file</source>
+        <translation>변경 사항을 녹취록의 JSON 파일에 저장합니다</translation>
+    </message>
+    <message>
+        <location filename="../transcript_editor.py" line="83"/>
+        <source>&amp;Export</source>
+        <translation>내보내기(&amp;E)</translation>
+    </message>
+    <message>
+        <location filename="../transcript_editor.py" line="84"/>
+        <source>Export the transcript as TXT, SRT, VTT, JSON, Markdown or RTTM</source>
+        <translation>녹취록을 TXT, SRT, VTT, JSON, 마크다운 또는 RTTM 형식으로 내보냅니다</translation>
+    </message>
+    <message>
+        <location filename="../transcript_editor.py" line="88"/>
+        <source>{name} (.{fmt})…</source>
+        <translation>{name} (.{fmt})…</translation>
+    </message>
+    <message>
+        <location filename="../transcript_editor.py" line="92"/>
+        <location filename="../transcript_editor.py" line="332"/>
+        <source>&amp;Play</source>
+        <translation>재생(&amp;P)</translation>
+    </message>
+    <message>
+        <location filename="../transcript_editor.py" line="92"/>
+        <source>Play or pause the audio</source>
+        <translation>오디오를 재생하거나 일시 정지합니다</translation>
+    </message>
+    <message>
+        <location filename="../transcript_editor.py" line="107"/>
+        <source>Click a segment to play it; double-click or F2 edits its text</source>
+        <translation>구간을 클릭하면 재생하고, 두 번 클릭하거나 F2를 누르면 텍스트를 편집합니다</translation>
+    </message>
+    <message>
+        <location filename="../transcript_editor.py" line="110"/>
+        <source>Se&amp;gments:</source>
+        <translation>구간(&amp;G):</translation>
+    </message>
+    <message>
+        <location filename="../transcript_editor.py" line="114"/>
+        <source>Double-click or press F2 on a speaker to rename all their segments</source>
+        <translation>화자를 두 번 클릭하거나 F2를 누르면 해당 화자의 모든 구간에서 이름을 바꿉니다</translation>
+    </message>
+    <message>
+        <location filename="../transcript_editor.py" line="118"/>
+        <source>Spea&amp;kers:</source>
+        <translation>화자(&amp;K):</translation>
+    </message>
+    <message>
+        <location filename="../transcript_editor.py" line="121"/>
+        <source>&amp;Rename speaker…</source>
+        <translation>화자 이름 바꾸기(&amp;R)…</translation>
+    </message>
+    <message>
+        <location filename="../transcript_editor.py" line="121"/>
+        <source>Rename the selected speaker everywhere</source>
+        <translation>선택한 화자의 이름을 모든 곳에서 바꿉니다</translation>
+    </message>
+    <message>
+        <location filename="../transcript_editor.py" line="162"/>
+        <source>Audio playback needs QtMultimedia (PySide6-Addons)</source>
+        <translation>오디오를 재생하려면 QtMultimedia(PySide6-Addons)가 필요합니다</translation>
+    </message>
+    <message>
+        <location filename="../transcript_editor.py" line="164"/>
+        <source>The audio of this transcript was not found</source>
+        <translation>이 녹취록의 오디오를 찾을 수 없습니다</translation>
+    </message>
+    <message>
+        <location filename="../transcript_editor.py" line="189"/>
+        <source>Could not open {path}: {error}</source>
+        <translation>{path}을(를) 열지 못했습니다: {error}</translation>
+    </message>
+    <message>
+        <location filename="../transcript_editor.py" line="198"/>
+        <source>Opened {path}</source>
+        <translation>{path}을(를) 열었습니다</translation>
+    </message>
+    <message>
+        <location filename="../transcript_editor.py" line="212"/>
+        <source>Transcripts (*.json *.transcript.jsonl)</source>
+        <translation>녹취록 (*.json *.transcript.jsonl)</translation>
+    </message>
+    <message>
+        <location filename="../transcript_editor.py" line="212"/>
+        <source>All files (*)</source>
+        <translation>모든 파일 (*)</translation>
+    </message>
+    <message>
+        <location filename="../transcript_editor.py" line="213"/>
+        <source>Open transcript</source>
+        <translation>녹취록 열기</translation>
+    </message>
+    <message>
+        <location filename="../transcript_editor.py" line="217"/>
+        <source>Unsaved changes</source>
+        <translation>저장하지 않은 변경 사항</translation>
+    </message>
+    <message>
+        <location filename="../transcript_editor.py" line="218"/>
+        <source>The transcript has unsaved changes. Discard them?</source>
+        <translation>녹취록에 저장하지 않은 변경 사항이 있습니다. 변경 사항을 버리시겠습니까?</translation>
+    </message>
+    <message>
+        <location filename="../transcript_editor.py" line="245"/>
         <source>Could not save {path}: {error}</source>
         <translation>{path}에 저장하지 못했습니다: {error}</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="291"/>
-        <source>Saved {path}.</source>
-        <translation>{path}에 저장했습니다.</translation>
+        <location filename="../transcript_editor.py" line="248"/>
+        <source>Saved {path}</source>
+        <translation>{path}에 저장했습니다</translation>
+    </message>
+    <message>
+        <location filename="../transcript_editor.py" line="261"/>
+        <source>{name} (*.{fmt})</source>
+        <translation>{name} (*.{fmt})</translation>
+    </message>
+    <message>
+        <location filename="../transcript_editor.py" line="262"/>
+        <source>Export transcript</source>
+        <translation>녹취록 내보내기</translation>
+    </message>
+    <message>
+        <location filename="../transcript_editor.py" line="275"/>
+        <location filename="../transcript_editor.py" line="298"/>
+        <source>Renamed {old} to {new}</source>
+        <translation>{old}의 이름을 {new}(으)로 바꿨습니다</translation>
+    </message>
+    <message>
+        <location filename="../transcript_editor.py" line="290"/>
+        <source>Rename speaker</source>
+        <translation>화자 이름 바꾸기</translation>
+    </message>
+    <message>
+        <location filename="../transcript_editor.py" line="291"/>
+        <source>New name for {name}:</source>
+        <translation>{name}의 새 이름:</translation>
+    </message>
+    <message>
+        <location filename="../transcript_editor.py" line="332"/>
+        <source>&amp;Pause</source>
+        <translation>일시 정지(&amp;P)</translation>
     </message>
 </context>
 </TS>
