@@ -20,7 +20,8 @@ from PySide6.QtGui import QAction, QDragEnterEvent, QDropEvent, QKeySequence
 from PySide6.QtWidgets import QApplication, QWidget
 
 from meeting_recorder.ui.about import help_html
-from meeting_recorder.ui.main_window import CANCEL, OPENING, QUITTING, SAVE, VIEW_KEYS, MainWindow
+from meeting_recorder.ui.main_window import VIEW_KEYS, MainWindow
+from meeting_recorder.ui.questions import CANCEL, OPENING, QUITTING, SAVE
 from meeting_recorder.ui.settings import AppSettings
 from meeting_recorder.ui.settings_dialog import SettingsDialog
 from tests.speech import JFK, repeat_audio
@@ -47,8 +48,7 @@ def open_window(qtbot, tmp_path) -> Iterator[Callable[..., MainWindow]]:
     windows: list[MainWindow] = []
 
     def make(settings: AppSettings | None = None) -> MainWindow:
-        win = MainWindow(settings or make_settings(tmp_path))
-        qtbot.addWidget(win)
+        win = MainWindow(settings or make_settings(tmp_path))  # not qtbot.addWidget: its close() could ask
         win.show()
         qtbot.waitExposed(win)
         windows.append(win)
@@ -85,7 +85,7 @@ def test_views_menus_and_shortcuts(qtbot, open_window, monkeypatch) -> None:
     win = open_window()
     assert [win.nav.item(i).text() for i in range(win.nav.count())] == [
         "Record", "Files", "Transcript", "Speakers", "Resources"]
-    assert [m.title() for m in (a.menu() for a in win.menuBar().actions())] == ["&File", "&View", "&Help"]
+    assert [m.title() for m in (a.menu() for a in win.menuBar().actions())] == ["&File", "&View", "&Speakers", "&Help"]
     assert action_for(win, "Ctrl+O") is win.open_files_action
     assert action_for(win, "Ctrl+S") is win.save_action
     assert action_for(win, "Ctrl+Q") is win.quit_action
@@ -256,6 +256,26 @@ def test_save_and_export_without_a_transcript_say_so(open_window) -> None:
     win.save_action.trigger()
     assert "No transcript is open" in win.status_text()
     assert [a.text() for a in win.export_menu.actions()][0].endswith("…")
+
+
+def test_enroll_the_selected_segments_speaker(qtbot, open_window, tmp_path) -> None:
+    transcript = tmp_path / "jfk.json"
+    segment = {"start": 0.0, "end": 11.0, "speaker": "Speaker 1", "words": [],
+               "text": "And so my fellow Americans, ask not what your country can do for you."}
+    transcript.write_text(json.dumps({"file": str(JFK), "duration": 11.0, "language": "en", "model": "tiny.en",
+                                      "segments": [segment]}), encoding="utf-8")
+    win = open_window()
+    assert win.open_transcript_path(str(transcript)) and win.editor.audio_path == JFK
+    win.enroll_segment_action.trigger()  # nothing selected: says what to do
+    assert "Select a segment" in win.status_text()
+    win.editor.table.selectRow(0)
+    suggested: list[str] = []
+    win.ask_speaker_name = lambda text: suggested.append(text) or "John Kennedy"
+    win.enroll_segment_action.trigger()
+    assert suggested == [""]  # a "Speaker N" label is no name to suggest
+    assert win.editor.model.speakers() == ["John Kennedy"] and win.isWindowModified()
+    qtbot.waitUntil(lambda: not win.speakers_view.is_busy(), timeout=LONG_WAIT_MS)
+    assert win.speakers_view.speaker_names() == ["John Kennedy"], win.speakers_view.error_text()
 
 
 # -- recording ---------------------------------------------------------------------------------

@@ -14,28 +14,25 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Callable
 
-from PySide6.QtCore import QSize, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence, QPaintEvent
-from PySide6.QtWidgets import (
-    QFrame, QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QMainWindow, QMessageBox, QScrollArea,
-    QStackedWidget, QStyle, QWidget,
-)
+from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QStyle, QWidget
 
+from meeting_recorder.ui import questions
 from meeting_recorder.ui.about import about_html, help_html
 from meeting_recorder.ui.dashboard import ResourceDashboard
 from meeting_recorder.ui.files_view import FilesView
-from meeting_recorder.ui.icons import painted_icon, people, record_dot, view_icon
+from meeting_recorder.ui.questions import DISCARD, OPENING, QUITTING, SAVE
 from meeting_recorder.ui.record_view import RecordView
 from meeting_recorder.ui.settings import AppSettings
 from meeting_recorder.ui.settings_dialog import SettingsDialog
 from meeting_recorder.ui.speakers_view import SpeakersView
 from meeting_recorder.ui.transcript_editor import EXPORT_FORMATS, TranscriptEditor, format_name
+from meeting_recorder.ui.view_stack import ViewStack, painted_icon, people, record_dot, view_icon
 from meeting_recorder.ui.widgets import local_paths
 
 VIEW_KEYS = ("record", "files", "transcript", "speakers", "resources")
 TRANSCRIPT_SUFFIXES = (".json", ".jsonl")  # the editor opens these; other files are transcribed
-SAVE, DISCARD, CANCEL = "save", "discard", "cancel"
-QUITTING, OPENING = "quit", "open"  # why unsaved edits are asked about
 
 
 def transcript_beside(path: str) -> str | None:
@@ -75,58 +72,30 @@ class MainWindow(QMainWindow):
         self.dashboard = ResourceDashboard(self.settings, self)
         self.views: dict[str, QWidget] = dict(zip(VIEW_KEYS, (
             self.record_view, self.files_view, self.editor, self.speakers_view, self.dashboard)))
-        icon = self.style().standardIcon
+        standard = self.style().standardIcon
         pixmap = QStyle.StandardPixmap
         self.view_titles = {
             "record": (self.tr("Record"), view_icon("media-record", painted_icon(record_dot))),
-            "files": (self.tr("Files"), view_icon("folder-open", icon(pixmap.SP_DirOpenIcon))),
+            "files": (self.tr("Files"), view_icon("folder-open", standard(pixmap.SP_DirOpenIcon))),
             "transcript": (self.tr("Transcript"),
-                           view_icon("accessories-text-editor", icon(pixmap.SP_FileDialogContentsView))),
+                           view_icon("accessories-text-editor", standard(pixmap.SP_FileDialogContentsView))),
             "speakers": (self.tr("Speakers"), view_icon("system-users", painted_icon(people))),
-            "resources": (self.tr("Resources"), view_icon("utilities-system-monitor", icon(pixmap.SP_ComputerIcon))),
+            "resources": (self.tr("Resources"), view_icon("utilities-system-monitor", standard(pixmap.SP_ComputerIcon))),
         }
-        self.nav = QListWidget(self)
-        self.nav.setObjectName("viewList")
-        self.nav.setIconSize(QSize(24, 24))
-        self.nav.setToolTip(self.tr("Switch between views (Ctrl+1 … Ctrl+5)"))
-        self.pages = QStackedWidget(self)
+        self.stack = ViewStack(self)
+        self.stack.nav.setToolTip(self.tr("Switch between views (Ctrl+1 … Ctrl+5)"))
         for number, key in enumerate(VIEW_KEYS, start=1):
-            text, page_icon = self.view_titles[key]
-            item = QListWidgetItem(page_icon, text, self.nav)
-            item.setSizeHint(QSize(140, 40))
-            item.setToolTip(f"{text} (Ctrl+{number})")
-            self.pages.addWidget(self._scrollable(self.views[key]))
-        self.nav.setFixedWidth(self.nav.sizeHintForColumn(0) + 24)
-        self.nav.currentRowChanged.connect(self._on_view_row)
-        central = QWidget(self)
-        row = QHBoxLayout(central)
-        row.setContentsMargins(0, 0, 0, 0)
-        row.addWidget(self.nav)
-        row.addWidget(self.pages, 1)
-        self.setCentralWidget(central)
-        self.nav.setCurrentRow(0)
-
-    def _scrollable(self, view: QWidget) -> QScrollArea:
-        """A page that scrolls rather than forcing the window wider than a small screen."""
-        area = QScrollArea(self)
-        area.setWidgetResizable(True)
-        area.setFrameShape(QFrame.Shape.NoFrame)
-        area.setWidget(view)
-        return area
+            text, icon = self.view_titles[key]
+            self.stack.add_view(key, text, icon, self.views[key], f"{text} (Ctrl+{number})")
+        self.stack.current_changed.connect(lambda row: self.view_actions[row].setChecked(True))
+        self.nav, self.pages = self.stack.nav, self.stack.pages
+        self.setCentralWidget(self.stack)
 
     def show_view(self, key: str) -> None:
-        self.nav.setCurrentRow(VIEW_KEYS.index(key))
+        self.stack.show_view(key)
 
     def current_view(self) -> str:
-        return VIEW_KEYS[self.pages.currentIndex()]
-
-    @Slot(int)
-    def _on_view_row(self, row: int) -> None:
-        if row < 0:
-            return
-        self.pages.setCurrentIndex(row)
-        if hasattr(self, "view_actions"):
-            self.view_actions[row].setChecked(True)
+        return self.stack.current_view()
 
     # -- status bar -----------------------------------------------------------------------
     def _build_status_bar(self) -> None:
@@ -216,6 +185,15 @@ class MainWindow(QMainWindow):
             view_menu.addAction(action)
             self.view_actions.append(action)
         self.view_actions[self.pages.currentIndex()].setChecked(True)
+
+        speakers_menu = self.menuBar().addMenu(self.tr("&Speakers"))
+        self.enroll_file_action = self._action(self.tr("Enroll from a &file…"), self.enroll_from_file,
+                                               tip=self.tr("Teach the app a person's voice from a recording of them"))
+        self.enroll_segment_action = self._action(
+            self.tr("Enroll the selected &segment's speaker…"), self.enroll_selected_segment, "Ctrl+Shift+E",
+            self.tr("Name the person speaking in the segment selected in the transcript and learn their voice"))
+        speakers_menu.addAction(self.enroll_file_action)
+        speakers_menu.addAction(self.enroll_segment_action)
 
         help_menu = self.menuBar().addMenu(self.tr("&Help"))
         self.help_action = self._action(self.tr("Meeting Recorder &Help"), self.show_help, "F1")
@@ -316,6 +294,31 @@ class MainWindow(QMainWindow):
         if self._has_transcript():
             self.editor.export_dialog(fmt)
 
+    # -- speakers -------------------------------------------------------------------------
+    @Slot()
+    def enroll_from_file(self) -> None:
+        self.show_view("speakers")
+        self.speakers_view.enroll_from_file_dialog()
+
+    @Slot()
+    def enroll_selected_segment(self) -> bool:
+        """Enroll the person speaking in the editor's selected segment; the transcript's label
+        for them ("Speaker 2") becomes their name too."""
+        row = self.editor.table.currentIndex().row()
+        segments = self.editor.model.segments()
+        if self.editor.audio_path is None or not 0 <= row < len(segments):
+            self.show_status(self.tr("Select a segment of a transcript whose audio is available first."))
+            return False
+        segment = segments[row]
+        label = segment.speaker or ""
+        name = self.ask_speaker_name("" if label.startswith("Speaker ") else label)
+        if not name or not self.speakers_view.enroll_from_segment(name, self.editor.audio_path,
+                                                                   segment.start, segment.end):
+            return False
+        if label and label != name:
+            self.editor.rename_speaker(label, name)
+        return True
+
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
         if local_paths(event):
             event.acceptProposedAction()
@@ -358,31 +361,18 @@ class MainWindow(QMainWindow):
         QMessageBox.about(self, self.tr("About Meeting Recorder"), about_html())
 
     # -- quitting -------------------------------------------------------------------------
+    # The questions; tests replace these methods.
     def ask_stop_recording(self) -> bool:
-        """True: stop the recording (the file is kept) and quit; False: keep recording."""
-        box = QMessageBox(QMessageBox.Icon.Question, self.tr("Recording in progress"),
-                          self.tr("A recording is running. Stop it and quit? The recording is saved."),
-                          QMessageBox.StandardButton.Cancel, self)
-        stop = box.addButton(self.tr("Stop and quit"), QMessageBox.ButtonRole.AcceptRole)
-        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
-        box.exec()
-        return box.clickedButton() is stop
+        return questions.stop_recording(self)
 
     def ask_cancel_transcriptions(self) -> bool:
-        buttons = QMessageBox.StandardButton
-        answer = QMessageBox.question(self, self.tr("Files are being transcribed"),
-                                      self.tr("Files are still being transcribed. Cancel them and quit?"),
-                                      buttons.Yes | buttons.No, buttons.No)
-        return answer == buttons.Yes
+        return questions.cancel_transcriptions(self)
 
     def ask_unsaved_changes(self, reason: str = QUITTING) -> str:
-        """SAVE, DISCARD or CANCEL; ``reason`` is QUITTING or OPENING (another transcript)."""
-        buttons = QMessageBox.StandardButton
-        text = (self.tr("The transcript has unsaved changes. Save them before quitting?") if reason == QUITTING
-                else self.tr("The transcript has unsaved changes. Save them before opening another one?"))
-        answer = QMessageBox.warning(self, self.tr("Unsaved changes"), text,
-                                     buttons.Save | buttons.Discard | buttons.Cancel, buttons.Save)
-        return {buttons.Save: SAVE, buttons.Discard: DISCARD}.get(answer, CANCEL)
+        return questions.unsaved_changes(self, reason)
+
+    def ask_speaker_name(self, suggested: str) -> str | None:
+        return questions.speaker_name(self, suggested)
 
     def _settle_unsaved(self, reason: str) -> bool:
         """Ask about unsaved edits; True when it is fine to go on (saved or discarded)."""
