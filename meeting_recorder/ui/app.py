@@ -90,7 +90,8 @@ def write_startup_stamp(path: str) -> None:
 class Preloader(QThread):
     """Imports the heavy libraries in the background so the first job starts sooner.
 
-    An import cannot be interrupted: ``wait()`` for it before the interpreter exits.
+    An import cannot be interrupted: ``requestInterruption()`` stops it after the import
+    under way, and ``wait()`` for that before the interpreter exits.
     """
 
     def __init__(self, speakers: bool, parent: QCoreApplication | None = None) -> None:
@@ -99,16 +100,19 @@ class Preloader(QThread):
         self.failed: list[str] = []
 
     def run(self) -> None:
-        steps = [lambda: importlib.import_module("faster_whisper"),
-                 lambda: importlib.import_module("meeting_recorder.core.live_session")]
+        steps = ["faster_whisper", "meeting_recorder.core.live_session"]
         if self.speakers:
-            steps.append(lambda: importlib.import_module(
-                "meeting_recorder.core.speakers.torchaudio_compat").import_pyannote_audio())
+            steps += ["torch", "pyannote"]
         for step in steps:
+            if self.isInterruptionRequested():  # quitting: stop after the import under way
+                return
             try:
-                step()
+                if step == "pyannote":
+                    importlib.import_module("meeting_recorder.core.speakers.torchaudio_compat").import_pyannote_audio()
+                else:
+                    importlib.import_module(step)
             except Exception as error:  # noqa: BLE001 — the job that needs it reports it properly
-                self.failed.append(str(error))
+                self.failed.append(f"{step}: {error}")
 
 
 def run_app(argv: Sequence[str] | None = None) -> int:
@@ -145,5 +149,6 @@ def run_app(argv: Sequence[str] | None = None) -> int:
         for sig, previous in handlers.items():
             signal.signal(sig, previous)
         window.shutdown()
+        preloader.requestInterruption()
         preloader.wait()
         remove_translators(app, translators)
