@@ -10,6 +10,7 @@ import os
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # before anything imports Qt
 
 import json
+import re
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
@@ -17,7 +18,7 @@ import pytest
 import soundfile as sf
 from PySide6.QtCore import QMimeData, QPointF, QRect, Qt, QThread, QUrl
 from PySide6.QtGui import QAction, QDragEnterEvent, QDropEvent, QKeySequence
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel, QWidget
 
 from meeting_recorder.ui.about import help_html
 from meeting_recorder.ui.main_window import VIEW_KEYS, MainWindow
@@ -185,6 +186,10 @@ def test_preferences_model_folder_and_cancel(qtbot, tmp_path, monkeypatch) -> No
     dialog.apply()
     assert settings.model == str(model_dir) and not dialog.restart_needed
     assert SettingsDialog(settings).model_combo.currentText() == str(model_dir)
+    mnemonics = [re.search(r"&(\w)", w.text()).group(1).lower()
+                 for w in [*dialog.findChildren(QLabel), *dialog.findChildren(QAbstractButton)]
+                 if re.search(r"&\w", w.text())]
+    assert len(mnemonics) >= 12 and len(set(mnemonics)) == len(mnemonics), mnemonics  # Alt+letter reaches each
     for field in (dialog.model_combo, dialog.language_combo, dialog.device_combo, dialog.folder_edit,
                   dialog.rss_spin, dialog.disk_stop_spin, dialog.ui_language_combo):
         assert field.toolTip(), field  # every control explains itself

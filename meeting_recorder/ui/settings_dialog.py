@@ -52,7 +52,7 @@ class SettingsDialog(QDialog):
         self.model_combo.addItem(self.tr("tiny.en — fast, English only"), "tiny.en")
         self.model_combo.addItem(self.tr("base — multilingual"), "base")
         self.model_combo.setToolTip(self.tr("The Whisper model: a built-in one or a CTranslate2 model folder"))
-        self.model_button = QPushButton(self.tr("&Folder…"), group)
+        self.model_button = QPushButton(self.tr("F&older…"), group)
         self.model_button.setToolTip(self.tr("Use a CTranslate2 Whisper model from a folder"))
         self.model_button.clicked.connect(self._browse_model)
         self._add_row(form, self.tr("&Model:"), self.model_combo, self.model_button)
@@ -74,7 +74,7 @@ class SettingsDialog(QDialog):
         self.device_combo.setToolTip(self.tr("Where the speech model runs"))
         self._add_row(form, self.tr("&Device:"), self.device_combo)
 
-        self.speakers_check = QCheckBox(self.tr("&Label speakers"), group)
+        self.speakers_check = QCheckBox(self.tr("Label &speakers"), group)
         self.speakers_check.setToolTip(self.tr("Tell speakers apart (slower); off leaves segments unlabelled"))
         self.keep_models_check = QCheckBox(self.tr("&Keep models loaded between jobs"), group)
         self.keep_models_check.setToolTip(self.tr("Faster next start, but the memory stays in use"))
@@ -103,10 +103,10 @@ class SettingsDialog(QDialog):
                                          self.tr("Warn when the recordings folder has less free space than this"))
         self.disk_stop_spin = self._spin(group, 0, 10_000_000, self.tr(" MB"),
                                          self.tr("Stop a recording safely when free space falls below this"))
-        self._add_row(form, self.tr("&Memory above:"), self.rss_spin)
+        self._add_row(form, self.tr("M&emory above:"), self.rss_spin)
         self._add_row(form, self.tr("C&PU above:"), self.cpu_spin)
-        self._add_row(form, self.tr("Free disk &below:"), self.disk_warn_spin)
-        self._add_row(form, self.tr("&Stop recording below:"), self.disk_stop_spin)
+        self._add_row(form, self.tr("Free d&isk below:"), self.disk_warn_spin)
+        self._add_row(form, self.tr("S&top recording below:"), self.disk_stop_spin)
         return group
 
     def _interface_group(self) -> QGroupBox:
@@ -117,7 +117,7 @@ class SettingsDialog(QDialog):
         self.ui_language_combo.addItem("English", "en")  # each language in its own name
         self.ui_language_combo.addItem("한국어", "ko")
         self.ui_language_combo.setToolTip(self.tr("The language of menus and buttons"))
-        self._add_row(form, self.tr("&Interface language:"), self.ui_language_combo)
+        self._add_row(form, self.tr("Interface lan&guage:"), self.ui_language_combo)
         note = QLabel(self.tr("A new interface language takes effect when the app is restarted."), group)
         note.setWordWrap(True)
         form.addRow(note)
