@@ -2,6 +2,54 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="ko_KR">
 <context>
+    <name>About</name>
+    <message>
+        <location filename="../about.py" line="22"/>
+        <source>Meeting Recorder</source>
+        <translation>회의 녹음기</translation>
+    </message>
+    <message>
+        <location filename="../about.py" line="23"/>
+        <source>Records and transcribes meetings on this computer, fully offline: no audio or text leaves the machine.</source>
+        <translation>이 컴퓨터에서 회의를 녹음하고 텍스트로 변환합니다. 완전히 오프라인으로 동작하므로 오디오나 텍스트가 컴퓨터 밖으로 나가지 않습니다.</translation>
+    </message>
+    <message>
+        <location filename="../about.py" line="26"/>
+        <source>Speech recognition: faster-whisper (Whisper). Speakers: pyannote.audio and a CAM++ speaker embedding. Interface: Qt for Python (PySide6).</source>
+        <translation>음성 인식: faster-whisper (Whisper). 화자: pyannote.audio 및 CAM++ 화자 임베딩. 인터페이스: Qt for Python (PySide6).</translation>
+    </message>
+    <message>
+        <location filename="../about.py" line="34"/>
+        <source>&lt;b&gt;Record&lt;/b&gt; (Ctrl+1): pick a microphone and press Record. The audio is saved as it comes, the transcript appears live; Stop finishes the file and opens the transcript.</source>
+        <translation>&lt;b&gt;녹음&lt;/b&gt; (Ctrl+1): 마이크를 선택하고 녹음을 누르세요. 오디오는 녹음되는 대로 저장되고 녹취록이 실시간으로 표시됩니다. 중지를 누르면 파일을 마무리하고 녹취록을 엽니다.</translation>
+    </message>
+    <message>
+        <location filename="../about.py" line="37"/>
+        <source>&lt;b&gt;Files&lt;/b&gt; (Ctrl+2): drop audio or video files on the window or use File ▸ Open files… (Ctrl+O). Files are transcribed one after another; open a result when it is done.</source>
+        <translation>&lt;b&gt;파일&lt;/b&gt; (Ctrl+2): 오디오 또는 동영상 파일을 창에 끌어다 놓거나 파일 ▸ 파일 열기…(Ctrl+O)를 사용하세요. 파일은 하나씩 차례로 변환되며, 완료된 결과를 열 수 있습니다.</translation>
+    </message>
+    <message>
+        <location filename="../about.py" line="40"/>
+        <source>&lt;b&gt;Transcript&lt;/b&gt; (Ctrl+3): correct the text, rename speakers, click a line to hear it. Save with Ctrl+S; File ▸ Export… writes TXT, SRT, VTT, JSON, Markdown or RTTM.</source>
+        <translation>&lt;b&gt;녹취록&lt;/b&gt; (Ctrl+3): 텍스트를 고치고 화자 이름을 바꾸며, 줄을 클릭하면 해당 부분을 들을 수 있습니다. Ctrl+S로 저장하고, 파일 ▸ 녹취록 내보내기로 TXT, SRT, VTT, JSON, 마크다운 또는 RTTM 형식으로 저장합니다.</translation>
+    </message>
+    <message>
+        <location filename="../about.py" line="43"/>
+        <source>&lt;b&gt;Speakers&lt;/b&gt; (Ctrl+4): enroll a person from a sample so transcripts use their name.</source>
+        <translation>&lt;b&gt;화자&lt;/b&gt; (Ctrl+4): 음성 샘플로 사람을 등록하면 녹취록에 그 사람의 이름이 표시됩니다.</translation>
+    </message>
+    <message>
+        <location filename="../about.py" line="45"/>
+        <source>&lt;b&gt;Resources&lt;/b&gt; (Ctrl+5): memory, CPU and free disk. A recording stops safely before the disk fills up.</source>
+        <translation>&lt;b&gt;리소스&lt;/b&gt; (Ctrl+5): 메모리, CPU, 디스크 여유 공간을 보여 줍니다. 디스크가 가득 차기 전에 녹음을 안전하게 중지합니다.</translation>
+    </message>
+    <message>
+        <location filename="../about.py" line="48"/>
+        <source>&lt;b&gt;Preferences&lt;/b&gt; (Ctrl+,): model, language, device, speakers, recordings folder, warning thresholds and the interface language.</source>
+        <translation>&lt;b&gt;환경설정&lt;/b&gt; (Ctrl+,): 모델, 언어, 장치, 화자, 녹음 폴더, 경고 기준, 인터페이스 언어를 설정합니다.</translation>
+    </message>
+</context>
+<context>
     <name>AudioPlayer</name>
     <message>
         <location filename="../audio_player.py" line="136"/>
@@ -338,7 +386,7 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../app.py" line="124"/>
+        <location filename="../app.py" line="128"/>
         <location filename="../main_window.py" line="229"/>
         <source>Meeting Recorder</source>
         <translation>회의 녹음기</translation>
@@ -537,6 +585,59 @@
         <location filename="../main_window.py" line="413"/>
         <source>Stopping the recording…</source>
         <translation>녹음을 중지하는 중…</translation>
+    </message>
+</context>
+<context>
+    <name>Questions</name>
+    <message>
+        <location filename="../questions.py" line="20"/>
+        <source>Recording in progress</source>
+        <translation>녹음 중</translation>
+    </message>
+    <message>
+        <location filename="../questions.py" line="21"/>
+        <source>A recording is running. Stop it and quit? The recording is saved.</source>
+        <translation>녹음 중입니다. 녹음을 중지하고 끝내시겠습니까? 녹음은 저장됩니다.</translation>
+    </message>
+    <message>
+        <location filename="../questions.py" line="23"/>
+        <source>Stop and quit</source>
+        <translation>중지 후 끝내기</translation>
+    </message>
+    <message>
+        <location filename="../questions.py" line="33"/>
+        <source>Files are being transcribed</source>
+        <translation>파일 변환 중</translation>
+    </message>
+    <message>
+        <location filename="../questions.py" line="34"/>
+        <source>Files are still being transcribed. Cancel them and quit?</source>
+        <translation>아직 파일을 변환하고 있습니다. 변환을 취소하고 끝내시겠습니까?</translation>
+    </message>
+    <message>
+        <location filename="../questions.py" line="43"/>
+        <source>The transcript has unsaved changes. Save them before quitting?</source>
+        <translation>녹취록에 저장하지 않은 변경 사항이 있습니다. 끝내기 전에 저장하시겠습니까?</translation>
+    </message>
+    <message>
+        <location filename="../questions.py" line="45"/>
+        <source>The transcript has unsaved changes. Save them before opening another one?</source>
+        <translation>녹취록에 저장하지 않은 변경 사항이 있습니다. 다른 녹취록을 열기 전에 저장하시겠습니까?</translation>
+    </message>
+    <message>
+        <location filename="../questions.py" line="47"/>
+        <source>Unsaved changes</source>
+        <translation>저장하지 않은 변경 사항</translation>
+    </message>
+    <message>
+        <location filename="../questions.py" line="56"/>
+        <source>Enroll speaker</source>
+        <translation>화자 등록</translation>
+    </message>
+    <message>
+        <location filename="../questions.py" line="57"/>
+        <source>Name of the person speaking in the selected segment:</source>
+        <translation>선택한 구간에서 말하는 사람의 이름:</translation>
     </message>
 </context>
 <context>
@@ -888,8 +989,8 @@
     </message>
     <message>
         <location filename="../settings_dialog.py" line="55"/>
-        <source>&amp;Folder…</source>
-        <translation>폴더(&amp;F)…</translation>
+        <source>F&amp;older…</source>
+        <translation>폴더(&amp;O)…</translation>
     </message>
     <message>
         <location filename="../settings_dialog.py" line="56"/>
@@ -978,8 +1079,28 @@
     </message>
     <message>
         <location filename="../settings_dialog.py" line="77"/>
-        <source>&amp;Label speakers</source>
-        <translation>화자 구분(&amp;L)</translation>
+        <source>Label &amp;speakers</source>
+        <translation>화자 구분(&amp;S)</translation>
+    </message>
+    <message>
+        <location filename="../settings_dialog.py" line="106"/>
+        <source>M&amp;emory above:</source>
+        <translation>메모리 사용량 초과(&amp;E):</translation>
+    </message>
+    <message>
+        <location filename="../settings_dialog.py" line="108"/>
+        <source>Free d&amp;isk below:</source>
+        <translation>디스크 여유 공간 미만(&amp;I):</translation>
+    </message>
+    <message>
+        <location filename="../settings_dialog.py" line="109"/>
+        <source>S&amp;top recording below:</source>
+        <translation>녹음 중지 기준(&amp;T):</translation>
+    </message>
+    <message>
+        <location filename="../settings_dialog.py" line="120"/>
+        <source>Interface lan&amp;guage:</source>
+        <translation>인터페이스 언어(&amp;G):</translation>
     </message>
     <message>
         <location filename="../settings_dialog.py" line="78"/>
@@ -1060,24 +1181,9 @@
         <translation>여유 공간이 이 값 아래로 떨어지면 녹음을 안전하게 중지합니다</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="106"/>
-        <source>&amp;Memory above:</source>
-        <translation>메모리 사용량 초과(&amp;M):</translation>
-    </message>
-    <message>
         <location filename="../settings_dialog.py" line="107"/>
         <source>C&amp;PU above:</source>
         <translation>CPU 사용률 초과(&amp;P):</translation>
-    </message>
-    <message>
-        <location filename="../settings_dialog.py" line="108"/>
-        <source>Free disk &amp;below:</source>
-        <translation>디스크 여유 공간 미만(&amp;B):</translation>
-    </message>
-    <message>
-        <location filename="../settings_dialog.py" line="109"/>
-        <source>&amp;Stop recording below:</source>
-        <translation>녹음 중지 기준(&amp;S):</translation>
     </message>
     <message>
         <location filename="../settings_dialog.py" line="113"/>
@@ -1093,11 +1199,6 @@
         <location filename="../settings_dialog.py" line="119"/>
         <source>The language of menus and buttons</source>
         <translation>메뉴와 버튼에 표시되는 언어</translation>
-    </message>
-    <message>
-        <location filename="../settings_dialog.py" line="120"/>
-        <source>&amp;Interface language:</source>
-        <translation>인터페이스 언어(&amp;I):</translation>
     </message>
     <message>
         <location filename="../settings_dialog.py" line="121"/>
