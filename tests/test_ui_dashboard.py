@@ -58,7 +58,7 @@ def test_samples_real_numbers_on_the_timer(qtbot, make_dashboard, settings):
     assert sample["disk_path"] == str(settings.recordings_dir.parent)  # nearest existing parent
     assert sample["cpu_percent"] >= 0 and sample["recording_bytes"] is None and sample["temp_bytes"] == 0
     assert dashboard._thread.isRunning()
-    assert dashboard.rss_label.text().endswith("MB") and dashboard.disk_label.text().startswith(
+    assert dashboard.rss_label.text().endswith(("MB", "GB")) and dashboard.disk_label.text().startswith(
         tuple("0123456789"))
     assert dashboard.recording_label.text() == "not recording"
     assert dashboard.gpu_label.text() == "no GPU"  # CPU-only torch (or none loaded): never "0 MB"

@@ -206,8 +206,9 @@ def test_shutdown_joins_the_thread_and_frees_the_model(qtbot, make_view, setting
     assert not view.enroller.thread.isRunning() and view.enroller.worker.embedder is None
     assert not view.enroll_file("Bob", audio["A"]) and not view.enroll_button.isEnabled()
     gc.collect()
+    # The view's Embedder (which alone holds its CAM++ encoder) is collected. No global scan
+    # for encoders: in the whole suite other modules' fixtures may still hold their own.
     assert ref() is None
-    assert not [o for o in gc.get_objects() if type(o).__name__ == "CampplusEncoder"]
     view.shutdown()  # idempotent
 
 
