@@ -8,36 +8,21 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # before anything imports
 
 import json
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
-from PySide6.QtGui import QDragEnterEvent, QDropEvent
-from PySide6.QtWidgets import QApplication, QLabel, QProgressBar, QPushButton, QWidget
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel, QProgressBar, QPushButton, QWidget
 
 from meeting_recorder.ui.file_queue import output_dir
 from meeting_recorder.ui.files_view import COL_ACTION, COL_PROGRESS, PROGRESS_STEPS, FilesView
 from meeting_recorder.ui.settings import AppSettings
+from tests.qt_drops import drop_files
 from tests.speech import JFK, espeak, repeat_audio
 
 LONG_WAIT_MS = 240_000  # real models on a busy 2-core machine (nice 19)
 needs_jfk = pytest.mark.skipif(not JFK.is_file(), reason=f"speech fixture {JFK} is missing")
-
-
-def drop_files(target: QWidget, paths: Sequence[Path | str]) -> None:
-    """Drag the files onto ``target`` the way a file manager does."""
-    mime = QMimeData()
-    mime.setUrls([QUrl.fromLocalFile(str(p)) for p in paths])
-    centre = target.rect().center()
-    enter = QDragEnterEvent(centre, Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
-                            Qt.KeyboardModifier.NoModifier)
-    QApplication.sendEvent(target, enter)
-    assert enter.isAccepted()
-    drop = QDropEvent(QPointF(centre), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
-                      Qt.KeyboardModifier.NoModifier)
-    QApplication.sendEvent(target, drop)
-    assert drop.isAccepted()
 
 
 def make_settings(tmp_path: Path, speakers: bool) -> AppSettings:

@@ -11,20 +11,21 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # before anything imports
 
 import json
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 import soundfile as sf
-from PySide6.QtCore import QMimeData, QPointF, QRect, Qt, QThread, QUrl
-from PySide6.QtGui import QAction, QDragEnterEvent, QDropEvent, QKeySequence
-from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel, QWidget
+from PySide6.QtCore import QMimeData, QRect, Qt, QThread, QUrl
+from PySide6.QtGui import QAction, QDragEnterEvent, QKeySequence
+from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel
 
 from meeting_recorder.ui.about import help_html
 from meeting_recorder.ui.main_window import VIEW_KEYS, MainWindow
 from meeting_recorder.ui.questions import CANCEL, OPENING, QUITTING, SAVE
 from meeting_recorder.ui.settings import AppSettings
 from meeting_recorder.ui.settings_dialog import SettingsDialog
+from tests.qt_drops import drop_files
 from tests.speech import JFK, repeat_audio
 
 LONG_WAIT_MS = 240_000  # real models on a busy 2-core machine (nice 19)
@@ -59,19 +60,6 @@ def open_window(qtbot, tmp_path) -> Iterator[Callable[..., MainWindow]]:
     for win in windows:
         win.close_for_signal()
         assert running_qthreads(win) == []
-
-
-def drop_on(target: QWidget, paths: Sequence[Path | str]) -> None:
-    mime = QMimeData()
-    mime.setUrls([QUrl.fromLocalFile(str(p)) for p in paths])
-    centre = target.rect().center()
-    enter = QDragEnterEvent(centre, Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
-                            Qt.KeyboardModifier.NoModifier)
-    QApplication.sendEvent(target, enter)
-    assert enter.isAccepted()
-    drop = QDropEvent(QPointF(centre), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
-                      Qt.KeyboardModifier.NoModifier)
-    QApplication.sendEvent(target, drop)
 
 
 def action_for(window: MainWindow, shortcut: str) -> QAction:
@@ -201,7 +189,7 @@ def test_dropped_file_is_transcribed_and_its_result_opens(qtbot, open_window) ->
     win = open_window()
     opened: list[str] = []
     win.files_view.open_transcript_requested.connect(opened.append)
-    drop_on(win.nav, [JFK])  # anywhere on the window
+    drop_files(win.nav, [JFK])  # anywhere on the window
     assert win.current_view() == "files"
     qtbot.waitUntil(lambda: win.files_view.job_states() == [(str(JFK), "done")], timeout=LONG_WAIT_MS)
     win.files_view.open_result(0)
@@ -238,7 +226,7 @@ def write_transcript(path: Path) -> Path:
 def test_unsaved_edits_are_asked_about_on_open_and_quit(qtbot, open_window, tmp_path) -> None:
     first, second = write_transcript(tmp_path / "a.json"), write_transcript(tmp_path / "b.json")
     win = open_window()
-    drop_on(win.nav, [first])  # a transcript dropped on the window opens in the editor
+    drop_files(win.nav, [first])  # a transcript dropped on the window opens in the editor
     assert win.current_view() == "transcript" and win.editor.path == first
     assert win.windowTitle() == "a.json[*]" and not win.isWindowModified()  # the desktop adds the app's name
     assert win.editor.set_segment_text(0, "Hello again.")
