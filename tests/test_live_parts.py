@@ -144,3 +144,33 @@ def test_writer_header_is_refreshed_while_recording(tmp_path):
     assert sf.info(tmp_path / "w.wav.partial").duration >= 3.0
     writer.close()
     assert sf.info(tmp_path / "w.wav.partial").duration == pytest.approx(3.1)
+
+
+def test_file_source_loops_sample_exact_with_one_decoder(tmp_path):
+    """A looping FileSource (soak runs) repeats the file exactly, pass after pass, and
+    does not open anything new per pass (threads and file descriptors stay put)."""
+    import threading
+
+    import psutil
+
+    from meeting_recorder.core.sources import FileSource
+
+    rng = np.random.default_rng(5)
+    samples = rng.integers(-8000, 8000, 16000 * 3 // 2, dtype=np.int16)  # 1.5 s
+    path = tmp_path / "loop.wav"
+    sf.write(path, samples, 16000, subtype="PCM_16")
+    passes = 6
+    source = FileSource(path, speed=0, loop=True, max_seconds=passes * 1.5)
+    process = psutil.Process()
+    blocks, counts, ended = [], [], threading.Event()
+
+    def on_block(block):
+        blocks.append(block.copy())
+        counts.append((process.num_threads(), process.num_fds()))
+
+    source.start(on_block, lambda message: ended.set())
+    assert ended.wait(30)
+    source.stop()
+    played = np.concatenate(blocks).reshape(-1)
+    assert np.array_equal(played, np.tile(samples, passes))
+    assert len(set(counts)) == 1, f"threads/fds changed while looping: {sorted(set(counts))}"

@@ -102,6 +102,19 @@ def test_offline_and_no_telemetry_by_default():
     assert _network_env_in_fresh_process({}) == {"offline": True, "metrics": "false"}
 
 
+def test_onnxruntime_telemetry_off(tmp_path):
+    """The Silero VAD runs on onnxruntime, whose Linux builds keep a device id and an event
+    database under ~/.cache/Microsoft unless told not to."""
+    code = (
+        "import numpy, meeting_recorder; from faster_whisper.vad import get_vad_model;"
+        "get_vad_model()(numpy.zeros(2048, numpy.float32))"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "ORT_DISABLE_TELEMETRY"}
+    env.update(HOME=str(tmp_path), XDG_CACHE_HOME=str(tmp_path / ".cache"))
+    subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
+    assert not list(tmp_path.rglob("*")), "onnxruntime wrote telemetry files"
+
+
 def test_downloads_only_when_user_allows():
     allowed = _network_env_in_fresh_process({"MEETING_RECORDER_ALLOW_DOWNLOADS": "1"})
     assert allowed == {"offline": False, "metrics": "false"}

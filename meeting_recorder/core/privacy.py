@@ -14,11 +14,15 @@ def downloads_allowed() -> bool:
 
 
 def configure_network(allow_downloads: bool | None = None) -> None:
-    """Turn pyannote telemetry off and keep the Hugging Face hub offline unless allowed."""
+    """Turn pyannote and onnxruntime telemetry off and keep the Hugging Face hub offline
+    unless allowed."""
     if allow_downloads is None:
         allow_downloads = downloads_allowed()
     # Telemetry is never wanted, downloads or not.
     os.environ["PYANNOTE_METRICS_ENABLED"] = "false"
+    # onnxruntime >= 1.29 (Silero VAD) otherwise keeps a device id and an event database
+    # in ~/.cache/Microsoft and wakes a 1DS uploader (3 threads, 4 files) now and then.
+    os.environ["ORT_DISABLE_TELEMETRY"] = "1"
     if allow_downloads:
         os.environ[ALLOW_DOWNLOADS_ENV] = "1"
         os.environ.pop("HF_HUB_OFFLINE", None)

@@ -210,23 +210,25 @@ class FileSource(AudioSource):
         self._thread.start()
 
     def _blocks(self):
-        while True:
-            yield from self._decode_once()
-            if not self.loop or self._stop.is_set():
-                return
-
-    def _decode_once(self):
+        """Decoded int16 blocks; with ``loop``, the file again and again through the same
+        container and resampler (a new resampler per pass briefly added 3 threads and
+        4 file descriptors each time: the soak saw them as spikes)."""
         import av
 
         layout = "mono" if self.channels == 1 else "stereo"
         resampler = av.AudioResampler(format="s16", layout=layout, rate=self.samplerate)
         with av.open(str(self.path)) as container:
-            for frame in container.decode(container.streams.audio[0]):
-                frame.pts = None
-                for out in resampler.resample(frame):
-                    yield out.to_ndarray().reshape(-1, self.channels)
-            for out in resampler.resample(None):
-                yield out.to_ndarray().reshape(-1, self.channels)
+            stream = container.streams.audio[0]
+            while True:
+                for frame in container.decode(stream):
+                    frame.pts = None
+                    for out in resampler.resample(frame):
+                        yield out.to_ndarray().reshape(-1, self.channels)
+                if not self.loop or self._stop.is_set():
+                    break
+                container.seek(0)
+        for out in resampler.resample(None):
+            yield out.to_ndarray().reshape(-1, self.channels)
 
     def _play(self, on_block: BlockCallback, on_end: EndCallback) -> None:
         message = None
