@@ -117,3 +117,59 @@ def test_enrolled_voice_is_named_and_unknown_stays_numbered(two_voices, tmp_path
     alice = sum(s for (voice, label), s in table.items() if label == "Alice")
     alice_right = sum(s for (voice, label), s in table.items() if label == "Alice" and voice == "A")
     assert alice_right / alice >= 0.9, table
+
+
+# -- the job itself: Whisper and diarization side by side ---------------------------------
+@pytest.fixture(scope="module")
+def loaded_models(tiny_engine):
+    from meeting_recorder.core.speakers import Diarizer
+
+    with Diarizer() as diarizer:
+        diarizer.load()
+        yield tiny_engine, diarizer
+
+
+def test_job_progress_reaches_the_end_and_every_segment_has_a_speaker(two_voices, loaded_models):
+    from meeting_recorder.core.engine import TranscribeOptions
+    from meeting_recorder.core.transcribe_job import SpeakerRequest, transcribe_with_speakers
+
+    engine, diarizer = loaded_models
+    fractions: list[float] = []
+    transcript = transcribe_with_speakers(
+        engine, diarizer, two_voices.path, TranscribeOptions(language="en"), SpeakerRequest(),
+        progress=lambda step: fractions.append(step.fraction),
+    )
+    assert transcript.segments and all(s.speaker for s in transcript.segments)
+    assert {s.speaker for s in transcript.segments} == {"Speaker 1", "Speaker 2"}
+    assert fractions[-1] == 1.0 and len(fractions) > 3
+    assert all(b >= a - 1e-9 for a, b in zip(fractions, fractions[1:])), "progress went backwards"
+
+
+def test_job_cancel_stops_both_halves(two_voices, loaded_models):
+    import threading
+
+    from meeting_recorder.core.engine import TranscribeOptions
+    from meeting_recorder.core.errors import Cancelled
+    from meeting_recorder.core.transcribe_job import SpeakerRequest, transcribe_with_speakers
+
+    engine, diarizer = loaded_models
+    cancel = threading.Event()
+    with pytest.raises(Cancelled):
+        transcribe_with_speakers(engine, diarizer, two_voices.path, TranscribeOptions(language="en"),
+                                 SpeakerRequest(), progress=lambda step: cancel.set(), cancel=cancel)
+    assert not [t for t in threading.enumerate() if t.name == "diarization"]
+
+
+def test_job_reports_a_diarization_failure_not_a_cancel(two_voices, loaded_models, tmp_path):
+    import threading
+
+    from meeting_recorder.core.engine import TranscribeOptions
+    from meeting_recorder.core.errors import ModelError
+    from meeting_recorder.core.speakers import Diarizer, SpeakerWeights
+    from meeting_recorder.core.transcribe_job import SpeakerRequest, transcribe_with_speakers
+
+    engine, _ = loaded_models
+    missing = SpeakerWeights(tmp_path / "seg.bin", tmp_path / "campplus.bin", tmp_path / "campplus.py")
+    with Diarizer(weights=missing) as broken, pytest.raises(ModelError):
+        transcribe_with_speakers(engine, broken, two_voices.path, TranscribeOptions(language="en"), SpeakerRequest())
+    assert not [t for t in threading.enumerate() if t.name == "diarization"]

@@ -9,16 +9,22 @@ import os
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # before anything imports Qt
 
 import json
+import re
 import subprocess
 import sys
 import textwrap
 from pathlib import Path
 
+import pytest
 from PySide6.QtCore import QLocale
+
+from meeting_recorder.core.audio import probe
+from meeting_recorder.core.errors import AudioDecodeError
 
 from meeting_recorder.ui.app import (
     LANG_ENV, PRELOAD_ENV, STARTUP_STAMP_ENV, TRANSLATIONS_DIR, install_translators, remove_translators, ui_locale,
 )
+from meeting_recorder.ui.core_messages import TEMPLATES, translate_core_message
 from meeting_recorder.ui.main_window import MainWindow
 from meeting_recorder.ui.settings import AppSettings
 from meeting_recorder.ui.transcript_format import export_target, format_clock
@@ -113,6 +119,34 @@ def test_korean_translation_loads(qtbot, qapp, monkeypatch, tmp_path) -> None:
         remove_translators(qapp, translators)
     monkeypatch.setenv(LANG_ENV, "en")  # the override also forces English on a Korean system
     assert install_translators(qapp) == []
+
+
+HANGUL = re.compile("[\uac00-\ud7a3]")
+
+
+def test_core_messages_shown_in_korean(qapp, monkeypatch, tmp_path) -> None:
+    """core/ reports English; the UI shows each known message translated, its parts kept."""
+    monkeypatch.setenv(LANG_ENV, "ko")
+    translators = install_translators(qapp)
+    try:
+        for template in TEMPLATES:
+            parts = {name: f"<{name}>" for name in re.findall(r"\{(\w+)\}", template)}
+            shown = translate_core_message(template.format(**parts))
+            assert HANGUL.search(shown), template
+            assert all(value in shown for value in parts.values()), template
+        # Real errors raised by core/ are recognised too.
+        empty, folder = tmp_path / "empty.wav", tmp_path / "folder.mp3"
+        empty.touch()
+        folder.mkdir()
+        for path in (empty, folder, tmp_path / "missing.flac"):
+            with pytest.raises(AudioDecodeError) as error:
+                probe(path)
+            shown = translate_core_message(str(error.value))
+            assert HANGUL.search(shown) and str(path) in shown
+        assert translate_core_message("some library's own words") == "some library's own words"
+    finally:
+        remove_translators(qapp, translators)
+    assert translate_core_message("Transcribing live") == "Transcribing live"  # English again
 
 
 def test_translations_complete_and_compiled(tmp_path: Path) -> None:

@@ -7,6 +7,7 @@ import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # before anything imports Qt
 
+import re
 import shutil
 import threading
 from pathlib import Path
@@ -17,6 +18,7 @@ from PySide6.QtCore import QThread, Qt
 from PySide6.QtWidgets import QWidget
 
 from meeting_recorder.core.transcript import Segment
+from meeting_recorder.ui.app import LANG_ENV, install_translators, remove_translators
 from meeting_recorder.ui.level_meter import LevelMeter, bar_fraction
 from meeting_recorder.ui.record_view import RecordView, State
 from meeting_recorder.ui.recovery_dialog import RecoveryDialog
@@ -128,6 +130,25 @@ def test_recording_ends_with_the_file_and_levels_arrive(qtbot, make_view, settin
     # The file plays 40 blocks a second of audio; the meter gets at most ~10 a second.
     assert len(levels) >= 5 and len(levels) <= 12 * (sf.info(path).duration / 4) + 5
     assert max(levels) > 0.01
+
+
+def test_korean_ui_shows_core_status_in_korean(qtbot, qapp, make_view, settings, speech, monkeypatch):
+    path, _ = speech
+    settings.speakers_enabled = False
+    monkeypatch.setenv(LANG_ENV, "ko")
+    translators = install_translators(qapp)
+    try:
+        view = make_view(source_file=str(path), source_speed=4)
+        statuses: list[str] = []
+        view.audio.worker.status.connect(statuses.append)
+        with qtbot.waitSignal(view.recording_finished, timeout=LONG_WAIT_MS):
+            view.start_recording()
+        qtbot.waitUntil(lambda: any("메모리" in s for s in statuses), timeout=10_000)
+    finally:
+        remove_translators(qapp, translators)
+    assert "실시간 전사 중" in statuses and any(s.startswith("녹음 저장됨: ") for s in statuses)
+    english = [s for s in statuses if not re.search("[\uac00-\ud7a3]", s)]
+    assert not english, f"shown in English: {english}"
 
 
 def test_stop_recording_wait_finalizes_at_once(qtbot, make_view, settings, speech):

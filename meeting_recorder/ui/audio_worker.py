@@ -34,6 +34,8 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QCoreApplication, QObject, Qt, QThread, QTimer, Signal, Slot
 
+from meeting_recorder.ui.core_messages import translate_core_message
+
 if TYPE_CHECKING:  # the core live modules pull in PyAV and the engine: imported lazily
     from meeting_recorder.core.engine import TranscriptionEngine
     from meeting_recorder.core.live_session import LiveSession, LiveSettings, SessionResult
@@ -117,7 +119,7 @@ class AudioWorker(QObject):
             session = self._session(source, live, compute_device)
             path = session.start()
         except (MeetingRecorderError, OSError, ValueError) as error:
-            self._start_failed(str(error), live is not None and live.keep_models_loaded)
+            self._start_failed(translate_core_message(str(error)), live is not None and live.keep_models_loaded)
             return
         except Exception as error:  # a bug must not kill the thread silently
             log.exception("starting the recording failed")
@@ -139,10 +141,10 @@ class AudioWorker(QObject):
         from meeting_recorder.core.live_session import LiveCallbacks, LiveSession
 
         callbacks = LiveCallbacks(  # these run on core threads: only emit from them
-            status=self.status.emit,
+            status=lambda message: self.status.emit(translate_core_message(message)),
             segment=self.segment.emit,
             level=self._on_level,
-            error=self.error.emit,
+            error=lambda message: self.error.emit(translate_core_message(message)),
             recovered=self.recovered.emit,
         )
         engine = self._engine_for(live.model, compute_device)

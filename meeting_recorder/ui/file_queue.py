@@ -34,6 +34,7 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QCoreApplication, QObject, QThread, Signal, Slot
 
+from meeting_recorder.ui.core_messages import translate_core_message
 from meeting_recorder.ui.settings import AppSettings
 
 if TYPE_CHECKING:  # the model modules are imported on the worker thread, on first use
@@ -110,7 +111,7 @@ class QueueWorker(QObject):
         except Cancelled:
             self.cancelled.emit(job.id)
         except MeetingRecorderError as error:  # bad file, missing model: the message is complete
-            self.failed.emit(job.id, str(error))
+            self.failed.emit(job.id, translate_core_message(str(error)))
         except ValueError as error:  # e.g. an unknown language code
             self.failed.emit(job.id, f"{job.path}: {error}")
         except OSError as error:  # the transcripts folder is not writable, the disk is full

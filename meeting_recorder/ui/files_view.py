@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 from meeting_recorder.ui.file_queue import FileQueue, output_dir
 from meeting_recorder.ui.settings import AppSettings
 from meeting_recorder.ui.transcript_format import format_clock
-from meeting_recorder.ui.widgets import DropArea, hbox
+from meeting_recorder.ui.widgets import DropArea, ElidedLabel, hbox
 
 MEDIA_PATTERNS = "*.wav *.flac *.mp3 *.m4a *.aac *.ogg *.opus *.wma *.mp4 *.mkv *.webm *.mov *.avi"
 PROGRESS_STEPS = 1000
@@ -98,9 +98,7 @@ class FilesView(QWidget):
         self.clear_button = QPushButton(self.tr("C&lear finished"), self)
         self.clear_button.setToolTip(self.tr("Remove finished, failed and cancelled rows from the list"))
         self.clear_button.clicked.connect(self.clear_finished)
-        self.folder_label = QLabel(self)
-        self.folder_label.setTextFormat(Qt.TextFormat.PlainText)
-        self.folder_label.setToolTip(self.tr("Transcripts are saved as JSON, TXT and SRT in this folder"))
+        self.folder_label = ElidedLabel(self)
 
         self.table = QTableWidget(0, 5, self)
         self.table.setHorizontalHeaderLabels(
@@ -132,7 +130,7 @@ class FilesView(QWidget):
         self.setTabOrder(self.clear_button, self.table)
 
     def _show_folder(self) -> None:
-        self.folder_label.setText(self.tr("Transcripts go to {folder}").format(folder=output_dir(self.settings)))
+        self.folder_label.set_full_text(self.tr("Transcripts go to {folder}").format(folder=output_dir(self.settings)))
 
     # -- public API --------------------------------------------------------------------------
     @Slot()

@@ -31,92 +31,26 @@ from enum import Enum
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import (
-    QAbstractTableModel, QMetaMethod, QModelIndex, QPersistentModelIndex, Qt, QTimer, QUrl, Signal, Slot,
-)
-from PySide6.QtGui import QAction, QColor, QFont, QDesktopServices, QKeySequence, QShowEvent
+from PySide6.QtCore import QMetaMethod, QModelIndex, Qt, QTimer, QUrl, Signal, Slot
+from PySide6.QtGui import QAction, QDesktopServices, QFontMetrics, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView, QComboBox, QHeaderView, QLabel, QPushButton, QStyle, QTableView, QVBoxLayout, QWidget,
 )
 
 from meeting_recorder.ui.audio_worker import AudioWorkerThread
 from meeting_recorder.ui.level_meter import LevelMeter
+from meeting_recorder.ui.live_transcript_model import LiveTranscriptModel
 from meeting_recorder.ui.recovery_dialog import RecoveryDialog, RecoveryOffer
 from meeting_recorder.ui.settings import AppSettings
 from meeting_recorder.ui.transcript_format import format_clock
 from meeting_recorder.ui.widgets import hbox
 
 TICK_MS = 500  # elapsed time and file size refresh
-SPEAKER_COLOURS = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e",
-                   "#17becf", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22")
 FOLLOW_SLACK = 4  # pixels from the bottom that still count as "at the bottom"
 
 
 def format_size(size: int) -> str:
     return f"{size / 1e6:.1f} MB" if size < 10e9 else f"{size / 1e9:.2f} GB"
-
-
-class LiveTranscriptModel(QAbstractTableModel):
-    """Segments as rows (time, speaker, text); each speaker keeps one colour."""
-
-    TIME, SPEAKER, TEXT = range(3)
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.segments: list[Any] = []
-        self._colours: dict[str, QColor] = {}
-        self._bold = QFont()
-        self._bold.setBold(True)
-
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.segments)
-
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
-        return 0 if parent.isValid() else 3
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return (self.tr("Time"), self.tr("Speaker"), self.tr("Text"))[section]
-        return None
-
-    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
-            return None
-        segment, column = self.segments[index.row()], index.column()
-        if role == Qt.ItemDataRole.DisplayRole:
-            if column == self.TIME:
-                return format_clock(segment.start)
-            return (segment.speaker or "") if column == self.SPEAKER else segment.text.strip()
-        if role == Qt.ItemDataRole.ForegroundRole and column == self.SPEAKER and segment.speaker:
-            return self.speaker_colour(segment.speaker)
-        if role == Qt.ItemDataRole.FontRole and column == self.SPEAKER:
-            return self._bold
-        if role == Qt.ItemDataRole.ToolTipRole and column == self.TEXT:
-            return segment.text.strip()
-        if role == Qt.ItemDataRole.TextAlignmentRole:  # wrapped text grows down: keep rows top-aligned
-            side = Qt.AlignmentFlag.AlignRight if column == self.TIME else Qt.AlignmentFlag.AlignLeft
-            return int(side | Qt.AlignmentFlag.AlignTop)
-        return None
-
-    def speaker_colour(self, speaker: str) -> QColor:
-        """Colours go out in order of first appearance, so the first speakers never clash."""
-        if speaker not in self._colours:
-            self._colours[speaker] = QColor(SPEAKER_COLOURS[len(self._colours) % len(SPEAKER_COLOURS)])
-        return self._colours[speaker]
-
-    def add_segment(self, segment: Any) -> None:
-        row = len(self.segments)
-        self.beginInsertRows(QModelIndex(), row, row)
-        self.segments.append(segment)
-        if segment.speaker:
-            self.speaker_colour(segment.speaker)
-        self.endInsertRows()
-
-    def clear(self) -> None:
-        self.beginResetModel()
-        self.segments.clear()
-        self._colours.clear()
-        self.endResetModel()
 
 
 class State(Enum):
@@ -216,9 +150,11 @@ class RecordView(QWidget):
         view.setShowGrid(False)
         view.verticalHeader().hide()
         header = view.horizontalHeader()
-        header.setSectionResizeMode(LiveTranscriptModel.TIME, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(LiveTranscriptModel.SPEAKER, QHeaderView.ResizeMode.ResizeToContents)
         header.setStretchLastSection(True)
+        # Qt's ResizeToContents sized these two to their titles only ("시간" is narrower than
+        # "0:05"): they widen as rows arrive instead, and never shrink while recording.
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self._reset_columns()
         view.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.model.rowsInserted.connect(self._rows_inserted)
         # Wrapped rows need new heights when the text column changes width; one pass over
@@ -237,7 +173,22 @@ class RecordView(QWidget):
     # -- autoscroll: follow the newest line unless the user scrolled back -------------------------
     def _rows_inserted(self, parent: QModelIndex, first: int, last: int) -> None:
         for row in range(first, last + 1):
+            self._fit_column(LiveTranscriptModel.TIME, row)
+            self._fit_column(LiveTranscriptModel.SPEAKER, row)
             self.transcript_view.resizeRowToContents(row)
+
+    def _reset_columns(self) -> None:
+        for column in (LiveTranscriptModel.TIME, LiveTranscriptModel.SPEAKER):
+            self.transcript_view.resizeColumnToContents(column)  # the title's width while empty
+
+    def _fit_column(self, column: int, row: int) -> None:
+        index = self.model.index(row, column)
+        font = self.model.data(index, Qt.ItemDataRole.FontRole) or self.transcript_view.font()
+        padding = 2 * self.transcript_view.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin) + 8
+        width = QFontMetrics(font).horizontalAdvance(self.model.data(index) or "") + padding
+        header = self.transcript_view.horizontalHeader()
+        if width > header.sectionSize(column):
+            header.resizeSection(column, width)
 
     def _range_changed(self, minimum: int, maximum: int) -> None:
         if self._follow:
@@ -322,6 +273,7 @@ class RecordView(QWidget):
         if self.state != State.IDLE:
             return
         self.model.clear()
+        self._reset_columns()
         self.jump_to_latest()
         self.error_label.hide()
         self._path = None

