@@ -5,9 +5,10 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
+import signal
 import sys
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from meeting_recorder.core.errors import Cancelled, MeetingRecorderError, ModelError
@@ -103,10 +104,25 @@ def _transcribe_one(engine, diarizer, path: str, options, speakers, formats: lis
             if progress.fraction is not None:
                 bar.update(progress.fraction * 100 - bar.n)
 
-        transcript = transcribe_with_speakers(
-            engine, diarizer, path, options, speakers, progress=on_progress, cancel=cancel
-        )
+        with _ctrl_c_cancels(cancel):
+            transcript = transcribe_with_speakers(
+                engine, diarizer, path, options, speakers, progress=on_progress, cancel=cancel
+            )
     return export(transcript, out_dir, formats)
+
+
+@contextlib.contextmanager
+def _ctrl_c_cancels(cancel: threading.Event) -> Iterator[None]:
+    """Ctrl+C sets ``cancel`` instead of raising wherever the main thread happens to be:
+    the job's two threads (Whisper, diarization) then stop together and it raises Cancelled."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, lambda *_: cancel.set())
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 def run_transcribe(args: argparse.Namespace) -> int:
@@ -147,6 +163,8 @@ def run_transcribe(args: argparse.Namespace) -> int:
             try:
                 for written in _transcribe_one(engine, diarizer, path, options, speakers, formats, args.out):
                     print(written, flush=True)
+            except Cancelled:  # Ctrl+C: main() says so and exits 130
+                raise
             except ModelError as error:  # e.g. an English-only model asked for Korean
                 _error(str(error))
                 return EXIT_USAGE

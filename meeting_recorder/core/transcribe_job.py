@@ -80,6 +80,7 @@ def transcribe_with_speakers(
     worker.start()
     try:
         transcript = engine.transcribe_file(path, options, progress=both.transcription, cancel=stop)
+        worker.join()  # inside the try: Ctrl+C while waiting for the diarization stops it too
     except BaseException as error:
         stop.set()
         worker.join()
@@ -87,7 +88,6 @@ def transcribe_with_speakers(
         if isinstance(error, Cancelled) and isinstance(failure, Exception) and not cancel.is_set():
             raise failure from None  # Whisper only stopped because diarization failed
         raise
-    worker.join()
     if "error" in diarized:
         raise diarized["error"]  # type: ignore[misc]
     diarization: Diarization = diarized["result"]  # type: ignore[assignment]
