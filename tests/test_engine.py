@@ -51,7 +51,14 @@ def test_long_file_in_small_windows_keeps_text_and_time(tiny_engine, jfk_path, t
         transcript = engine.transcribe_file(long_file)
     finally:
         engine.close()
-    assert wer(" ".join([JFK_TEXT] * 4), transcript.text) <= 0.05
+    # The same sentence three times in one 30 s window compresses so well that Whisper's
+    # compression-ratio check falls back to sampling at a higher temperature, so a word or
+    # two varies from run to run (up to 0.07 seen). A lost window or repetition costs >= 0.12.
+    assert wer(" ".join([JFK_TEXT] * 4), transcript.text) <= 0.10
+    for repetition in range(4):  # each one where it is in the file, at 13 s spacing
+        heard = "".join(w.word for s in transcript.segments for w in s.words
+                        if 13.0 * repetition - 1.0 <= w.start < 13.0 * repetition + 12.0)
+        assert wer(JFK_TEXT, heard) <= 0.25, (repetition, heard)
     starts = [s.start for s in transcript.segments]
     assert starts == sorted(starts)
     assert transcript.segments[-1].end > 3 * 13.0  # the last repetition starts at 39 s

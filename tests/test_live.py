@@ -2,6 +2,7 @@
 
 import gc
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -223,7 +224,10 @@ def test_virtual_microphone_records_and_transcribes(virtual_mic, tmp_path):
     out, err = process.communicate(timeout=120)
     player.wait(30)
     assert process.returncode == 0, err
-    said = " ".join(line.split("] ", 1)[1] for line in out.splitlines() if line.startswith("["))
+    lines = [line.split("] ", 1)[1] for line in out.splitlines() if line.startswith("[")]
+    # Speaker labels are on by default: every printed line is "[start → end] Speaker N: text".
+    assert lines and all(re.match(r"Speaker \d+: ", line) for line in lines), lines
+    said = " ".join(re.sub(r"^Speaker \d+: ", "", line) for line in lines)
     assert wer(text, said) <= 0.2, said
     [wav] = (tmp_path / "rec").glob("*.wav")
     assert sf.info(wav).duration > 15
