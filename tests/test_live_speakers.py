@@ -24,8 +24,7 @@ pytestmark = pytest.mark.skipif(
 
 # (voice, words, pause after in seconds). Turns of ~1.4–6 s; each voice's first turn is long
 # enough to start a speaker (≥ NEW_SPEAKER_SECONDS). Pauses exceed the live VAD's 0.5 s
-# end-of-speech silence, so every turn is its own utterance: labels are per utterance, and
-# two voices with no pause between them would be one utterance with one label.
+# end-of-speech silence, so every turn is its own utterance (QUICK_SCRIPT has quick turns).
 SCRIPT = [
     ("A", 12, 1.0), ("B", 16, 1.2), ("A", 6, 1.0), ("B", 9, 1.0), ("A", 21, 1.1),
     ("B", 5, 1.0), ("A", 8, 1.2), ("B", 20, 1.0), ("A", 5, 1.0), ("B", 11, 1.0),
@@ -109,6 +108,25 @@ def test_two_voices_get_two_stable_labels(conversation, tiny_engine, tmp_path):
         assert [s["speaker"] for s in exported["segments"]] == [s.speaker for s in segments]
     finally:
         session.embedder.close()  # kept warm by keep_models_loaded; the shared engine stays open
+
+
+# Quick turns: every pause is shorter than the VAD's 0.5 s end of utterance, so utterances
+# hold several turns, which are told apart inside the utterance.
+QUICK_SCRIPT = [("A", 12, 0.25), ("B", 10, 0.3), ("A", 9, 0.2), ("B", 14, 0.35), ("A", 11, 0.3), ("B", 9, 1.0)]
+
+
+def test_quick_turns_inside_one_utterance_get_their_own_labels(tiny_engine, embedder, tmp_path):
+    conversation = build_conversation(tmp_path / "quick.wav", QUICK_SCRIPT, seed=5)
+    _, result, events = run_session(conversation.path, tmp_path / "out", engine=tiny_engine,
+                                    embedder=embedder, keep_models_loaded=True)
+    assert result.error is None and not events.errors
+    heard = Counter()  # (label, true voice) -> seconds of words
+    for segment in events.segments:
+        for word in segment.words:
+            heard[(segment.speaker, true_voice(conversation, word.start, word.end))] += word.end - word.start
+    assert {label for label, _ in heard} == {"Speaker 1", "Speaker 2"}, heard
+    right = heard[("Speaker 1", "A")] + heard[("Speaker 2", "B")]
+    assert right / sum(heard.values()) >= 0.9, heard  # one label per utterance gets ~0.5 here
 
 
 def test_enrolled_voice_is_named_live(conversation, tiny_engine, embedder, tmp_path):

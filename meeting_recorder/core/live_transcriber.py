@@ -1,7 +1,8 @@
 """The live transcription thread: ring buffer → VAD utterances → Whisper → segments.
 
 With speaker labels on, each utterance that gave text is also embedded (the same audio
-Whisper heard) and every segment of it gets that utterance's speaker before it is emitted.
+Whisper heard, in pieces cut at pauses: see ``LiveLabels.turns``) and its segments get
+their speakers, split where the speaker changes, before they are emitted.
 
 It reads the ring at its own pace. If Whisper falls so far behind that the ring has
 overwritten audio it had not read, it skips to the oldest audio still held and reports how
@@ -21,6 +22,7 @@ from meeting_recorder.core.errors import Cancelled
 from meeting_recorder.core.resources import trim_heap
 from meeting_recorder.core.ring_buffer import RingBuffer
 from meeting_recorder.core.segmenter import SAMPLE_RATE, Segmenter, SegmenterOptions, Utterance
+from meeting_recorder.core.speaker_assignment import assign_speakers
 from meeting_recorder.core.transcript import Segment
 
 if TYPE_CHECKING:
@@ -133,9 +135,7 @@ class LiveTranscriber:
         )
         segments = [segment for segment in segments if segment.text]
         if segments and self.labels is not None:
-            speaker = self.labels.label(audio)
-            for segment in segments:
-                segment.speaker = speaker
+            segments = assign_speakers(segments, self.labels.turns(audio, start / SAMPLE_RATE, segments))
         for segment in segments:
             self.segments_emitted += 1
             self.on_segment(segment)

@@ -1,5 +1,11 @@
 """Speaker labels for a live session: embed each transcribed utterance, cluster it online.
 
+People take turns with shorter pauses than the live VAD's 0.5 s end of utterance, so one
+utterance can hold two voices. ``turns`` therefore cuts an utterance at its Whisper segment
+boundaries and at pauses between words, joins pieces too short for a reliable embedding
+to a neighbour, and labels each piece; the transcriber gives every word the label of the
+piece it falls in and splits segments where that changes (as the offline path does).
+
 ``LiveLabels`` is used from the live transcriber's thread only. It never raises during a
 session: a model that cannot load turns labels off, an utterance that cannot be embedded
 keeps speaker None; both are reported once as a status message and transcription goes on.
@@ -7,13 +13,47 @@ keeps speaker None; both are reported once as a status message and transcription
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 
 import numpy as np
 
 from meeting_recorder.core.speakers.campplus import SAMPLE_RATE
 from meeting_recorder.core.speakers.embedding import Embedder
+from meeting_recorder.core.speakers.linking import SpeakerTurn
 from meeting_recorder.core.speakers.online import DEFAULT_MAX_SPEAKERS, OnlineSpeakers
+from meeting_recorder.core.transcript import Segment
+
+# A pause between two words at least this long may be a change of speaker.
+TURN_GAP_SECONDS = 0.2
+# Pieces shorter than this join a neighbour: CAM++ vectors of shorter clips are too noisy
+# to tell voices apart (same-voice similarity falls from >= 0.81 to 0.69 under 1 s).
+MIN_PIECE_SECONDS = 1.0
+
+
+def pieces_at_pauses(
+    segments: Sequence[Segment],
+    offset: float,
+    duration: float,
+    min_gap: float = TURN_GAP_SECONDS,
+    min_piece: float = MIN_PIECE_SECONDS,
+) -> list[tuple[float, float]]:
+    """(start, end) pieces, in seconds from ``offset``, covering [0, duration] without gaps:
+    cut between segments and where words are ``min_gap`` apart, no piece under ``min_piece``
+    (unless the whole utterance is shorter)."""
+    cuts: list[float] = []
+    for index, segment in enumerate(segments):
+        if index > 0:
+            cuts.append((segments[index - 1].end + segment.start) / 2 - offset)
+        words = segment.words
+        cuts += [(a.end + b.start) / 2 - offset for a, b in zip(words, words[1:]) if b.start - a.end >= min_gap]
+    bounds = [0.0, *sorted(c for c in cuts if 0.0 < c < duration), duration]
+    pieces: list[tuple[float, float]] = []
+    for start, end in zip(bounds, bounds[1:]):
+        if pieces and (end - start < min_piece or pieces[-1][1] - pieces[-1][0] < min_piece):
+            pieces[-1] = (pieces[-1][0], end)  # too short on its own: joins the piece before
+        else:
+            pieces.append((start, end))
+    return pieces
 
 
 class LiveLabels:
@@ -41,6 +81,16 @@ class LiveLabels:
         except Exception as error:  # missing or corrupt weights: transcribe without speakers
             self.enabled = False
             self.on_status(f"Speaker labels are off: {error}")
+
+    def turns(self, samples: np.ndarray, offset: float, segments: Sequence[Segment]) -> list[SpeakerTurn]:
+        """Labelled turns (absolute seconds) covering one utterance that began at ``offset``;
+        pieces that cannot be labelled are left out."""
+        turns = []
+        for start, end in pieces_at_pauses(segments, offset, len(samples) / SAMPLE_RATE):
+            label = self.label(samples[round(start * SAMPLE_RATE) : round(end * SAMPLE_RATE)])
+            if label is not None:
+                turns.append(SpeakerTurn(offset + start, offset + end, label))
+        return turns
 
     def label(self, samples: np.ndarray) -> str | None:
         """The speaker label for one utterance (16 kHz mono), or None if it cannot be told."""
