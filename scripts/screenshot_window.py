@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import sys
 import tempfile
 from collections.abc import Callable, Iterator
@@ -143,6 +144,7 @@ def main() -> int:
         poller.stop()
         window.close_for_signal()
         del translators
+        shutil.rmtree(home, ignore_errors=True)  # the throw-away home: settings, recordings, media
     return result["code"]
 
 
