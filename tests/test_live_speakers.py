@@ -129,6 +129,32 @@ def test_quick_turns_inside_one_utterance_get_their_own_labels(tiny_engine, embe
     assert right / sum(heard.values()) >= 0.9, heard  # one label per utterance gets ~0.5 here
 
 
+def test_a_transcriber_far_behind_labels_whole_utterances(tiny_engine, embedder):
+    """Pieces cost more CAM++ time than one embedding; with more than half the ring still to
+    transcribe, the transcriber labels whole utterances to catch up."""
+    from meeting_recorder.core.engine import TranscribeOptions
+    from meeting_recorder.core.live_transcriber import LiveTranscriber
+    from meeting_recorder.core.ring_buffer import RingBuffer
+    from meeting_recorder.core.segmenter import SegmenterOptions, Utterance
+    from meeting_recorder.core.speakers.live_labels import LiveLabels
+
+    pause = np.zeros(SAMPLE_RATE // 4, np.float32)  # a quick turn: one utterance, two voices
+    speech = np.concatenate([synthesize(" ".join(WORDS[:11]), "A"), pause, synthesize(" ".join(WORDS[20:31]), "B")])
+
+    def labels_heard(ring_seconds: int, backlog_seconds: int) -> list[str]:
+        ring = RingBuffer(ring_seconds * SAMPLE_RATE)
+        ring.write(speech)
+        ring.write(np.zeros(backlog_seconds * SAMPLE_RATE, np.float32))  # audio still to transcribe
+        heard = []
+        transcriber = LiveTranscriber(ring, tiny_engine, TranscribeOptions(language="en"), SegmenterOptions(),
+                                      heard.append, print, print, LiveLabels(embedder, print))
+        transcriber._transcribe(Utterance(0, len(speech)))
+        return [segment.speaker for segment in heard]
+
+    assert set(labels_heard(120, 10)) == {"Speaker 1", "Speaker 2"}
+    assert set(labels_heard(60, 40)) == {"Speaker 1"}  # 40 s behind, over half of a 60 s ring
+
+
 def test_enrolled_voice_is_named_live(conversation, tiny_engine, embedder, tmp_path):
     enrollment = synthesize("thank you everyone for joining the call today let us move on to "
                             "the next item on the agenda and review the hiring plan", "A")

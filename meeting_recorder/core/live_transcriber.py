@@ -33,6 +33,10 @@ READ_SECONDS = 0.25  # how much new audio the VAD waits for before scoring (late
 # works in the same small buffers as normal operation. Reading the whole backlog (up to
 # the ring's 2 minutes) in one array raised the heap's high-water mark by ~40 MB for good.
 MAX_READ_SECONDS = 1.0
+# Further behind than this share of the ring, speaker labels take one embedding per
+# utterance instead of one per piece (~30 % less CAM++ time), to catch up before the ring
+# overwrites audio not yet transcribed. Real time never gets there; a loaded machine may.
+SPLIT_BACKLOG_SHARE = 0.5
 TRIM_INTERVAL = 60.0  # seconds between heap trims during a long session
 
 
@@ -135,7 +139,9 @@ class LiveTranscriber:
         )
         segments = [segment for segment in segments if segment.text]
         if segments and self.labels is not None:
-            segments = assign_speakers(segments, self.labels.turns(audio, start / SAMPLE_RATE, segments))
+            behind = self.ring.written - utterance.end > SPLIT_BACKLOG_SHARE * self.ring.capacity
+            turns = self.labels.turns(audio, start / SAMPLE_RATE, segments, split=not behind)
+            segments = assign_speakers(segments, turns)
         for segment in segments:
             self.segments_emitted += 1
             self.on_segment(segment)

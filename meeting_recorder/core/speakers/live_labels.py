@@ -82,11 +82,15 @@ class LiveLabels:
             self.enabled = False
             self.on_status(f"Speaker labels are off: {error}")
 
-    def turns(self, samples: np.ndarray, offset: float, segments: Sequence[Segment]) -> list[SpeakerTurn]:
+    def turns(
+        self, samples: np.ndarray, offset: float, segments: Sequence[Segment], *, split: bool = True
+    ) -> list[SpeakerTurn]:
         """Labelled turns (absolute seconds) covering one utterance that began at ``offset``;
-        pieces that cannot be labelled are left out."""
+        pieces that cannot be labelled are left out. ``split=False``: one label for the whole
+        utterance (one embedding instead of several, for a transcriber that is behind)."""
+        duration = len(samples) / SAMPLE_RATE
         turns = []
-        for start, end in pieces_at_pauses(segments, offset, len(samples) / SAMPLE_RATE):
+        for start, end in pieces_at_pauses(segments, offset, duration) if split else [(0.0, duration)]:
             label = self.label(samples[round(start * SAMPLE_RATE) : round(end * SAMPLE_RATE)])
             if label is not None:
                 turns.append(SpeakerTurn(offset + start, offset + end, label))

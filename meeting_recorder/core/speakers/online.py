@@ -1,9 +1,10 @@
 """Live speaker labels: online clustering of utterance embeddings with bounded state.
 
-Each committed utterance's CAM++ vector is compared with the running centroid of every
-speaker heard so far (at most ``max_speakers``). It joins the most similar one when the
-cosine similarity reaches ``threshold``; otherwise it starts a new speaker, or, once
-``max_speakers`` exist, takes the nearest one's label (without moving its centroid).
+Each committed utterance's CAM++ vector (live: each piece of one, see ``live_labels``) is
+compared with the running centroid of every speaker heard so far (at most
+``max_speakers``). It joins the most similar one when the cosine similarity reaches
+``threshold``; otherwise it starts a new speaker, or, once ``max_speakers`` exist, takes
+the nearest one's label (without moving its centroid).
 Centroids are seconds-weighted means, renormalised to unit length, so state is a few arrays
 of ``max_speakers`` rows whatever the length of the session.
 
