@@ -36,12 +36,9 @@ from meeting_recorder.core.speakers import live_labels  # noqa: E402
 from meeting_recorder.core.speakers.embedding import Embedder  # noqa: E402
 from meeting_recorder.core.transcript import Segment  # noqa: E402
 from bench_writer import machine  # noqa: E402
-from tests.conversations import SAMPLE_RATE, WORDS, make_conversation, synthesize, write_wav  # noqa: E402
+from tests.conversations import SAMPLE_RATE, WORDS, Conversation, make_conversation, synthesize, write_wav  # noqa: E402
 
-Turns = list[tuple[float, float, str]]
-
-
-def conversations(media: Path) -> list[tuple[str, Path, Turns]]:
+def conversations(media: Path) -> list[tuple[str, Conversation]]:
     made = [
         ("AB, 40 s", make_conversation(media / "ab3.wav", "AB", 40, seed=3)),
         ("AB, 60 s", make_conversation(media / "ab5.wav", "AB", 60, seed=5)),
@@ -49,10 +46,10 @@ def conversations(media: Path) -> list[tuple[str, Path, Turns]]:
         ("ABC, 45 s", make_conversation(media / "abc7.wav", "ABC", 45, seed=7)),
         ("ABC, 90 s", make_conversation(media / "abc11.wav", "ABC", 90, seed=11)),
     ]
-    return [(name, c.path, c.turns) for name, c in made]
+    return made
 
 
-def monologue(media: Path, voice: str, seconds: float = 60.0) -> tuple[str, Path, Turns]:
+def monologue(media: Path, voice: str, seconds: float = 60.0) -> tuple[str, Conversation]:
     """One voice, phrases of 6-20 words with the same 0.2-0.8 s pauses as the conversations."""
     rng, pieces, turns, t = random.Random(2), [], [], 0.0
     while t < seconds:
@@ -65,23 +62,15 @@ def monologue(media: Path, voice: str, seconds: float = 60.0) -> tuple[str, Path
         t += (len(speech) + len(pause)) / SAMPLE_RATE
     path = media / f"monologue_{voice}.wav"
     write_wav(path, np.concatenate(pieces))
-    return f"one voice ({voice}), 60 s", path, turns
+    return f"one voice ({voice}), 60 s", Conversation(path, turns, t)
 
 
-def true_voice(turns: Turns, start: float, end: float) -> str | None:
-    overlap = Counter()
-    for turn_start, turn_end, voice in turns:
-        overlap[voice] += max(0.0, min(end, turn_end) - max(start, turn_start))
-    voice, seconds = overlap.most_common(1)[0]
-    return voice if seconds > 0 else None
-
-
-def accuracy(segments: list[Segment], turns: Turns) -> float:
+def accuracy(segments: list[Segment], conversation: Conversation) -> float:
     """Share of word time whose label is the true voice's under the best one-to-one map."""
     table: dict[str | None, Counter] = defaultdict(Counter)
     for segment in segments:
         for word in segment.words:
-            voice = true_voice(turns, word.start, word.end)
+            voice = conversation.voice_at(word.start, word.end)
             if voice:
                 table[segment.speaker][voice] += word.end - word.start
     voices = sorted({v for row in table.values() for v in row})
@@ -123,14 +112,14 @@ def main() -> int:
         embedder.load()
         print(f"{'file':28s} {'voices':>6s}  {'per piece (app)':>22s}  {'per utterance (before)':>22s}")
         print(f"{'':28s} {'':>6s}  {'labels  accuracy':>22s}  {'labels  accuracy':>22s}")
-        for name, path, turns in files:
+        for name, conversation in files:
             row = []
             for splitter in (pieces, whole_utterance):
                 live_labels.pieces_at_pauses = splitter
-                segments = run(path, engine, embedder)
-                row.append((len({s.speaker for s in segments}), accuracy(segments, turns)))
+                segments = run(conversation.path, engine, embedder)
+                row.append((len({s.speaker for s in segments}), accuracy(segments, conversation)))
             live_labels.pieces_at_pauses = pieces
-            voices = len({voice for _, _, voice in turns})
+            voices = len(conversation.speakers)
             print(f"{name:28s} {voices:6d}  {row[0][0]:>12d} {row[0][1]:9.3f}  {row[1][0]:>12d} {row[1][1]:9.3f}",
                   flush=True)
         embedder.close()

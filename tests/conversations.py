@@ -58,6 +58,14 @@ class Conversation:
     def samples(self) -> np.ndarray:
         return read_wav(self.path)
 
+    def voice_at(self, start: float, end: float) -> str | None:
+        """The voice that talks most during [start, end], or None if nobody does."""
+        talk: dict[str, float] = {}
+        for turn_start, turn_end, voice in self.turns:
+            talk[voice] = talk.get(voice, 0.0) + max(0.0, min(end, turn_end) - max(start, turn_start))
+        voice = max(talk, key=talk.__getitem__)
+        return voice if talk[voice] > 0 else None
+
 
 def read_wav(path: Path) -> np.ndarray:
     with wave.open(str(path), "rb") as handle:

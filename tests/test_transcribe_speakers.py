@@ -24,20 +24,12 @@ def two_voices(tmp_path_factory) -> Conversation:
     return make_conversation(tmp_path_factory.mktemp("conv") / "two.wav", "AB", 45, seed=4)
 
 
-def true_voice(conversation: Conversation, start: float, end: float) -> str | None:
-    talk: Counter[str] = Counter()
-    for t_start, t_end, voice in conversation.turns:
-        talk[voice] += max(0.0, min(end, t_end) - max(start, t_start))
-    voice, seconds = talk.most_common(1)[0]
-    return voice if seconds > 0 else None
-
-
 def labelled_seconds(conversation: Conversation, segments: list[dict]) -> tuple[dict[tuple[str, str], float], float]:
     """(true voice, given label) -> seconds of words, over all words; and the total."""
     table: Counter[tuple[str, str]] = Counter()
     for segment in segments:
         for word in segment["words"]:
-            voice = true_voice(conversation, word["start"], word["end"])
+            voice = conversation.voice_at(word["start"], word["end"])
             if voice:
                 table[(voice, segment["speaker"])] += word["end"] - word["start"]
     return table, sum(table.values())
