@@ -1,9 +1,9 @@
 """Offline speaker diarization on locally shipped weights. Nothing here touches the network.
 
 1. pyannote.audio's SpeakerDiarization (segmentation-3.0 + CAM++ chunk embeddings, no PLDA)
-   cuts the audio into single-speaker turns (``pipeline``).
-2. Each turn is embedded whole and the turns clustered (``clustering``): far more reliable
-   labels than pyannote's own on similar voices.
+   finds turns and clusters them (``pipeline``).
+2. Each pyannote speaker whose turns hold two voices is split (``clustering``): its turns are
+   embedded in pieces, and pieces that fall into two distinct groups become two speakers.
 3. Long inputs go window by window (bounded memory); the windows' speakers are linked by
    centroid (``linking``), so labels are global and stable.
 """
@@ -13,7 +13,7 @@ from __future__ import annotations
 import functools
 import threading
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +23,7 @@ from meeting_recorder.core import audio
 from meeting_recorder.core.progress import ProgressCallback
 from meeting_recorder.core.errors import Cancelled
 from meeting_recorder.core.resources import release_memory
-from meeting_recorder.core.speakers.clustering import Counts
+from meeting_recorder.core.speakers.clustering import MIN_PIECE_SECONDS, Counts
 from meeting_recorder.core.speakers.linking import (
     SpeakerTurn,
     WindowSpeaker,
@@ -37,15 +37,18 @@ from meeting_recorder.core.speakers.threads import torch_threads
 from meeting_recorder.core.speakers.weights import SpeakerWeights, find_weights
 
 SAMPLE_RATE = audio.SAMPLE_RATE
-# Turn groups whose mean cosine similarity is at least this are one speaker. On six synthetic
-# 2-/3-voice dev conversations 0.70–0.75 was right on all; 0.65 merged the two closest voices
-# once, 0.80 split one. Real speech (2.5 s pieces of the shared fixtures): same speaker
-# 0.71–0.87, different speakers 0.26–0.48, so the low end is kept. Tune on real meetings.
-DEFAULT_THRESHOLD = 0.70
+# A pyannote speaker whose pieces fall into two groups with centroids less similar than this
+# is two people. Real voices (scripts/eval_speakers.py, 2026-12): one speaker's two halves
+# 0.72–0.91, two merged voices 0.60–0.72 (assembled conversations), so 0.73. 0.70 left one
+# of six real conversations merged; 0.76 gave the same results as 0.73.
+DEFAULT_THRESHOLD = 0.73
 # Window speakers whose centroids have at least this cosine similarity are one person
 # (3-minute dev conversations in 60 s windows: same voice ≥ 0.94, different ≤ 0.70).
 DEFAULT_LINK_THRESHOLD = 0.80
 DEFAULT_WINDOW_SECONDS = 600.0
+# Cosine margin by which a piece must sound more like another speaker to move to it: 0 to 0.1
+# gave the same DER on the real sets (confusion 0.7 -> 0.4 % on the assembled conversations).
+REASSIGN_MARGIN = 0.05
 MIN_TAIL_SECONDS = 60.0  # a shorter last window is joined to the previous one
 MIN_WINDOW_SAMPLES = SAMPLE_RATE // 10
 
@@ -55,14 +58,14 @@ class DiarizeOptions:
     num_speakers: int | None = None  # exact count when known; else automatic within min/max
     min_speakers: int | None = None
     max_speakers: int | None = None
-    threshold: float = DEFAULT_THRESHOLD  # cosine similarity: same speaker inside a window
+    threshold: float = DEFAULT_THRESHOLD  # cosine similarity below which a speaker is split in two
     link_threshold: float = DEFAULT_LINK_THRESHOLD  # cosine similarity: same speaker across windows
-    exclusive: bool = True  # one speaker at a time (pyannote's transcription-friendly output)
+    exclusive: bool = True  # one speaker at a time; False adds second speakers' overlapped speech
 
 
 @dataclass(frozen=True)
 class Diarization:
-    turns: list[SpeakerTurn]
+    turns: list[SpeakerTurn]  # with ``exclusive=False`` also overlapped speech (turns overlap)
     centroids: dict[str, np.ndarray]  # label -> unit embedding of that speaker's voice
 
 
@@ -70,6 +73,8 @@ class Diarization:
 class _Window:
     turns: list[tuple[float, float, str]]  # absolute times, window-local labels
     speakers: list[WindowSpeaker]
+    overlaps: list[tuple[float, float, str]] = field(default_factory=list)  # second speakers
+    vectors: list[np.ndarray | None] = field(default_factory=list)  # each turn's embedding
 
 
 class Diarizer:
@@ -200,21 +205,28 @@ class Diarizer:
         self, pipeline: Any, index: int, offset: float, samples: np.ndarray,
         options: DiarizeOptions, single: bool, clock: WindowProgress,
     ) -> _Window:
-        from meeting_recorder.core.speakers.clustering import label_turns
+        from meeting_recorder.core.speakers.clustering import label_window
         from meeting_recorder.core.speakers.pipeline import run_pipeline
 
         if len(samples) < MIN_WINDOW_SAMPLES:  # pyannote rejects empty input; nothing to find anyway
             return _Window([], [])
         count = _pyannote_counts(options, single)
-        annotation = run_pipeline(pipeline, samples, count, options.exclusive, clock.hook)
-        turns = [(seg.start, seg.end, label) for seg, _, label in annotation.itertracks(yield_label=True)]
+        exclusive, overlapped = (_tracks(a) for a in run_pipeline(pipeline, samples, count, clock.hook))
         tick = functools.partial(clock.hook, "turns", None)
         counts = _counts(options, single)
-        local, speakers = label_turns(self._encoder, samples, turns, options.threshold, counts, tick)
-        return _Window(
-            [(offset + start, offset + end, str(k)) for start, end, k in local],
-            [WindowSpeaker(index, str(k), s.vector, s.seconds) for k, s in enumerate(speakers)],
+        local, extra, speakers = label_window(
+            self._encoder, samples, exclusive, overlapped, options.threshold, options.link_threshold, counts, tick
         )
+        return _Window(
+            [(offset + p.start, offset + p.end, str(p.speaker)) for p in local],
+            [WindowSpeaker(index, str(k), s.vector, s.seconds) for k, s in enumerate(speakers)],
+            [] if options.exclusive else [(offset + start, offset + end, str(k)) for start, end, k in extra],
+            [p.vector for p in local],
+        )
+
+
+def _tracks(annotation: Any) -> list[tuple[float, float, str]]:
+    return [(seg.start, seg.end, str(label)) for seg, _, label in annotation.itertracks(yield_label=True)]
 
 
 def _counts(options: DiarizeOptions, single_window: bool) -> Counts:
@@ -240,11 +252,27 @@ def _link(windows: list[_Window], options: DiarizeOptions) -> Diarization:
         max_count=options.num_speakers or options.max_speakers,
     )
     cluster_of = {(s.window, s.label): cluster for s, cluster in zip(speakers, assignment)}
-    turns = [(start, end, cluster_of[(index, label)])
-             for index, w in enumerate(windows) for start, end, label in w.turns]
+    global_centroids = cluster_centroids(speakers, assignment)
+    turns = [(start, end, _closer_speaker(cluster_of[(index, label)], vector, end - start, global_centroids))
+             for index, w in enumerate(windows) for (start, end, label), vector in zip(w.turns, w.vectors)]
+    overlaps = [(start, end, cluster_of[(index, label)])
+                for index, w in enumerate(windows) for start, end, label in w.overlaps]
     labels = label_of_clusters(turns)
-    centroids = {labels[c]: vector for c, vector in cluster_centroids(speakers, assignment).items() if c in labels}
-    return Diarization(global_turns(turns), centroids)
+    centroids = {labels[c]: vector for c, vector in global_centroids.items() if c in labels}
+    extra = [SpeakerTurn(start, end, labels[c]) for start, end, c in overlaps if c in labels]
+    return Diarization(sorted(global_turns(turns) + extra, key=lambda t: (t.start, t.end)), centroids)
+
+
+def _closer_speaker(speaker: int, vector: np.ndarray | None, seconds: float,
+                    centroids: Mapping[int, np.ndarray]) -> int:
+    """A piece that sounds clearly more like another speaker's voice than its own goes to that
+    speaker (a piece of a voice merged into someone else's cluster in a short window)."""
+    if vector is None or seconds < MIN_PIECE_SECONDS or len(centroids) < 2:
+        return speaker
+    closest = max(centroids, key=lambda c: float(centroids[c] @ vector))
+    if float(centroids[closest] @ vector) - float(centroids[speaker] @ vector) > REASSIGN_MARGIN:
+        return closest
+    return speaker
 
 
 def _as_mono_16k(waveform: Mapping[str, Any] | np.ndarray) -> np.ndarray:

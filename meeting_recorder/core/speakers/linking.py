@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from meeting_recorder.core.speakers.vectors import unit_or_zero
+
 LABEL_FORMAT = "SPEAKER_{:02d}"
 
 
@@ -39,18 +41,13 @@ class _Cluster:
     centroid: np.ndarray = field(init=False)
 
     def __post_init__(self) -> None:
-        self.centroid = _unit(self.total)
+        self.centroid = unit_or_zero(self.total)
 
     def absorb(self, other: "_Cluster") -> None:
         self.windows |= other.windows
         self.members += other.members
         self.total = self.total + other.total
-        self.centroid = _unit(self.total)
-
-
-def _unit(vector: np.ndarray) -> np.ndarray:
-    norm = float(np.linalg.norm(vector))
-    return vector / norm if norm > 0 else vector
+        self.centroid = unit_or_zero(self.total)
 
 
 def link_speakers(
@@ -112,7 +109,7 @@ def cluster_centroids(speakers: list[WindowSpeaker], assignment: list[int]) -> d
     for speaker, cluster in zip(speakers, assignment):
         weighted = max(speaker.seconds, 1e-3) * np.asarray(speaker.vector, dtype=np.float64)
         sums[cluster] = sums[cluster] + weighted if cluster in sums else weighted
-    return {cluster: _unit(total).astype(np.float32) for cluster, total in sums.items()}
+    return {cluster: unit_or_zero(total).astype(np.float32) for cluster, total in sums.items()}
 
 
 def label_of_clusters(turns: list[tuple[float, float, int]]) -> dict[int, str]:

@@ -15,11 +15,13 @@ from meeting_recorder.core.speakers.campplus import SAMPLE_RATE, CampplusEncoder
 from meeting_recorder.core.speakers.torchaudio_compat import import_pyannote_audio, import_torchaudio
 from meeting_recorder.core.speakers.weights import SpeakerWeights
 
-# pyannote's own clustering of chunk embeddings (centroid linkage, a distance). Labels now come
-# from ``clustering``; this one still shapes the turns and decides which short turns go
-# together. 0.40–0.65 was right on the dev set.
-PYANNOTE_THRESHOLD = 0.55
-MIN_CLUSTER_SIZE = 3  # chunk embeddings; smaller clusters are folded into the nearest large one
+# pyannote's own clustering of chunk embeddings (centroid linkage; a euclidean distance between
+# unit vectors, 0.7 = cosine 0.755). ``clustering`` then splits its speakers that hold two
+# voices. Chosen on real recordings (scripts/eval_speakers.py, 2026-12): 0.6 merged fewer
+# voices but split AMI and fillets speakers (DER 0.35/0.29); 0.8 helped AMI (0.27) and hurt
+# the assembled real conversations (0.15 vs 0.05).
+PYANNOTE_THRESHOLD = 0.7
+MIN_CLUSTER_SIZE = 12  # chunk embeddings; smaller clusters are folded into the nearest large one
 
 
 def build_pipeline(
@@ -66,16 +68,16 @@ def build_pipeline(
 
 
 def run_pipeline(
-    pipeline: Any, samples: np.ndarray, count: dict[str, int], exclusive: bool, hook: Callable[..., None]
-) -> Any:
-    """One window -> pyannote Annotation (times relative to ``samples``)."""
+    pipeline: Any, samples: np.ndarray, count: dict[str, int], hook: Callable[..., None]
+) -> tuple[Any, Any]:
+    """One window -> pyannote (exclusive, overlap-aware) Annotations (times relative to ``samples``)."""
     import torch
 
     # In memory: pyannote then never needs torchcodec to decode anything.
     file = {"waveform": torch.from_numpy(samples).reshape(1, -1), "sample_rate": SAMPLE_RATE, "uri": "window"}
     with torch.inference_mode():
         output = pipeline(file, hook=hook, **count)
-    return output.exclusive_speaker_diarization if exclusive else output.speaker_diarization
+    return output.exclusive_speaker_diarization, output.speaker_diarization
 
 
 def resample(samples: np.ndarray, rate: int, target: int) -> np.ndarray:
