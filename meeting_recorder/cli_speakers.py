@@ -53,7 +53,8 @@ def _err(message: str) -> None:
 
 def _add(store, args: argparse.Namespace) -> int:
     from meeting_recorder.core.speakers import Embedder
-    from meeting_recorder.core.speakers.profiles import enroll, normalize_name
+    from meeting_recorder.core.speakers.enrollment import enroll
+    from meeting_recorder.core.speakers.profiles import normalize_name
 
     name = normalize_name(args.name)
     if not args.replace and name in store:  # say so before spending time on the sample

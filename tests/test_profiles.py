@@ -11,14 +11,9 @@ import pytest
 from meeting_recorder.cli import main as cli_main
 from meeting_recorder.core.errors import AudioDecodeError, EnrollmentError, ProfileError, ProfileStoreError
 from meeting_recorder.core.speakers import Embedder, cosine_similarity
-from meeting_recorder.core.speakers.profiles import (
-    MAX_SPEECH_SECONDS,
-    PROFILE_THRESHOLD,
-    ProfileStore,
-    SpeakerProfile,
-    enroll,
-    match_profiles,
-)
+from meeting_recorder.core.speakers.enrollment import MAX_SPEECH_SECONDS, enroll
+from meeting_recorder.core.speakers.matching import PROFILE_THRESHOLD, match_profiles
+from meeting_recorder.core.speakers.profiles import ProfileStore, SpeakerProfile
 from tests.conversations import SAMPLE_RATE, Conversation, make_conversation, synthesize, write_wav
 from tests.speech import MEETING_SENTENCES
 

@@ -11,7 +11,7 @@ from bisect import bisect_left
 from collections.abc import Sequence
 from itertools import accumulate
 
-from meeting_recorder.core.speakers.linking import SpeakerTurn as Turn
+from meeting_recorder.core.speakers.turns import SpeakerTurn as Turn
 from meeting_recorder.core.transcript import Segment, Word
 
 

@@ -14,7 +14,7 @@ from meeting_recorder.core.errors import Cancelled
 from meeting_recorder.core.progress import Progress, ProgressCallback, ProgressClock
 from meeting_recorder.core.speaker_assignment import assign_speakers
 from meeting_recorder.core.speakers.diarizer import Diarization, DiarizeOptions, Diarizer
-from meeting_recorder.core.speakers.linking import SpeakerTurn
+from meeting_recorder.core.speakers.turns import SpeakerTurn
 from meeting_recorder.core.transcript import Transcript
 
 if TYPE_CHECKING:
@@ -141,7 +141,7 @@ class _CombinedProgress:
 def speaker_names(diarization: Diarization, speakers: SpeakerRequest) -> dict[str, str]:
     """Diarization label -> what users see: an enrolled person's name when the voice matches
     a profile, else "Speaker 1", "Speaker 2", … in order of first turn."""
-    from meeting_recorder.core.speakers.profiles import match_profiles
+    from meeting_recorder.core.speakers.matching import match_profiles
 
     limit = {} if speakers.name_threshold is None else {"threshold": speakers.name_threshold}
     names = dict(match_profiles(diarization.centroids, speakers.profiles, **limit))

@@ -74,7 +74,8 @@ class EnrollWorker(QObject):
                replace: bool) -> None:
         """Runs in the worker thread (queued connection)."""
         from meeting_recorder.core.speakers import Embedder
-        from meeting_recorder.core.speakers.profiles import ProfileStore, enroll
+        from meeting_recorder.core.speakers.enrollment import enroll
+        from meeting_recorder.core.speakers.profiles import ProfileStore
 
         self.started.emit(job)
         try:

@@ -26,7 +26,7 @@ _HOMES = {
     "MIN_SECONDS": "embedding",
     "Embedder": "embedding",
     "cosine_similarity": "embedding",
-    "SpeakerTurn": "linking",
+    "SpeakerTurn": "turns",
     "SpeakerWeights": "weights",
     "find_weights": "weights",
 }
@@ -36,7 +36,7 @@ if TYPE_CHECKING:
         DEFAULT_LINK_THRESHOLD, DEFAULT_THRESHOLD, DEFAULT_WINDOW_SECONDS, Diarization, DiarizeOptions, Diarizer,
     )
     from meeting_recorder.core.speakers.embedding import MIN_SECONDS, Embedder, cosine_similarity
-    from meeting_recorder.core.speakers.linking import SpeakerTurn
+    from meeting_recorder.core.speakers.turns import SpeakerTurn
     from meeting_recorder.core.speakers.weights import SpeakerWeights, find_weights
 
 

@@ -25,7 +25,6 @@ from meeting_recorder.core.errors import Cancelled
 from meeting_recorder.core.resources import release_memory
 from meeting_recorder.core.speakers.clustering import MIN_PIECE_SECONDS, Counts
 from meeting_recorder.core.speakers.linking import (
-    SpeakerTurn,
     WindowSpeaker,
     cluster_centroids,
     global_turns,
@@ -34,6 +33,7 @@ from meeting_recorder.core.speakers.linking import (
 )
 from meeting_recorder.core.speakers.progress import WindowProgress
 from meeting_recorder.core.speakers.threads import torch_threads
+from meeting_recorder.core.speakers.turns import SpeakerTurn
 from meeting_recorder.core.speakers.weights import SpeakerWeights, find_weights
 
 SAMPLE_RATE = audio.SAMPLE_RATE

@@ -13,16 +13,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from meeting_recorder.core.speakers.turns import SpeakerTurn
 from meeting_recorder.core.speakers.vectors import unit_or_zero
 
 LABEL_FORMAT = "SPEAKER_{:02d}"
-
-
-@dataclass(frozen=True)
-class SpeakerTurn:
-    start: float  # seconds from the start of the audio
-    end: float
-    speaker: str  # "SPEAKER_00", "SPEAKER_01", … in order of first appearance
 
 
 @dataclass(frozen=True)

@@ -73,11 +73,6 @@ def import_torchaudio() -> ModuleType:
     return torchaudio
 
 
-def extension_available() -> bool:
-    """Whether torchaudio's compiled extension loaded (False with the CUDA build on CPU torch)."""
-    return bool(import_torchaudio()._extension._IS_TORCHAUDIO_EXT_AVAILABLE)
-
-
 def import_pyannote_audio() -> ModuleType:
     """``import pyannote.audio`` (takes seconds: call it off the UI thread).
 
