@@ -18,7 +18,8 @@ Methods:
   ``segmentation_step`` 0.1, centroid clustering, threshold 0.7, ``min_cluster_size`` 12:
   the reference;
 - ``pyannote``: the app's Diarizer with its splits turned off (pyannote's clusters only);
-- ``app``: the app's Diarizer as shipped (``DiarizeOptions(exclusive=False)``).
+- ``app``: the app's Diarizer as shipped (``DiarizeOptions(exclusive=False)``); to tune its
+  split threshold, run ``--methods app --threshold X`` for a few values.
 
 DER: pyannote.metrics, collar 0.25 s, overlapped speech scored. Prints per file DER, missed,
 false alarm, confusion (shares of the reference speech) and speakers found/true, then the
@@ -138,11 +139,11 @@ class Bare:
 
 
 class App:
-    def __init__(self, split: bool = True) -> None:
+    def __init__(self, threshold: float | None = None) -> None:
         from meeting_recorder.core.speakers import DiarizeOptions, Diarizer
 
         self.diarizer = Diarizer()
-        self.options = DiarizeOptions(exclusive=False, **({} if split else {"threshold": -1.0}))
+        self.options = DiarizeOptions(exclusive=False, **({} if threshold is None else {"threshold": threshold}))
 
     def __call__(self, path: Path):
         from pyannote.core import Annotation, Segment
@@ -156,8 +157,9 @@ class App:
         self.diarizer.close()
 
 
-def make_method(name: str):
-    return {"bare": Bare, "pyannote": lambda: App(split=False), "app": App}[name]()
+def make_method(name: str, threshold: float | None = None):
+    """``threshold``: the app's split threshold instead of its default (to tune it)."""
+    return {"bare": Bare, "pyannote": lambda: App(threshold=-1.0), "app": lambda: App(threshold)}[name]()
 
 
 # -- scoring ---------------------------------------------------------------------------------
@@ -185,10 +187,10 @@ def score(item: Item, hypothesis, seconds: float) -> Score:
     )
 
 
-def run(sets: dict[str, list[Item]], methods: list[str]) -> dict[tuple[str, str, str], Score]:
-    results = {}
+def run(sets: dict[str, list[Item]], methods: list[str], threshold: float | None = None):
+    results: dict[tuple[str, str, str], Score] = {}
     for method_name in methods:
-        method = make_method(method_name)
+        method = make_method(method_name, threshold)
         for set_name, items in sets.items():
             for item in items:
                 start = time.perf_counter()
@@ -228,6 +230,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sets", default=",".join(SETS), help=f"comma list of {', '.join(SETS)}")
     parser.add_argument("--methods", default=",".join(METHODS), help=f"comma list of {', '.join(METHODS)}")
+    parser.add_argument("--threshold", type=float, help="the app's split threshold (default: the shipped one)")
     args = parser.parse_args(argv)
     import meeting_recorder  # noqa: F401  (privacy/offline variables before pyannote loads)
     from meeting_recorder.core.speakers.torchaudio_compat import import_pyannote_audio
@@ -237,7 +240,7 @@ def main(argv: list[str] | None = None) -> int:
     methods = args.methods.split(",")
     with tempfile.TemporaryDirectory(prefix="eval_speakers_") as tmp:
         sets = {name: build_set(name, Path(tmp) / name) for name in args.sets.split(",")}
-        results = run(sets, methods)
+        results = run(sets, methods, args.threshold)
     report(sets, methods, results)
     return 0
 

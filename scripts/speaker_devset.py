@@ -1,4 +1,4 @@
-"""The synthetic speaker dev set shared by ``tune_speakers.py`` and ``bench_speakers.py``.
+"""The synthetic speaker dev set shared by ``eval_speakers.py`` and ``bench_speakers.py``.
 
 Five espeak-ng conversations (voices A–D of ``tests/conversations.py``, which CAM++ tells
 apart) with 2–4 speakers and short, mixed and long turns. Built at run time, never committed.
