@@ -1,8 +1,10 @@
 """The transcription engine: one loaded Whisper model, files in, Transcripts out.
 
 Files are fed to faster-whisper in bounded windows (see ``audio.iter_windows``) so peak
-memory does not depend on the file's length. ``close()`` releases the model; the engine can
-be loaded again afterwards.
+memory does not depend on the file's length. Each window is brought to a normal speech
+level first (``levels.normalize``: quiet far-field audio gets up to +30 dB), so Whisper and
+its VAD hear quiet rooms as well as close microphones; the file itself is only read.
+``close()`` releases the model; the engine can be loaded again afterwards.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from meeting_recorder.core import audio
+from meeting_recorder.core import audio, levels
 from meeting_recorder.core.errors import Cancelled, ModelError
 from meeting_recorder.core.inference_thread import InferenceThread
 from meeting_recorder.core.models import DEFAULT_MODEL, choose_device, resolve_model
@@ -33,6 +35,9 @@ class TranscribeOptions:
     word_timestamps: bool = True
     vad_filter: bool = True  # skip long silences; also avoids hallucinations on them
     beam_size: int = 5
+    # Bring quiet audio up to a normal speech level before the VAD and Whisper hear it
+    # (``levels.py``); applies to files (per window) and live audio, never to the recording.
+    normalize_level: bool = True
 
 
 
@@ -193,7 +198,7 @@ class TranscriptionEngine:
             clock = ProgressClock(info.duration, progress)
             segments: list[Segment] = []
             processed = 0.0
-            for offset, samples in self._windows(info.path, cancel):
+            for offset, samples in self._windows(info.path, cancel, options.normalize_level):
                 window_segments, detected = self.transcribe_samples(
                     samples,
                     options,
@@ -219,11 +224,15 @@ class TranscriptionEngine:
             segments=segments,
         )
 
-    def _windows(self, path: Path, cancel: threading.Event | None) -> Iterator[tuple[float, np.ndarray]]:
-        for window in audio.iter_windows(audio.iter_blocks(path), self.window_seconds):
+    def _windows(
+        self, path: Path, cancel: threading.Event | None, normalize_level: bool = True
+    ) -> Iterator[tuple[float, np.ndarray]]:
+        """The file as Whisper hears it: windows of 16 kHz mono, each at a normal level."""
+        for offset, samples in audio.iter_windows(audio.iter_blocks(path), self.window_seconds):
             if cancel is not None and cancel.is_set():
                 raise Cancelled()
-            yield window
+            # In place: each window is a fresh array of its own (iter_windows copies the rest).
+            yield offset, levels.normalize(samples, in_place=True) if normalize_level else samples
 
 
 def _to_segment(raw: Any) -> Segment:

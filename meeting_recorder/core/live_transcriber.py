@@ -4,6 +4,10 @@ With speaker labels on, each utterance that gave text is also embedded (the same
 Whisper heard, in pieces cut at pauses: see ``LiveLabels.turns``) and its segments get
 their speakers, split where the speaker changes, before they are emitted.
 
+The ring holds the audio as captured. A ``LevelFollower`` brings each block read from it
+to a normal speech level before the VAD scores it, and each utterance at the same gain
+before Whisper and the speaker model hear it (quiet far-field rooms; see ``levels.py``).
+
 It reads the ring at its own pace. If Whisper falls so far behind that the ring has
 overwritten audio it had not read, it skips to the oldest audio still held and reports how
 much it skipped; the recording on disk keeps everything regardless.
@@ -19,6 +23,7 @@ from typing import TYPE_CHECKING
 
 from meeting_recorder.core.engine import TranscribeOptions, TranscriptionEngine
 from meeting_recorder.core.errors import Cancelled
+from meeting_recorder.core.levels import LevelFollower
 from meeting_recorder.core.resources import trim_heap
 from meeting_recorder.core.ring_buffer import RingBuffer
 from meeting_recorder.core.segmenter import SAMPLE_RATE, Segmenter, SegmenterOptions, Utterance
@@ -69,6 +74,7 @@ class LiveTranscriber:
         self._cancel = threading.Event()  # stop now, even mid-utterance
         self._thread: threading.Thread | None = None
         self.segmenter: Segmenter | None = None
+        self.level: LevelFollower | None = LevelFollower() if options.normalize_level else None
 
     def start(self) -> None:
         self._thread = threading.Thread(target=self._run, name="live-transcriber")
@@ -127,6 +133,8 @@ class LiveTranscriber:
             )
             self.segmenter.reset(start)
         self._cursor = start + len(samples)
+        if self.level is not None:
+            samples = self.level.process(samples)  # the VAD hears the normalized level
         for utterance in self.segmenter.feed(samples):
             self._transcribe(utterance)
 
@@ -134,6 +142,8 @@ class LiveTranscriber:
         audio, start = self.ring.read(utterance.start, utterance.end)
         if len(audio) < SAMPLE_RATE // 4:
             return
+        if self.level is not None:
+            audio = self.level.apply(audio)  # the gain the VAD used as the utterance ended
         segments, _ = self.engine.transcribe_samples(
             audio, self.options, offset=start / SAMPLE_RATE, cancel=self._cancel
         )
