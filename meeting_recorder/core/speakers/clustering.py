@@ -186,20 +186,35 @@ def _nearest_labelled(pieces: list[_Piece], speaker_of: dict[int, int], i: int, 
 
 def _overlap_turns(overlapped: list[tuple[float, float, str]], pieces: list[_Piece],
                    speaker_of: dict[int, int]) -> list[tuple[float, float, int]]:
-    """Overlapped speech: pyannote's second speaker where the exclusive turns show someone
-    else, labelled with the new speaker of that source's nearest piece."""
+    """Overlapped speech: the parts of pyannote's overlap-aware turns that its exclusive turns
+    give to someone else, labelled with the new speaker of that source's nearest piece."""
     extra = []
     for start, end, source in overlapped:
         own = [j for j, p in enumerate(pieces) if p.source == source and j in speaker_of]
         if not own:
             continue
-        others = sum(max(0.0, min(end, p.end) - max(start, p.start)) for p in pieces if p.source != source)
-        if others < 0.5 * (end - start):  # not overlap: the exclusive turns already hold it
-            continue
-        middle = (start + end) / 2
-        nearest = min(own, key=lambda j: abs((pieces[j].start + pieces[j].end) / 2 - middle))
-        extra.append((start, end, speaker_of[nearest]))
+        for gap_start, gap_end in _uncovered(start, end, [(pieces[j].start, pieces[j].end) for j in own]):
+            others = sum(max(0.0, min(gap_end, p.end) - max(gap_start, p.start)) for p in pieces if p.source != source)
+            if others < 0.5 * (gap_end - gap_start):  # a pause, not someone else talking: leave it
+                continue
+            middle = (gap_start + gap_end) / 2
+            nearest = min(own, key=lambda j: abs((pieces[j].start + pieces[j].end) / 2 - middle))
+            extra.append((gap_start, gap_end, speaker_of[nearest]))
     return extra
+
+
+def _uncovered(start: float, end: float, spans: list[tuple[float, float]]) -> list[tuple[float, float]]:
+    """The parts of [start, end] that none of ``spans`` covers."""
+    gaps, position = [], start
+    for span_start, span_end in sorted(spans):
+        if span_start > position:
+            gaps.append((position, min(span_start, end)))
+        position = max(position, span_end)
+        if position >= end:
+            break
+    if position < end:
+        gaps.append((position, end))
+    return [(a, b) for a, b in gaps if b > a]
 
 
 def _renumber(labelled: list[LabelledPiece], extra: list[tuple[float, float, int]], pieces: list[_Piece],
