@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib.util
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from meeting_recorder.core.speakers import Diarizer, DiarizeOptions, Embedder
@@ -103,3 +104,26 @@ def test_split_threshold_keeps_one_real_voice_whole(diarizer, tmp_path):
     turns = diarizer.diarize_file(clip)
     assert len({t.speaker for t in turns}) == 1
     assert sum(t.end - t.start for t in turns) > 30.0  # the speech is labelled, not dropped
+
+
+def test_quiet_meeting_room_speech_is_transcribed_and_labelled_as_if_loud(diarizer, tmp_path):
+    """An AMI excerpt at its own far-field level (-43.6 dBFS) gives about the same words and
+    speakers as the same audio brought to -20 dBFS."""
+    import soundfile
+
+    from meeting_recorder.core.audio import iter_blocks
+    from meeting_recorder.core.engine import TranscriptionEngine
+    from meeting_recorder.core.transcribe_job import SpeakerRequest, transcribe_with_speakers
+
+    quiet = REAL / "ami" / "trn05.flac"
+    samples = np.concatenate(list(iter_blocks(quiet)))
+    level = 20 * np.log10(np.sqrt(np.mean(samples**2)))
+    assert level < -40
+    loud = tmp_path / "trn05_loud.wav"
+    soundfile.write(str(loud), samples * 10 ** ((-20 - level) / 20), 16000, subtype="FLOAT")
+    with TranscriptionEngine("tiny.en") as engine:
+        results = [transcribe_with_speakers(engine, diarizer, path, speakers=SpeakerRequest()) for path in (quiet, loud)]
+    words = [sum(len(s.words) for s in r.segments) for r in results]
+    labels = [{s.speaker for s in r.segments} for r in results]
+    assert words[0] >= 30 and abs(words[0] - words[1]) <= 0.2 * words[1], words
+    assert None not in labels[0] and len(labels[0]) == len(labels[1]) >= 2, labels
