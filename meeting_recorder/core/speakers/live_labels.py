@@ -6,6 +6,15 @@ boundaries and at pauses between words, joins pieces too short for a reliable em
 to a neighbour, and labels each piece; the transcriber gives every word the label of the
 piece it falls in and splits segments where that changes (as the offline path does).
 
+A new voice is only told apart once a few of its pieces agree with each other and not with
+the speakers so far (``OnlineSpeakers``); until then its pieces carry the label of the
+nearest speaker. When the new speaker is confirmed, the labels of its earlier pieces are
+revised: inside the utterance being labelled ``turns`` applies that itself; pieces of
+earlier utterances (already shown) are listed in ``revised`` as (start, end, new label) in
+session seconds, for a caller that can relabel text it has already shown. On the real
+fillets dialogues that is the difference between 0.89–0.99 (labels as first given) and
+0.98–0.99 (revised) of the word time labelled right.
+
 ``LiveLabels`` is used from the live transcriber's thread only. It never raises during a
 session: a model that cannot load turns labels off, an utterance that cannot be embedded
 keeps speaker None; both are reported once as a status message and transcription goes on.
@@ -13,6 +22,7 @@ keeps speaker None; both are reported once as a status message and transcription
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Callable, Mapping, Sequence
 
 import numpy as np
@@ -28,6 +38,8 @@ TURN_GAP_SECONDS = 0.2
 # Pieces shorter than this join a neighbour: CAM++ vectors of shorter clips are too noisy
 # to tell voices apart (same-voice similarity falls from >= 0.81 to 0.69 under 1 s).
 MIN_PIECE_SECONDS = 1.0
+# Revisions of already shown pieces kept for the caller (oldest dropped first).
+MAX_REVISED = 64
 
 
 def pieces_at_pauses(
@@ -70,6 +82,8 @@ class LiveLabels:
         self.speakers = OnlineSpeakers(max_speakers=max_speakers, known=known)
         self.enabled = True
         self.failures = 0
+        # (start, end, label) in session seconds: earlier pieces found to be another voice.
+        self.revised: deque[tuple[float, float, str]] = deque(maxlen=MAX_REVISED)
 
     def load(self) -> None:
         """Load the speaker model if needed; on failure labels are off for this session."""
@@ -89,19 +103,27 @@ class LiveLabels:
         pieces that cannot be labelled are left out. ``split=False``: one label for the whole
         utterance (one embedding instead of several, for a transcriber that is behind)."""
         duration = len(samples) / SAMPLE_RATE
-        turns = []
+        labelled: dict[tuple[float, float], str] = {}
         for start, end in pieces_at_pauses(segments, offset, duration) if split else [(0.0, duration)]:
-            label = self.label(samples[round(start * SAMPLE_RATE) : round(end * SAMPLE_RATE)])
+            span = (offset + start, offset + end)
+            label = self.label(samples[round(start * SAMPLE_RATE) : round(end * SAMPLE_RATE)], key=span)
             if label is not None:
-                turns.append(SpeakerTurn(offset + start, offset + end, label))
-        return turns
+                labelled[span] = label
+        if self.enabled:
+            for span, label in self.speakers.revisions().items():
+                if span in labelled:
+                    labelled[span] = label  # a piece of this utterance: not shown yet
+                else:
+                    self.revised.append((*span, label))
+        return [SpeakerTurn(start, end, label) for (start, end), label in labelled.items()]
 
-    def label(self, samples: np.ndarray) -> str | None:
-        """The speaker label for one utterance (16 kHz mono), or None if it cannot be told."""
+    def label(self, samples: np.ndarray, key: tuple[float, float] | None = None) -> str | None:
+        """The speaker label for one piece of speech (16 kHz mono), or None if it cannot be
+        told. ``key`` names the piece in later revisions (``turns`` uses its span)."""
         if not self.enabled:
             return None
         try:
-            return self.speakers.assign(self.embedder.embed(samples), len(samples) / SAMPLE_RATE)
+            return self.speakers.assign(self.embedder.embed(samples), len(samples) / SAMPLE_RATE, key=key)
         except Exception as error:
             self.failures += 1
             if self.failures == 1:
