@@ -24,10 +24,11 @@ relative to each speaker's own spread:
   ``CONFIRM_RATIO`` × the speaker's cohesion; otherwise it keeps the label but waits,
   unconfirmed, in a window of the last ``WINDOW`` pieces. So a new voice cannot drag a
   centroid towards itself, and the next pieces of that voice keep looking new.
-- Evidence for a new voice: a speaker's unconfirmed pieces in the window (≥ 2 pieces and
-  ≥ ``NEW_SPEAKER_SECONDS``) that are more alike among themselves and the confirmed ones
-  among themselves than the two groups are to each other, by ``NEW_GAP`` (mean within minus
-  mean between). They become a new speaker.
+- Evidence for a new voice: unconfirmed pieces in the window that agree with the latest
+  (≥ 2 pieces and ≥ ``NEW_SPEAKER_SECONDS``) and, with every speaker's confirmed pieces,
+  are more alike within each group than across, by ``NEW_GAP`` (mean within minus mean
+  between). They become a new speaker. So does one long piece very unlike every speaker
+  (``FAST_RATIO``) or one that matches an enrolled voice nobody has yet.
 - Recovery when a centroid did blend two voices: the speaker's window pieces are split in
   two (average linkage); halves that differ by ``SPLIT_GAP`` become two speakers.
 
@@ -38,9 +39,7 @@ few seconds (``LiveLabels`` does so inside the utterance being labelled).
 State is bounded: ``max_speakers`` rows of sums plus a window of ``WINDOW`` piece vectors.
 
 Labels are "Speaker 1", "Speaker 2", … in order of appearance, or the name of an enrolled
-person whose voice a new speaker matches (``known``). A piece that is not clearly its
-nearest speaker's but matches an enrolled voice nobody has yet starts that person's speaker
-at once (an enrolled voice is evidence enough). A speaker still settling (up to
+person whose voice a new speaker matches (``known``). A speaker still settling (up to
 ``SETTLE_UTTERANCES`` confirmed pieces) that comes to match an enrolled person takes that
 name; ``rename`` renames. Labels never change otherwise.
 
@@ -59,14 +58,15 @@ import numpy as np
 # Simulated live sessions (pieces cut as the live path cuts them, CAM++ vectors, word-time
 # accuracy under the best label mapping; 2026-12): 6 fillets dialogues, 6 assembled
 # real-voice conversations, 6 espeak conversations, 23 single-voice recordings.
-# With these constants: fillets 0.89–0.99 per file (cave 0.89), real 0.82–0.96 (where the
-# live VAD hears one voice at all), espeak 0.82–1.00; never a label too many in a dialogue;
-# one voice one label in 22 of 23 single-voice files (cave's big fish: two recording styles
-# 0.4–0.5 apart, as far as two people). One at a time, on the fillets dialogues:
-# CONFIRM_RATIO 0.80 gives cave one label, 0.84 a third; NEW_GAP 0.08 cave a third label,
-# 0.12 cave 0.86; SPLIT_GAP 0.12 two files a third label, 0.16 the same as 0.14;
-# PRIOR_COHESION 0.60 the same, 0.70 a third label; WINDOW 16 a third label, 32 the same;
-# NEW_SPEAKER_SECONDS 2.0 the same, 3.0 real 0.90 -> 0.88.
+# With these constants: fillets 0.89–0.99 per file (cave 0.89), real 0.88–0.96 (1 label where
+# the live VAD hears a second voice for ~2 s only), espeak 0.84–1.00; never a label too many
+# in a dialogue; one voice one label in 22 of 23 single-voice files (cave's big fish: two
+# recording styles 0.4–0.5 apart, as far apart as two people). One at a time (fillets):
+# CONFIRM_RATIO 0.80 gives cave one label (0.54), 0.84 a third (0.78); NEW_GAP 0.08 cave a
+# third label, 0.12 cave 0.86 and library 0.92; SPLIT_GAP 0.12 cave and start a third label,
+# 0.16 the same as 0.14; PRIOR_COHESION 0.60 the same, 0.70 library a third label (0.68);
+# WINDOW 16 cave a third label, 32 the same; NEW_SPEAKER_SECONDS 2.0 the same (a one-voice
+# file gets 2 labels), 3.0 real 0.92 -> 0.90.
 CONFIRM_RATIO = 0.82
 PRIOR_COHESION = 0.65  # a one-piece speaker's assumed cohesion (real voices 0.55–0.73)
 NEW_GAP = 0.10  # unconfirmed pieces vs confirmed ones: (within + within) / 2 − between
@@ -74,6 +74,12 @@ NEW_GAP = 0.10  # unconfirmed pieces vs confirmed ones: (within + within) / 2 �
 # in two scored ≤ 0.13 (95th percentile) on the real files, two voices 0.15–0.43 (median).
 SPLIT_GAP = 0.14
 NEW_SPEAKER_SECONDS = 2.5  # a new voice needs this much speech in ≥ 2 pieces
+# … or one piece that long whose mean similarity to every speaker is under this share of
+# that speaker's cohesion: different voices score 0.5–0.7 of it (espeak 0.5, fillets 0.68,
+# real 0.6–0.7), a speaker's own odd pieces rarely under 0.6. 0.60 and 0.65 give the same
+# results; 0.70 gives a fillets dialogue 4 labels. Without it (waiting for a second piece)
+# real 3-voice and espeak 3-voice calls lose their third voice's first turn.
+FAST_RATIO = 0.6
 # Pieces waiting to be a new voice must be alike: each at least this share of its speaker's
 # cohesion like the latest one, and all together at least this share of each speaker's.
 AGREE_SHARE = 0.5
@@ -153,6 +159,7 @@ class OnlineSpeakers:
         split_gap: float = SPLIT_GAP,
         new_speaker_seconds: float = NEW_SPEAKER_SECONDS,
         window: int = WINDOW,
+        fast_ratio: float = FAST_RATIO,
     ) -> None:
         if max_speakers < 1:
             raise ValueError("max_speakers must be at least 1")
@@ -164,6 +171,7 @@ class OnlineSpeakers:
         self.new_gap = new_gap
         self.split_gap = split_gap
         self.new_speaker_seconds = new_speaker_seconds
+        self.fast_ratio = fast_ratio
         self._known_names = list(known or {})
         self._known = np.stack([_unit(v) for v in (known or {}).values()]) if known else None
         self._used_names: set[str] = set()
@@ -221,8 +229,12 @@ class OnlineSpeakers:
         if piece.confirmed:
             self._add(best, piece)
         self._window.append(piece)
-        if not piece.confirmed and self.count < self.max_speakers and self._known_name(vector, take=False):
-            self._new_speaker([piece])  # an enrolled voice nobody has yet: evidence enough
+        if not piece.confirmed and self.count < self.max_speakers and (
+            self._known_name(vector, take=False) or self._unlike_all(piece)
+        ):
+            # Evidence enough on its own. Alone: taking the waiting pieces like it along gave a
+            # real 3-voice call one speaker for two male voices (they were alike enough).
+            self._new_speaker([piece])
         elif self.count < self.max_speakers:
             if piece.confirmed:
                 self._split(best)
@@ -311,14 +323,29 @@ class OnlineSpeakers:
                 self._revised[piece.key] = name
         return index
 
+    def _unlike_all(self, piece: _Piece) -> bool:
+        """A long piece far less like every speaker than its own pieces are alike (cohesion
+        measured on ≥ 2 pieces): a new voice without waiting for a second piece."""
+        assert self._sums is not None
+        return piece.seconds >= self.new_speaker_seconds and all(
+            self._pieces[i] > 1
+            and float(piece.vector @ self._sums[i]) / self._weights[i] < self.fast_ratio * self._cohesion(i)
+            for i in range(self.count)
+        )
+
+    def _agreeing(self, seed: _Piece) -> list[_Piece]:
+        """``seed`` and the unconfirmed pieces in the window like it: each at least
+        ``AGREE_SHARE`` of its speaker's cohesion."""
+        return [
+            p for p in self._window
+            if not p.confirmed and (p is seed or p.vector @ seed.vector >= AGREE_SHARE * self._cohesion(p.speaker))
+        ]
+
     def _discover(self, seed: _Piece) -> None:
         """The unconfirmed pieces in the window that agree with ``seed`` (the latest) become a
         new speaker if, together, they stand apart from every speaker."""
         assert self._sums is not None
-        waiting = [
-            p for p in self._window
-            if not p.confirmed and (p is seed or p.vector @ seed.vector >= AGREE_SHARE * self._cohesion(p.speaker))
-        ]
+        waiting = self._agreeing(seed)
         if len(waiting) < 2 or sum(p.seconds for p in waiting) < self.new_speaker_seconds:
             return
         new = np.stack([p.vector for p in waiting])
