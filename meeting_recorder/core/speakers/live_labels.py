@@ -29,7 +29,7 @@ import numpy as np
 
 from meeting_recorder.core.speakers.campplus import SAMPLE_RATE
 from meeting_recorder.core.speakers.embedding import Embedder
-from meeting_recorder.core.speakers.linking import SpeakerTurn
+from meeting_recorder.core.speakers.turns import SpeakerTurn
 from meeting_recorder.core.speakers.online import DEFAULT_MAX_SPEAKERS, OnlineSpeakers
 from meeting_recorder.core.transcript import Segment
 

@@ -55,6 +55,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from meeting_recorder.core.speakers.vectors import unit
+
 # Simulated live sessions (pieces cut as the live path cuts them, CAM++ vectors, word-time
 # accuracy under the best label mapping; 2026-12): 6 fillets dialogues, 6 assembled
 # real-voice conversations, 6 espeak conversations, 23 single-voice recordings.
@@ -98,11 +100,8 @@ LABEL_FORMAT = "Speaker {}"
 
 
 def _unit(vector: np.ndarray) -> np.ndarray:
-    vector = np.asarray(vector, dtype=np.float32).reshape(-1)
-    norm = float(np.linalg.norm(vector))
-    if not np.isfinite(norm) or norm == 0.0:
-        raise ValueError("a speaker embedding must be a finite, non-zero vector")
-    return vector / norm
+    """Unit length in float32: the centroid rows are float32 (half the state)."""
+    return unit(vector).astype(np.float32)
 
 
 def _mean_within(vectors: np.ndarray) -> float | None:
