@@ -81,7 +81,7 @@ def speak(text: str, folder: Path, name: str, voice: str = "en-us", rate: int = 
     """espeak-ng, resampled by sox to 16 kHz mono; float32 samples in [-1, 1]."""
     raw, clip = folder / f"{name}.raw.wav", folder / f"{name}.wav"
     run_tool(["espeak-ng", "-v", voice, "-s", str(rate), "-w", str(raw), text])
-    run_tool(["sox", str(raw), "-r", str(SAMPLE_RATE), "-c", "1", "-b", "16", str(clip)])
+    run_tool(["sox", "-D", str(raw), "-r", str(SAMPLE_RATE), "-c", "1", "-b", "16", str(clip)])
     samples, _ = soundfile.read(str(clip), dtype="float32")
     raw.unlink()
     clip.unlink()

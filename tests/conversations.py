@@ -84,13 +84,14 @@ def write_wav(path: Path, samples: np.ndarray) -> None:
 
 def synthesize(text: str, voice: str) -> np.ndarray:
     """espeak-ng (22.05 kHz) -> sox: 16 kHz mono, leading/trailing silence trimmed.
-    ``-G`` guards against clipping: espeak output clips when resampled."""
+    ``-G`` guards against clipping: espeak output clips when resampled. ``-D``: no dither,
+    which is random, so the same script gives the same samples (and test) every run."""
     with tempfile.TemporaryDirectory() as tmp:
         raw, out = Path(tmp, "raw.wav"), Path(tmp, "out.wav")
         subprocess.run([require_tool("espeak-ng"), *VOICES[voice], "-w", str(raw), text], check=True)
         trim = ["silence", "1", "0.02", "0.5%"]
         subprocess.run(
-            [require_tool("sox"), "-V1", "-G", str(raw), "-r", str(SAMPLE_RATE), "-c", "1", "-b", "16", str(out),
+            [require_tool("sox"), "-V1", "-G", "-D", str(raw), "-r", str(SAMPLE_RATE), "-c", "1", "-b", "16", str(out),
              *trim, "reverse", *trim, "reverse"],
             check=True,
         )

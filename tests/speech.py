@@ -41,7 +41,7 @@ def espeak(text: str, out: Path, voice: str = "en-us", pitch: int = 50, speed: i
         [require_tool("espeak-ng"), "-v", voice, "-p", str(pitch), "-s", str(speed), "-w", str(raw), text],
         check=True,
     )
-    subprocess.run([require_tool("sox"), str(raw), "-r", "16000", "-c", "1", str(out)], check=True)
+    subprocess.run([require_tool("sox"), "-D", str(raw), "-r", "16000", "-c", "1", str(out)], check=True)
     raw.unlink()
     return out
 

@@ -388,6 +388,8 @@ def test_online_very_different_long_piece_is_a_speaker_at_once():
     speakers.assign(_utterance(a, rng), 3.0, key="a2")
     assert speakers.revisions() == {}
     assert speakers.assign(_utterance(b, rng), NEW_SPEAKER_SECONDS, key="b2") == "Speaker 2"
+    # b's first piece, which waited under a's label, is claimed by the new speaker.
+    assert speakers.revisions() == {"b1": "Speaker 2"}
     assert speakers.assign(_utterance(b, rng), 1.5) == "Speaker 2"
     assert speakers.assign(_utterance(a, rng), 1.5) == "Speaker 1"
 

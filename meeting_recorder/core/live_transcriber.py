@@ -33,11 +33,11 @@ from meeting_recorder.core.transcript import Segment
 if TYPE_CHECKING:
     from meeting_recorder.core.speakers.live_labels import LiveLabels
 
-READ_SECONDS = 0.25  # how much new audio the VAD waits for before scoring (latency)
-# At most this much is read from the ring at once, so catching up after falling behind
-# works in the same small buffers as normal operation. Reading the whole backlog (up to
-# the ring's 2 minutes) in one array raised the heap's high-water mark by ~40 MB for good.
-MAX_READ_SECONDS = 1.0
+# Audio is read from the ring in blocks of this size, always the same size (latency; and
+# the transcript of an input then does not depend on scheduling). Catching up after falling
+# behind works in these small blocks too: reading the whole backlog (up to the ring's
+# 2 minutes) in one array raised the heap's high-water mark by ~40 MB for good.
+READ_SECONDS = 0.25
 # Further behind than this share of the ring, speaker labels take one embedding per
 # utterance instead of one per piece (~30 % less CAM++ time), to catch up before the ring
 # overwrites audio not yet transcribed. Real time never gets there; a loaded machine may.
@@ -115,13 +115,23 @@ class LiveTranscriber:
         while not self._cancel.is_set():
             closing = self._closing.is_set()
             self.ring.wait_for(self._cursor + step, timeout=0.1)
-            written = self.ring.written
-            if written > self._cursor:
-                self._consume(min(written, self._cursor + int(MAX_READ_SECONDS * SAMPLE_RATE)))
+            end = self._read_end(step, closing)
+            if end > self._cursor:
+                self._consume(end)
             elif closing:  # everything that was written has been read
                 for utterance in self.segmenter.flush():
                     self._transcribe(utterance)
                 return
+
+    def _read_end(self, step: int, closing: bool) -> int:
+        """Where the next read ends: one whole step (the rest once closing). The VAD and the
+        level follower then see the same blocks however the threads are scheduled, so the
+        transcript of a given input does not depend on machine load (reading whatever had
+        arrived made the level's glide, and so the utterances, differ from run to run)."""
+        available = self.ring.written - self._cursor
+        if available >= step:
+            return self._cursor + step
+        return self.ring.written if closing else self._cursor
 
     def _consume(self, end: int) -> None:
         samples, start = self.ring.read(self._cursor, end)
