@@ -1,8 +1,27 @@
-"""Errors that carry a message meant for the user (no traceback needed)."""
+"""Errors that carry a message meant for the user (no traceback needed).
+
+An error made from an event (``AudioDecodeError(FileNotFound(path))``) keeps it as
+``.event`` so each front end renders it in its own words; ``str(error)`` is the English.
+"""
+
+from __future__ import annotations
+
+from meeting_recorder.core.events import Event
 
 
 class MeetingRecorderError(Exception):
     """Base class: str(error) is a complete, user-readable sentence."""
+
+    def __init__(self, message: "str | Event" = "") -> None:
+        self.event: Event | None = message if isinstance(message, Event) else None
+        super().__init__(message)
+
+    def __str__(self) -> str:
+        if self.event is not None:
+            from meeting_recorder.messages import render  # words live outside core
+
+            return render(self.event)
+        return super().__str__()
 
 
 class ModelError(MeetingRecorderError):

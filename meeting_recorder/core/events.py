@@ -1,0 +1,220 @@
+"""What core reports, as data: each event is a frozen dataclass whose class name is its code
+and whose fields are its parameters. Core never writes sentences for people; the CLI
+(``meeting_recorder.messages``, English) and the window (``ui.core_messages``, English or
+Korean) each render an event in their own words.
+
+``severity`` says how a front end should show it: ``info`` (status line), ``warning``
+(status line, highlighted) or ``error`` (a dialog in the window, ``error:`` in the CLI).
+Errors raised to a caller carry their event too (``MeetingRecorderError.event``).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from typing import Any, ClassVar, Literal
+
+Severity = Literal["info", "warning", "error"]
+
+
+@dataclass(frozen=True)
+class Event:
+    severity: ClassVar[Severity] = "info"
+
+    @property
+    def code(self) -> str:
+        return type(self).__name__
+
+    def fields(self) -> dict[str, Any]:
+        return {field.name: getattr(self, field.name) for field in dataclasses.fields(self)}
+
+
+@dataclass(frozen=True)
+class Warning_(Event):
+    severity: ClassVar[Severity] = "warning"
+
+
+@dataclass(frozen=True)
+class Error(Event):
+    severity: ClassVar[Severity] = "error"
+
+
+# -- a live recording (core/live_session.py) ---------------------------------------------
+@dataclass(frozen=True)
+class RecordingStarted(Event):
+    path: str
+
+
+@dataclass(frozen=True)
+class RecordingRecovered(Event):
+    path: str
+    seconds: float
+
+
+@dataclass(frozen=True)
+class RecoveryFailed(Error):
+    reason: str
+
+
+@dataclass(frozen=True)
+class Stopping(Event):
+    pass
+
+
+@dataclass(frozen=True)
+class Stopped(Event):
+    pass
+
+
+@dataclass(frozen=True)
+class TranscribingLastWords(Event):
+    pass
+
+
+@dataclass(frozen=True)
+class LastWordsTimedOut(Warning_):
+    pass
+
+
+@dataclass(frozen=True)
+class RecordingSaved(Event):
+    path: str
+    seconds: float
+
+
+@dataclass(frozen=True)
+class TranscriptSaved(Event):
+    files: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ModelReleased(Event):
+    model: Literal["speech", "speaker"]
+
+
+@dataclass(frozen=True)
+class MemoryReleased(Event):
+    pass
+
+
+@dataclass(frozen=True)
+class DiskLow(Warning_):
+    """Free space where the recording is written is under the warning threshold."""
+
+    path: str
+    free_bytes: int
+    minutes_left: float  # of recording at the current rate, before the session stops itself
+
+
+@dataclass(frozen=True)
+class DiskFull(Error):
+    """Free space fell to the reserve: the session stopped and finalized the file."""
+
+    path: str
+    free_bytes: int
+
+
+@dataclass(frozen=True)
+class WriterFailed(Error):
+    """Appending to the recording failed: the session stopped; the file holds what came before."""
+
+    path: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class JournalFailed(Error):
+    """The live transcript journal cannot be written (the recording goes on)."""
+
+    path: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class ExportFailed(Error):
+    """A transcript file could not be written at stop (the recording is saved)."""
+
+    path: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class FinalizeFailed(Error):
+    """The finished recording could not be renamed from .partial (``recover`` will)."""
+
+    path: str
+    reason: str
+
+
+# -- live transcription and speaker labels -------------------------------------------------
+@dataclass(frozen=True)
+class ModelLoading(Event):
+    model: Literal["speech", "speaker"]
+
+
+@dataclass(frozen=True)
+class TranscribingLive(Event):
+    pass
+
+
+@dataclass(frozen=True)
+class RecordOnly(Error):
+    """Live transcription is off for the rest of the session (model missing or corrupt,
+    Whisper crashed, analysis failed); the recording goes on and can be transcribed later."""
+
+    reason: str
+
+
+@dataclass(frozen=True)
+class TranscriptionBehind(Warning_):
+    seconds: float
+
+
+@dataclass(frozen=True)
+class SpeakerLabelsOff(Warning_):
+    reason: str
+
+
+@dataclass(frozen=True)
+class SpeakerLabelMissed(Warning_):
+    reason: str
+
+
+# -- audio devices and file playback (core/sources.py) ------------------------------------
+@dataclass(frozen=True)
+class NoInputDevice(Error):
+    pass
+
+
+@dataclass(frozen=True)
+class DeviceAmbiguous(Error):
+    name: str
+    names: str
+
+
+@dataclass(frozen=True)
+class DeviceNotFound(Error):
+    name: str
+    names: str
+
+
+@dataclass(frozen=True)
+class DeviceOpenFailed(Error):
+    name: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class DeviceStopped(Error):
+    name: str
+
+
+@dataclass(frozen=True)
+class DeviceSilent(Error):
+    name: str
+
+
+@dataclass(frozen=True)
+class PlaybackFailed(Error):
+    path: str
+    reason: str

@@ -1,0 +1,106 @@
+"""Words for core's events (``core/events.py``): one English template per event code,
+shared by the CLI (``render``) and the window (``ui/core_messages.py`` translates the same
+templates). Fields fill ``{name}``; a few derived fields help people read numbers
+(``{free_mb}`` from ``free_bytes``, ``{files}`` joined, seconds rounded).
+
+``QT_TRANSLATE_NOOP`` (a plain function here: no Qt in the CLI) marks each template for
+``pyside6-lupdate``, which reads this file along with ``ui/*.py``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from meeting_recorder.core.events import Event
+
+CONTEXT = "CoreMessages"
+
+
+def QT_TRANSLATE_NOOP(context: str, text: str) -> str:  # noqa: N802 (lupdate looks for this name)
+    return text
+
+
+TEMPLATES: dict[str, str] = {
+    # a live recording
+    "RecordingStarted": QT_TRANSLATE_NOOP("CoreMessages", "Recording to {path}"),
+    "RecordingRecovered": QT_TRANSLATE_NOOP("CoreMessages", "Recovered an interrupted recording: {path} ({seconds} s)"),
+    "RecoveryFailed": QT_TRANSLATE_NOOP("CoreMessages", "Could not recover a recording: {reason}"),
+    "Stopping": QT_TRANSLATE_NOOP("CoreMessages", "Stopping capture…"),
+    "Stopped": QT_TRANSLATE_NOOP("CoreMessages", "Stopped"),
+    "TranscribingLastWords": QT_TRANSLATE_NOOP("CoreMessages", "Transcribing the last words…"),
+    "LastWordsTimedOut": QT_TRANSLATE_NOOP(
+        "CoreMessages", "The last words were not transcribed in time; the recording is complete."
+    ),
+    "RecordingSaved": QT_TRANSLATE_NOOP("CoreMessages", "Recording saved: {path}"),
+    "TranscriptSaved": QT_TRANSLATE_NOOP("CoreMessages", "Transcript saved: {files}"),
+    "ModelReleased": QT_TRANSLATE_NOOP("CoreMessages", "Released the {model} model"),
+    "MemoryReleased": QT_TRANSLATE_NOOP("CoreMessages", "Memory released"),
+    "DiskLow": QT_TRANSLATE_NOOP(
+        "CoreMessages",
+        "Low disk space: {free_mb} MB free where the recording is written; recording stops by itself in about {minutes_left} min.",
+    ),
+    "DiskFull": QT_TRANSLATE_NOOP(
+        "CoreMessages",
+        "The disk is almost full ({free_mb} MB free): recording stopped and saved up to this moment.",
+    ),
+    "WriterFailed": QT_TRANSLATE_NOOP(
+        "CoreMessages", "Writing the recording failed: {reason}. Recording stopped; {path} keeps the audio up to here."
+    ),
+    "JournalFailed": QT_TRANSLATE_NOOP(
+        "CoreMessages", "The live transcript cannot be saved ({reason}); the recording goes on."
+    ),
+    "ExportFailed": QT_TRANSLATE_NOOP("CoreMessages", "Could not write the transcript {path}: {reason}"),
+    "FinalizeFailed": QT_TRANSLATE_NOOP(
+        "CoreMessages", "Could not finish {path} ({reason}); it is recovered on the next start."
+    ),
+    # live transcription and speaker labels
+    "ModelLoading": QT_TRANSLATE_NOOP("CoreMessages", "Loading the {model} model…"),
+    "TranscribingLive": QT_TRANSLATE_NOOP("CoreMessages", "Transcribing live"),
+    "RecordOnly": QT_TRANSLATE_NOOP(
+        "CoreMessages",
+        "Live transcription stopped ({reason}); recording goes on. Transcribe the file afterwards.",
+    ),
+    "TranscriptionBehind": QT_TRANSLATE_NOOP(
+        "CoreMessages", "Transcription fell behind and skipped {seconds} s (the recording keeps every sample)."
+    ),
+    "SpeakerLabelsOff": QT_TRANSLATE_NOOP("CoreMessages", "Speaker labels are off: {reason}"),
+    "SpeakerLabelMissed": QT_TRANSLATE_NOOP(
+        "CoreMessages", "No speaker label for an utterance ({reason}); further such misses are not reported."
+    ),
+    # audio devices and file playback
+    "NoInputDevice": QT_TRANSLATE_NOOP("CoreMessages", "No audio input device found (is a microphone connected?)."),
+    "DeviceAmbiguous": QT_TRANSLATE_NOOP(
+        "CoreMessages", "Audio device '{name}' matches several devices; available: {names}."
+    ),
+    "DeviceNotFound": QT_TRANSLATE_NOOP(
+        "CoreMessages", "Audio device '{name}' matches no input device; available: {names}."
+    ),
+    "DeviceOpenFailed": QT_TRANSLATE_NOOP("CoreMessages", "Could not open audio device '{name}': {reason}"),
+    "DeviceStopped": QT_TRANSLATE_NOOP("CoreMessages", "Audio device '{name}' stopped unexpectedly (unplugged?)."),
+    "DeviceSilent": QT_TRANSLATE_NOOP("CoreMessages", "Audio device '{name}' stopped delivering audio (unplugged?)."),
+    "PlaybackFailed": QT_TRANSLATE_NOOP("CoreMessages", "{path}: playback failed ({reason})"),
+}
+
+MODEL_NAMES = {"speech": QT_TRANSLATE_NOOP("CoreMessages", "speech"),
+               "speaker": QT_TRANSLATE_NOOP("CoreMessages", "speaker")}
+
+
+def template_fields(event: Event) -> dict[str, Any]:
+    """The event's fields plus the derived ones the templates use."""
+    fields = event.fields()
+    for name, value in list(fields.items()):
+        if name.endswith("_bytes") and isinstance(value, int):
+            fields[name[: -len("_bytes")] + "_mb"] = f"{value / 1e6:.0f}"
+        elif isinstance(value, float):
+            fields[name] = f"{value:.1f}" if value < 10 else f"{value:.0f}"
+        elif isinstance(value, tuple):
+            fields[name] = ", ".join(str(item) for item in value)
+    return fields
+
+
+def render(event: Event) -> str:
+    """The event in English (the CLI's words, and the window's before translation)."""
+    template = TEMPLATES.get(event.code)
+    if template is None:  # an event without words yet: its code and fields, never nothing
+        return f"{event.code} {event.fields()}"
+    return template.format(**template_fields(event))
