@@ -79,6 +79,18 @@ TEMPLATES: dict[str, str] = {
     "DeviceStopped": QT_TRANSLATE_NOOP("CoreMessages", "Audio device '{name}' stopped unexpectedly (unplugged?)."),
     "DeviceSilent": QT_TRANSLATE_NOOP("CoreMessages", "Audio device '{name}' stopped delivering audio (unplugged?)."),
     "PlaybackFailed": QT_TRANSLATE_NOOP("CoreMessages", "{path}: playback failed ({reason})"),
+    # input files (raised as AudioDecodeError)
+    "FileNotFound": QT_TRANSLATE_NOOP("CoreMessages", "{path}: file not found"),
+    "IsFolder": QT_TRANSLATE_NOOP("CoreMessages", "{path}: is a folder, not an audio or video file"),
+    "EmptyFile": QT_TRANSLATE_NOOP("CoreMessages", "{path}: the file is empty (0 bytes)"),
+    "NoAudioTrack": QT_TRANSLATE_NOOP("CoreMessages", "{path}: has no audio track"),
+    "NotAudio": QT_TRANSLATE_NOOP("CoreMessages", "{path}: not a readable audio or video file ({reason})"),
+    "Unreadable": QT_TRANSLATE_NOOP("CoreMessages", "{path}: cannot be read ({reason})"),
+    "DecodeFailed": QT_TRANSLATE_NOOP("CoreMessages", "{path}: decoding failed ({reason})"),
+    "TruncatedWav": QT_TRANSLATE_NOOP(
+        "CoreMessages",
+        "{path}: the WAV file is truncated (its header declares {declared} bytes, the file holds {actual})",
+    ),
 }
 
 MODEL_NAMES = {"speech": QT_TRANSLATE_NOOP("CoreMessages", "speech"),

@@ -218,3 +218,49 @@ class DeviceSilent(Error):
 class PlaybackFailed(Error):
     path: str
     reason: str
+
+
+# -- input files (core/audio.py): raised as AudioDecodeError(event) --------------------------
+@dataclass(frozen=True)
+class FileNotFound(Error):
+    path: str
+
+
+@dataclass(frozen=True)
+class IsFolder(Error):
+    path: str
+
+
+@dataclass(frozen=True)
+class EmptyFile(Error):
+    path: str
+
+
+@dataclass(frozen=True)
+class NoAudioTrack(Error):
+    path: str
+
+
+@dataclass(frozen=True)
+class NotAudio(Error):
+    path: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class Unreadable(Error):
+    path: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class DecodeFailed(Error):
+    path: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class TruncatedWav(Error):
+    path: str
+    declared: int
+    actual: int
