@@ -91,6 +91,12 @@ TEMPLATES: dict[str, str] = {
         "CoreMessages",
         "{path}: the WAV file is truncated (its header declares {declared} bytes, the file holds {actual})",
     ),
+    "NotAFile": QT_TRANSLATE_NOOP("CoreMessages", "{path}: is not a regular file (a pipe, socket or device)"),
+    "EmptyAudio": QT_TRANSLATE_NOOP("CoreMessages", "{path}: the audio track is empty (no samples to transcribe)"),
+    "Truncated": QT_TRANSLATE_NOOP(
+        "CoreMessages",
+        "{path}: the file is truncated (it declares {declared} s of audio, only {decoded} s could be read)",
+    ),
 }
 
 MODEL_NAMES = {"speech": QT_TRANSLATE_NOOP("CoreMessages", "speech"),

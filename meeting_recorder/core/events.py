@@ -264,3 +264,27 @@ class TruncatedWav(Error):
     path: str
     declared: int
     actual: int
+
+
+@dataclass(frozen=True)
+class NotAFile(Error):
+    """A named pipe, socket or device: reading it could wait forever, so it is refused."""
+
+    path: str
+
+
+@dataclass(frozen=True)
+class EmptyAudio(Error):
+    """The file has an audio track, but decoding it gives no samples at all."""
+
+    path: str
+
+
+@dataclass(frozen=True)
+class Truncated(Error):
+    """Decoding ended well before the length the file's own header declares (FLAC
+    STREAMINFO, MP4 track, MP3 Info/Xing/VBRI): the file was cut short."""
+
+    path: str
+    declared: float  # seconds, rounded to 0.1 s
+    decoded: float  # seconds, rounded to 0.1 s
