@@ -97,6 +97,22 @@ TEMPLATES: dict[str, str] = {
         "CoreMessages",
         "{path}: the file is truncated (it declares {declared} s of audio, only {decoded} s could be read)",
     ),
+    # files the app keeps (profiles, settings)
+    "ProfilesSetAside": QT_TRANSLATE_NOOP(
+        "CoreMessages",
+        "The speaker profiles file {path} cannot be used ({problem}). It was renamed to {kept_as} and "
+        "no speakers are enrolled now.",
+    ),
+    "ProfilesUnreadable": QT_TRANSLATE_NOOP("CoreMessages", "Cannot read the speaker profiles file {path} ({reason})."),
+    "ProfilesNotSaved": QT_TRANSLATE_NOOP("CoreMessages", "Could not save the speaker profiles to {path} ({reason})."),
+    "SettingsSetAside": QT_TRANSLATE_NOOP(
+        "CoreMessages",
+        "The settings file {path} could not be read. It was renamed to {kept_as} and the default settings are used.",
+    ),
+    "SettingsUnreadable": QT_TRANSLATE_NOOP(
+        "CoreMessages",
+        "The settings file {path} could not be read ({reason}); the default settings are used for now.",
+    ),
 }
 
 MODEL_NAMES = {"speech": QT_TRANSLATE_NOOP("CoreMessages", "speech"),

@@ -5,7 +5,7 @@ import pytest
 import srt
 import webvtt
 
-from meeting_recorder.core import export
+from meeting_recorder.core import export, private_files
 from meeting_recorder.core.transcript import Segment, Transcript, Word
 
 
@@ -99,7 +99,7 @@ def test_failed_write_leaves_old_file_and_no_temp(tmp_path, monkeypatch):
     def broken_replace(*args):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(export.os, "replace", broken_replace)
+    monkeypatch.setattr(private_files.os, "replace", broken_replace)  # a full disk at the rename
     with pytest.raises(OSError):
         export.write_atomic(target, "new")
     assert target.read_text() == "old"

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import importlib.util
 import json
+from pathlib import Path
 
 import numpy as np
 import pytest
 
 from meeting_recorder.cli import main as cli_main
 from meeting_recorder.core.errors import AudioDecodeError, EnrollmentError, ProfileError, ProfileStoreError
+from meeting_recorder.core.events import ProfilesSetAside, ProfilesUnreadable
 from meeting_recorder.core.speakers import Embedder, cosine_similarity
 from meeting_recorder.core.speakers.enrollment import MAX_SPEECH_SECONDS, enroll
 from meeting_recorder.core.speakers.matching import PROFILE_THRESHOLD, match_profiles
@@ -105,22 +107,65 @@ def test_rename_merge_remove(tmp_path):
 @pytest.mark.parametrize(
     "content, problem",
     [
-        ('{"format": 1, "embedding": "campplus-192", "profiles": [', "is not valid JSON"),
-        ("[1, 2, 3]", "does not hold a list of profiles"),
+        ('{"format": 1, "embedding": "campplus-192", "profiles": [', "not valid JSON: line 1"),
+        ("[1, 2, 3]", "no list of profiles"),
         ('{"format": 1, "embedding": "campplus-192", "profiles": [{"name": "A", "seconds": 1, "vector": [1, 2]}]}',
-         "unreadable profile"),
-        ('{"format": 1, "embedding": "other-512", "profiles": []}', "different|was made with"),
+         "profile number 1 is unreadable"),
+        ('{"format": 1, "embedding": "other-512", "profiles": []}', "made with the speaker model 'other-512'"),
+        (b"\xff\xfe\x00garbage", "not UTF-8 text"),
     ],
 )
-def test_corrupt_file_is_reported_and_never_replaced(tmp_path, content, problem):
+def test_corrupt_file_is_set_aside_said_once_and_never_overwritten(tmp_path, content, problem):
     store = ProfileStore(tmp_path)
-    store.path.write_text(content)
+    raw = content if isinstance(content, bytes) else content.encode()
+    store.path.write_bytes(raw)
     with pytest.raises(ProfileStoreError, match=problem) as error:
         store.profiles()
-    assert str(store.path) in str(error.value)
-    with pytest.raises(ProfileStoreError):
+    kept = tmp_path / "profiles.json.corrupt"
+    assert error.value.event == ProfilesSetAside(str(store.path), str(kept), error.value.event.problem)
+    assert str(error.value) == (f"The speaker profiles file {store.path} cannot be used ({error.value.event.problem}). "
+                                f"It was renamed to {kept} and no speakers are enrolled now.")
+    assert kept.read_bytes() == raw and not store.path.exists()
+    assert store.profiles() == [] and "Alice" not in store  # said once; the app goes on with none
+    store.add(SpeakerProfile("Alice", unit(1), 10))
+    assert [p.name for p in ProfileStore(tmp_path).profiles()] == ["Alice"]
+    store.path.write_bytes(raw)  # broken again: the first file kept is never replaced
+    with pytest.raises(ProfileStoreError, match="profiles.json.corrupt-2"):
+        store.add(SpeakerProfile("Bob", unit(2), 10))
+    assert kept.read_bytes() == raw and (tmp_path / "profiles.json.corrupt-2").read_bytes() == raw
+    assert store.profiles() == []
+
+
+def test_unreadable_file_is_reported_and_left_alone(tmp_path):
+    store = ProfileStore(tmp_path)
+    store.path.mkdir()  # cannot be read as a file (as root too, unlike a chmod 0 file)
+    with pytest.raises(ProfileStoreError) as error:
+        store.profiles()
+    assert error.value.event == ProfilesUnreadable(str(store.path), "Is a directory")
+    assert str(error.value) == f"Cannot read the speaker profiles file {store.path} (Is a directory)."
+    assert store.path.is_dir() and not list(tmp_path.glob("*.corrupt*"))  # what may be fine stays as it is
+
+
+def test_window_starts_with_a_corrupt_file_and_says_what_happened(qtbot, tmp_path):
+    """The speakers view (built at the window's start) shows the message and an empty list;
+    enrolling works again at once."""
+    from meeting_recorder.ui.settings import AppSettings
+    from meeting_recorder.ui.speakers_view import SpeakersView
+
+    store = ProfileStore()
+    store.path.parent.mkdir(parents=True)
+    store.path.write_text("{not json")
+    view = SpeakersView(AppSettings(tmp_path / "settings.ini"))
+    qtbot.addWidget(view)
+    try:
+        assert view.speaker_names() == []
+        assert f"{store.path} cannot be used (not valid JSON" in view.error_text()
+        assert f"renamed to {store.path}.corrupt" in view.error_text()
         store.add(SpeakerProfile("Alice", unit(1), 10))
-    assert store.path.read_text() == content  # the user's file is left as it was
+        view.refresh()
+        assert view.speaker_names() == ["Alice"]
+    finally:
+        view.shutdown()
 
 
 def test_match_profiles_is_one_to_one_and_thresholded():
@@ -340,5 +385,7 @@ def test_cli_usage_errors(capsys, tmp_path):
     store.path.parent.mkdir(parents=True)
     store.path.write_text("{not json")
     code, out, err = run_cli(capsys, "list")
-    assert code == 1 and err.startswith(f"error: the speaker profiles file {store.path} is not valid JSON")
-    assert store.path.read_text() == "{not json"
+    assert code == 1 and err.startswith(f"error: The speaker profiles file {store.path} cannot be used (not valid JSON")
+    assert f"It was renamed to {store.path}.corrupt" in err and Path(f"{store.path}.corrupt").read_text() == "{not json"
+    code, out, err = run_cli(capsys, "list")
+    assert code == 0 and out.startswith("no speakers enrolled yet") and err == ""

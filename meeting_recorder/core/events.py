@@ -288,3 +288,44 @@ class Truncated(Error):
     path: str
     declared: float  # seconds, rounded to 0.1 s
     decoded: float  # seconds, rounded to 0.1 s
+
+
+# -- files the app keeps (profiles, settings) ---------------------------------------------
+@dataclass(frozen=True)
+class ProfilesSetAside(Error):
+    """The speaker-profiles file could not be used: it was renamed (kept, never overwritten)
+    and the store starts empty. Raised once, as ProfileStoreError(event)."""
+
+    path: str
+    kept_as: str
+    problem: str
+
+
+@dataclass(frozen=True)
+class ProfilesUnreadable(Error):
+    """The speaker-profiles file cannot be read (or an unusable one cannot be set aside)."""
+
+    path: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class ProfilesNotSaved(Error):
+    path: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class SettingsSetAside(Error):
+    """The settings file could not be read: it was renamed and the defaults are used."""
+
+    path: str
+    kept_as: str
+
+
+@dataclass(frozen=True)
+class SettingsUnreadable(Error):
+    """The settings file could not be read nor set aside: the defaults are used for now."""
+
+    path: str
+    reason: str

@@ -1,22 +1,25 @@
-"""Transcript exports: TXT, SRT, WebVTT, JSON and Markdown, each written atomically."""
+"""Transcript exports: TXT, SRT, WebVTT, JSON and Markdown, each written atomically.
+
+A transcript holds people's words: a new export is created 0600 (in a 0700 folder if the
+folder is new), through ``private_files.atomic_write``, so a crash or a kill -9 while
+exporting leaves each file old or new, never half written. Temp files of an export that was
+killed are removed by the next export of the same transcript (or by ``recover``).
+"""
 
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import pysubs2
 from pysubs2.time import ms_to_str
 
+from meeting_recorder.core.private_files import atomic_write, private_dir, remove_stale_temps
 from meeting_recorder.core.transcript import Segment, Transcript, Word
 
 FORMATS = ("txt", "srt", "vtt", "json", "md")
 EXTRA_FORMATS = ("rttm",)  # written on request (speaker turns for diarization tools)
-_UMASK = os.umask(0o022)
-os.umask(_UMASK)  # read once: mkstemp creates 0600 files, exports should honour the umask
 
 
 def _ms(seconds: float) -> int:
@@ -148,19 +151,11 @@ def parse_formats(value: str | Iterable[str]) -> list[str]:
 
 
 def write_atomic(path: Path, text: str) -> None:
-    """Write to a temporary name in the same folder, then rename over ``path``."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        os.chmod(temp_name, 0o666 & ~_UMASK)
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as out:
-            out.write(text)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(temp_name, path)
-    except BaseException:
-        Path(temp_name).unlink(missing_ok=True)
-        raise
+    """Replace ``path`` with ``text`` (UTF-8, ``\\n`` line ends) in one step; a new file is 0600,
+    an existing one keeps its mode. A missing folder is created 0700."""
+    path = Path(path)
+    private_dir(path.parent)
+    atomic_write(path, text.encode("utf-8"))
 
 
 def export(transcript: Transcript, out_dir: str | Path, formats: Iterable[str], stem: str | None = None) -> list[Path]:
@@ -168,6 +163,8 @@ def export(transcript: Transcript, out_dir: str | Path, formats: Iterable[str], 
     out_dir = Path(out_dir)
     stem = stem or Path(transcript.file).stem
     rendered = {fmt: RENDERERS[fmt](transcript) for fmt in parse_formats(list(formats))}
+    private_dir(out_dir)
+    remove_stale_temps(out_dir, stem)  # left by an export of this transcript that was killed
     written = []
     for fmt, text in rendered.items():
         target = out_dir / f"{stem}.{fmt}"

@@ -4,19 +4,29 @@ The writer refreshes the header every half second, so a partial file already ope
 makes the header describe every whole frame on disk, in place (O(1): the size fields of a
 RIFF or RF64 header and at most one frame's worth of truncation), then renames the file to
 ``.wav`` and exports its transcript journal.
+
+Every step can be cut short by a crash or a kill -9 and simply be done again: the repair
+recomputes the header from the file's size; the rename is atomic; exports are atomic
+writes; the journal is removed only once every export is on disk. A ``.wav`` whose journal
+is still there (killed after the rename, or a live session killed while exporting) has its
+transcript exported by the next ``recover_folder``, which also removes the temp files that
+killed writers left behind.
 """
 
 from __future__ import annotations
 
+import fcntl
 import os
 import struct
 from dataclasses import dataclass
 from pathlib import Path
 
 from meeting_recorder.core.errors import MeetingRecorderError
+from meeting_recorder.core.private_files import FILE_MODE, fsync_dir, remove_stale_temps
 from meeting_recorder.core.transcript_log import export_journal
 
 PARTIAL_SUFFIX = ".wav.partial"
+JOURNAL_SUFFIX = ".transcript.jsonl"
 
 
 @dataclass(frozen=True)
@@ -65,6 +75,7 @@ def repair_wav(path: Path) -> tuple[float, int]:
     """Make the header of a WAV whose writer never closed it describe every whole frame on
     disk (RIFF, or RF64 past 4 GB); returns (seconds, sample rate)."""
     with open(path, "r+b") as handle:
+        os.fchmod(handle.fileno(), FILE_MODE)  # a voice recording: its owner's only
         try:
             layout = _read_layout(handle)
         except (MeetingRecorderError, struct.error) as error:
@@ -87,35 +98,89 @@ def repair_wav(path: Path) -> tuple[float, int]:
             handle.write(struct.pack("<I", riff_size))
             handle.seek(layout.data_size_field)
             handle.write(struct.pack("<I", data_bytes))
+        handle.flush()
+        os.fsync(handle.fileno())  # the header is on disk before the rename says "complete"
     return data_bytes / layout.block_align / layout.samplerate, layout.samplerate
 
 
 def journal_path(recording: Path) -> Path:
     """``2026-11-26_101500.wav`` (or ``.wav.partial``) → ``2026-11-26_101500.transcript.jsonl``."""
+    return recording.with_name(f"{_stem(recording)}{JOURNAL_SUFFIX}")
+
+
+def _stem(recording: Path) -> str:
     name = recording.name
-    stem = name[: -len(PARTIAL_SUFFIX)] if name.endswith(PARTIAL_SUFFIX) else Path(name).stem
-    return recording.with_name(f"{stem}.transcript.jsonl")
+    return name[: -len(PARTIAL_SUFFIX)] if name.endswith(PARTIAL_SUFFIX) else Path(name).stem
 
 
 def find_partials(folder: Path) -> list[Path]:
     return sorted(folder.glob(f"*{PARTIAL_SUFFIX}")) if folder.is_dir() else []
 
 
+def _unexported_journals(folder: Path) -> list[Path]:
+    """Journals next to a finished ``.wav`` (no ``.partial`` any more): their recording was
+    saved but the transcript export did not finish."""
+    journals = sorted(folder.glob(f"*{JOURNAL_SUFFIX}")) if folder.is_dir() else []
+    return [j for j in journals if _wav_for(j).is_file() and not Path(f"{_wav_for(j)}.partial").exists()]
+
+
+def _wav_for(journal: Path) -> Path:
+    return journal.with_name(journal.name[: -len(JOURNAL_SUFFIX)] + ".wav")
+
+
+def _in_use(partial: Path) -> bool:
+    """True while a running recorder holds the file locked (``fcntl.flock``); a killed one
+    holds nothing, as the kernel drops its locks."""
+    try:
+        with open(partial, "rb") as handle:
+            try:
+                fcntl.flock(handle.fileno(), fcntl.LOCK_SH | fcntl.LOCK_NB)
+            except BlockingIOError:
+                return True
+            fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+    except OSError:
+        return False
+    return False
+
+
 def recover_partial(partial: Path, formats: list[str] | None = None) -> RecoveredRecording:
     seconds, samplerate = repair_wav(partial)
     final = partial.with_name(partial.name[: -len(".partial")])
     os.replace(partial, final)
+    fsync_dir(final.parent)
     journal = journal_path(partial)
     files = export_journal(journal, final, seconds, formats) if journal.is_file() else []
     return RecoveredRecording(final, seconds, samplerate, files)
 
 
+def _finish_export(journal: Path, formats: list[str] | None) -> RecoveredRecording:
+    """Export the journal of a recording that was already saved (killed before its export)."""
+    import soundfile
+
+    wav = _wav_for(journal)
+    try:
+        info = soundfile.info(str(wav))
+    except RuntimeError as error:  # unreadable (LibsndfileError): the journal stays
+        raise MeetingRecorderError(f"{wav}: {error}") from error
+    files = export_journal(journal, wav, info.frames / info.samplerate, formats)
+    return RecoveredRecording(wav, info.frames / info.samplerate, info.samplerate, files)
+
+
 def recover_folder(folder: Path, formats: list[str] | None = None) -> tuple[list[RecoveredRecording], list[str]]:
-    """Repair every partial recording in ``folder``: (recovered, error messages)."""
+    """Repair every partial recording in ``folder`` and export every journal a crash left
+    behind: (recovered, error messages). Running it again after a crash redoes what is left."""
     recovered, errors = [], []
     for partial in find_partials(folder):
+        if _in_use(partial):
+            continue  # another process is recording into it right now
         try:
             recovered.append(recover_partial(partial, formats))
         except (MeetingRecorderError, OSError) as error:
             errors.append(str(error))
+    for journal in _unexported_journals(folder):
+        try:
+            recovered.append(_finish_export(journal, formats))
+        except (MeetingRecorderError, OSError) as error:
+            errors.append(str(error))
+    remove_stale_temps(folder)  # of writers killed mid-export; a live writer's are kept
     return recovered, errors

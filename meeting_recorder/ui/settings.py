@@ -2,17 +2,29 @@
 
 Tests point QSettings at a temporary INI file with ``AppSettings(path=…)``; the app uses
 the platform's usual place (organisation/application names set in ``app.py``).
+
+The settings file is created 0600 in a 0700 folder (it names the recordings folder and the
+microphone); Qt rewrites it atomically and keeps its mode. A file Qt cannot parse would be
+silently replaced by Qt's next save, so it is renamed first (``<file>.corrupt``, never
+overwriting an earlier one), the defaults are used, and ``problem`` holds the event
+(``SettingsSetAside``) for the window to show.
 """
 
 from __future__ import annotations
 
+import logging
+import os
 from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QByteArray, QSettings
 
+from meeting_recorder.core.events import Event, SettingsSetAside, SettingsUnreadable
 from meeting_recorder.core.models import DEFAULT_MODEL
 from meeting_recorder.core.paths import recordings_dir
+from meeting_recorder.core.private_files import create_private, private_dir, set_aside
+
+log = logging.getLogger(__name__)
 
 DEVICE_CHOICES = ("auto", "cpu", "cuda")
 UI_LANGUAGES = ("system", "en", "ko")
@@ -22,10 +34,25 @@ class AppSettings:
     """Typed access to the saved settings; values fall back to sensible defaults."""
 
     def __init__(self, path: str | Path | None = None) -> None:
-        if path is None:
-            self.store = QSettings()
-        else:
-            self.store = QSettings(str(path), QSettings.Format.IniFormat)
+        self.path = None if path is None else Path(path)
+        self.problem: Event | None = None  # what was wrong with the file at start, for the window
+        self.store = self._open()
+
+    def _new_store(self) -> QSettings:
+        return QSettings() if self.path is None else QSettings(str(self.path), QSettings.Format.IniFormat)
+
+    def _open(self) -> QSettings:
+        store = self._new_store()
+        file = _settings_file(store)
+        if file is None:  # not a file (the Windows registry): nothing to check or protect
+            return store
+        if file.exists() and _unparsable(store):
+            del store  # Qt keeps what it parsed per file while a QSettings on it is alive
+            self.problem = _set_aside(file)
+            log.warning("settings: %s", self.problem)
+            store = self._new_store()
+        _make_private(file)
+        return store
 
     def _get(self, key: str, default: Any, kind: type) -> Any:
         value = self.store.value(key, default)
@@ -152,3 +179,34 @@ class AppSettings:
     @window_geometry.setter
     def window_geometry(self, value: QByteArray) -> None:
         self._set("ui/geometry", value)
+
+
+def _settings_file(store: QSettings) -> Path | None:
+    if store.format() != QSettings.Format.IniFormat and os.name == "nt":
+        return None
+    return Path(store.fileName())
+
+
+def _unparsable(store: QSettings) -> bool:
+    """Qt's verdict on the file (reading never writes it)."""
+    store.allKeys()  # Qt parses lazily: status() says nothing before a read
+    return store.status() == QSettings.Status.FormatError
+
+
+def _set_aside(file: Path) -> Event:
+    try:
+        return SettingsSetAside(str(file), str(set_aside(file)))
+    except OSError as error:  # e.g. a read-only folder: then Qt cannot overwrite it either
+        return SettingsUnreadable(str(file), error.strerror or str(error))
+
+
+def _make_private(file: Path) -> None:
+    """A new settings file is created empty 0600 (a valid INI file): Qt's atomic saves keep
+    the mode of the file they replace."""
+    try:
+        private_dir(file.parent)
+        os.close(create_private(file))
+    except FileExistsError:
+        pass
+    except OSError as error:  # a read-only home: Qt reports its own failures to save
+        log.warning("settings: cannot create %s (%s)", file, error.strerror or error)

@@ -4,8 +4,11 @@
     ProfileStore().profiles()        # for ``matching.match_profiles``
 
 A profile is a name, a unit-length CAM++ vector and the seconds of speech behind it. All
-profiles live in one JSON file in the user data folder, rewritten atomically on each change;
-a file that cannot be read is reported, never replaced.
+profiles live in one JSON file in the user data folder (0600 in a 0700 folder: voice
+prints are personal data), rewritten atomically on each change. A file that is not a
+profile file this version can use is never overwritten: it is renamed to
+``profiles.json.corrupt`` (``-2``… if taken), the one read that finds it raises
+``ProfileStoreError(ProfilesSetAside)`` saying so, and the store starts empty.
 """
 
 from __future__ import annotations
@@ -21,6 +24,8 @@ from pathlib import Path
 import numpy as np
 
 from meeting_recorder.core.errors import ProfileError, ProfileStoreError
+from meeting_recorder.core.events import ProfilesNotSaved, ProfilesSetAside, ProfilesUnreadable
+from meeting_recorder.core.private_files import atomic_write, private_dir, set_aside
 from meeting_recorder.core.speakers.campplus import DIMENSION
 from meeting_recorder.core.speakers.vectors import unit
 
@@ -177,54 +182,27 @@ class ProfileStore:
             raise ProfileError(f"no speaker named '{normalize_name(name)}' ({enrolled})")
         return index
 
-    def _corrupt(self, problem: str) -> ProfileStoreError:
-        return ProfileStoreError(
-            f"the speaker profiles file {self.path} {problem}; it was left as it is "
-            "(fix or move it away to start with no profiles)"
-        )
-
     def _load(self) -> list[SpeakerProfile]:
         try:
-            text = self.path.read_text(encoding="utf-8")
+            data = self.path.read_bytes()
         except FileNotFoundError:
             return []
-        except UnicodeDecodeError:
-            raise self._corrupt("is not UTF-8 text") from None
-        except OSError as error:
-            raise ProfileStoreError(
-                f"cannot read the speaker profiles file {self.path} ({error.strerror or error})"
-            ) from error
+        except OSError as error:  # e.g. no permission: the file may be fine, so it stays
+            raise ProfileStoreError(ProfilesUnreadable(str(self.path), error.strerror or str(error))) from error
         try:
-            data = json.loads(text)
-        except json.JSONDecodeError as error:
-            raise self._corrupt(f"is not valid JSON (line {error.lineno}, column {error.colno})") from None
-        if not isinstance(data, dict) or not isinstance(data.get("profiles"), list):
-            raise self._corrupt("does not hold a list of profiles")
-        if data.get("format") != STORE_FORMAT:
-            raise self._corrupt(f"has format {data.get('format')!r}, this version reads format {STORE_FORMAT}")
-        if data.get("embedding") != EMBEDDING_ID:
-            raise self._corrupt(
-                f"was made with the speaker model {data.get('embedding')!r}, not {EMBEDDING_ID}; enroll again"
-            )
-        profiles: list[SpeakerProfile] = []
-        seen: set[str] = set()
-        for number, entry in enumerate(data["profiles"], 1):
-            try:
-                profile = SpeakerProfile(entry["name"], np.array(entry["vector"], dtype=np.float64),
-                                         float(entry["seconds"]))
-                if not (math.isfinite(profile.seconds) and profile.seconds >= 0):
-                    raise ValueError("bad seconds")
-            except (KeyError, TypeError, ValueError, ProfileError) as error:
-                raise self._corrupt(f"has an unreadable profile (number {number}: {error})") from None
-            if _key(profile.name) in seen:
-                raise self._corrupt(f"has the name '{profile.name}' twice")
-            seen.add(_key(profile.name))
-            profiles.append(profile)
-        return profiles
+            return _parse(data)
+        except _Unusable as problem:
+            with _STORE_LOCK:
+                try:
+                    kept = set_aside(self.path)  # never overwritten: kept for its owner
+                except FileNotFoundError:  # another thread or process moved it first and said so
+                    return self._load()
+                except OSError as error:
+                    reason = f"{problem}; {error.strerror or error}"
+                    raise ProfileStoreError(ProfilesUnreadable(str(self.path), reason)) from error
+            raise ProfileStoreError(ProfilesSetAside(str(self.path), str(kept), str(problem))) from None
 
     def _save(self, profiles: list[SpeakerProfile]) -> None:
-        from meeting_recorder.core.export import write_atomic
-
         entries = [
             json.dumps({"name": p.name, "seconds": round(p.seconds, 3),
                         "vector": [round(float(v), 8) for v in p.vector]}, ensure_ascii=False)
@@ -233,8 +211,41 @@ class ProfileStore:
         head = json.dumps({"format": STORE_FORMAT, "embedding": EMBEDDING_ID})[:-1]
         text = head + ', "profiles": [' + ("\n " + ",\n ".join(entries) + "\n" if entries else "") + "]}\n"
         try:
-            write_atomic(self.path, text)
+            private_dir(self.folder)
+            atomic_write(self.path, text.encode("utf-8"))
         except OSError as error:
-            raise ProfileStoreError(
-                f"could not save the speaker profiles to {self.path} ({error.strerror or error})"
-            ) from error
+            raise ProfileStoreError(ProfilesNotSaved(str(self.path), error.strerror or str(error))) from error
+
+
+class _Unusable(Exception):
+    """What is wrong with a profile file (the event's ``problem``)."""
+
+
+def _parse(raw: bytes) -> list[SpeakerProfile]:
+    """The profiles in a file's bytes; _Unusable if this version cannot use them."""
+    try:
+        data = json.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise _Unusable("not UTF-8 text") from None
+    except json.JSONDecodeError as error:
+        raise _Unusable(f"not valid JSON: line {error.lineno}, column {error.colno}") from None
+    if not isinstance(data, dict) or not isinstance(data.get("profiles"), list):
+        raise _Unusable("no list of profiles in it")
+    if data.get("format") != STORE_FORMAT:
+        raise _Unusable(f"format {data.get('format')!r}; this version reads format {STORE_FORMAT}")
+    if data.get("embedding") != EMBEDDING_ID:
+        raise _Unusable(f"made with the speaker model {data.get('embedding')!r}, not {EMBEDDING_ID}; enroll again")
+    profiles: list[SpeakerProfile] = []
+    seen: set[str] = set()
+    for number, entry in enumerate(data["profiles"], 1):
+        try:
+            profile = SpeakerProfile(entry["name"], np.array(entry["vector"], dtype=np.float64), float(entry["seconds"]))
+            if not (math.isfinite(profile.seconds) and profile.seconds >= 0):
+                raise ValueError("bad seconds")
+        except (KeyError, TypeError, ValueError, ProfileError) as error:
+            raise _Unusable(f"profile number {number} is unreadable ({error})") from None
+        if _key(profile.name) in seen:
+            raise _Unusable(f"the name '{profile.name}' twice")
+        seen.add(_key(profile.name))
+        profiles.append(profile)
+    return profiles
