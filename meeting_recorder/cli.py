@@ -93,7 +93,7 @@ def _transcribe_one(engine, diarizer, path: str, options, speakers, formats: lis
 
     from meeting_recorder.core.audio import probe
     from meeting_recorder.core.export import export
-    from meeting_recorder.core.transcribe_job import transcribe_with_speakers
+    from meeting_recorder.core.transcribe_job import exportable, output_stem, transcribe_with_speakers
 
     probe(path)  # a bad file fails with its one-line reason before a progress bar appears
     cancel = threading.Event()
@@ -108,7 +108,7 @@ def _transcribe_one(engine, diarizer, path: str, options, speakers, formats: lis
             transcript = transcribe_with_speakers(
                 engine, diarizer, path, options, speakers, progress=on_progress, cancel=cancel
             )
-    return export(transcript, out_dir, formats)
+    return export(exportable(transcript), out_dir, formats, stem=output_stem(path))
 
 
 @contextlib.contextmanager

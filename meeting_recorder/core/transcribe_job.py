@@ -3,9 +3,10 @@ for every word. The CLI, the window's file queue and the benchmarks share this."
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -24,6 +25,10 @@ if TYPE_CHECKING:
 # RTF ~0.09, diarization ~0.075 on 2 cores).
 TRANSCRIBE_SHARE = 0.5
 DISPLAY_LABEL = "Speaker {}"
+# Linux allows 255 bytes per file name. A transcript is "<stem>.<fmt>", written through the
+# hidden temp ".<stem>.<fmt>.<pid>.<random>.tmp" (+22 bytes), and the window's queue may add
+# "-2": a stem longer than this is cut (at a character boundary) so every name fits.
+MAX_STEM_BYTES = 200
 
 
 @dataclass(frozen=True)
@@ -151,3 +156,25 @@ def speaker_names(diarization: Diarization, speakers: SpeakerRequest) -> dict[st
             number += 1
             names[label] = DISPLAY_LABEL.format(number)
     return names
+
+
+def display_path(path: str | Path) -> str:
+    """``path`` as a file manager shows it: bytes that are not UTF-8 (a Latin-1 name) become
+    U+FFFD. Transcripts are UTF-8 text, which cannot hold such bytes."""
+    return os.fsencode(path).decode("utf-8", "replace")
+
+
+def output_stem(source: str | Path) -> str:
+    """The transcript files' stem for ``source``: its name without the extension, readable
+    (``display_path``) and at most MAX_STEM_BYTES bytes long."""
+    stem = Path(display_path(source)).stem
+    encoded = stem.encode("utf-8")
+    if len(encoded) <= MAX_STEM_BYTES:
+        return stem
+    return encoded[:MAX_STEM_BYTES].decode("utf-8", "ignore")  # a cut character is dropped
+
+
+def exportable(transcript: Transcript) -> Transcript:
+    """``transcript`` ready for ``export``: its ``file`` as ``display_path`` shows it."""
+    shown = display_path(transcript.file)
+    return transcript if shown == transcript.file else replace(transcript, file=shown)

@@ -11,7 +11,8 @@ Public API
 ----------
 ``FileQueue(settings: AppSettings, parent: QObject | None = None)``
 
-Signals (``job`` is the id ``add`` returned; ``path`` the file as given):
+Signals (``job`` is the id ``add`` returned; ``path`` the file as given, bytes that are not
+UTF-8 shown as U+FFFD, since Qt strings cannot hold them):
     ``queued(job, path)``, ``loading_models(job)`` (only when models must be loaded first),
     ``started(job, path)`` (transcription begins),
     ``progress(job, fraction, eta_seconds)`` (-1.0 = not known),
@@ -19,11 +20,18 @@ Signals (``job`` is the id ``add`` returned; ``path`` the file as given):
     ``failed(job, path, message)``, ``cancelled(job, path)``, ``busy_changed(bool)``.
 Methods: ``add(path) -> job``, ``cancel(job) -> bool``, ``cancel_all()``, ``is_busy()``,
 ``current_job()``, ``is_shut_down()``,
-``shutdown(timeout_ms)`` (cancels, joins the thread, releases the models; idempotent).
+``shutdown(timeout_ms) -> bool`` (cancels, waits at most ``timeout_ms`` for the thread; idempotent).
+
+Quitting never freezes the window: ``shutdown`` waits a few seconds at most. A job that is
+in a step it cannot leave at once (a Whisper chunk, loading a model) ends by itself after
+that step; its thread then releases the models and ends, kept referenced until it has
+(a QThread destroyed while it runs aborts the process), and waited for at exit, when the
+window is already gone.
 """
 
 from __future__ import annotations
 
+import atexit
 import json
 import logging
 import threading
@@ -32,7 +40,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QCoreApplication, QObject, QThread, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QObject, Qt, QThread, Signal, Slot
 
 from meeting_recorder.ui.core_messages import translate_core_message
 from meeting_recorder.ui.settings import AppSettings
@@ -46,6 +54,9 @@ log = logging.getLogger(__name__)
 UNKNOWN = -1.0  # "not known" in float signal arguments (Qt signals carry no None)
 OUTPUT_FORMATS = ("json", "txt", "srt")  # JSON first: it is what "open result" opens
 TRANSCRIPTS_FOLDER = "Transcripts"
+# The longest the UI thread waits for the queue's thread when quitting: a cancelled job
+# stops within ~0.1 s, then its Whisper chunk or VAD window ends (~1 s with tiny.en).
+SHUTDOWN_WAIT_MS = 3000
 
 
 @dataclass(frozen=True)
@@ -66,10 +77,22 @@ def output_dir(settings: AppSettings) -> Path:
     return settings.recordings_dir / TRANSCRIPTS_FOLDER
 
 
+def shown(text: str) -> str:
+    """``text`` (a path, a message naming one) for Qt, whose strings drop the bytes of a
+    file name that are not UTF-8: those bytes become U+FFFD instead."""
+    from meeting_recorder.core.transcribe_job import display_path
+
+    return display_path(text)
+
+
 def output_stem(out_dir: Path, source: str) -> str:
     """``meeting`` unless ``meeting.json`` there is another file's transcript; then
-    ``meeting-2``, ``meeting-3``, … (two "meeting.wav" from different folders both stay)."""
-    stem = Path(source).stem
+    ``meeting-2``, ``meeting-3``, … (two "meeting.wav" from different folders both stay).
+    A very long name is cut (``transcribe_job.output_stem``)."""
+    from meeting_recorder.core import transcribe_job
+
+    stem = transcribe_job.output_stem(source)
+    source = shown(source)  # as the transcript's "file" names it
     candidate, number = stem, 1
     while (out_dir / f"{candidate}.json").exists():
         try:
@@ -111,15 +134,15 @@ class QueueWorker(QObject):
         except Cancelled:
             self.cancelled.emit(job.id)
         except MeetingRecorderError as error:  # bad file, missing model: the message is complete
-            self.failed.emit(job.id, translate_core_message(str(error)))
+            self.failed.emit(job.id, shown(translate_core_message(str(error))))
         except ValueError as error:  # e.g. an unknown language code
-            self.failed.emit(job.id, f"{job.path}: {error}")
+            self.failed.emit(job.id, f"{shown(job.path)}: {error}")
         except OSError as error:  # the transcripts folder is not writable, the disk is full
             message = QCoreApplication.translate("FileQueue", "{path}: could not write the transcript ({error})")
-            self.failed.emit(job.id, message.format(path=job.path, error=error.strerror or error))
+            self.failed.emit(job.id, message.format(path=shown(job.path), error=error.strerror or error))
         except Exception as error:  # a bug must not end the thread silently
             log.exception("transcribing %s failed", job.path)
-            self.failed.emit(job.id, f"{job.path}: {type(error).__name__}: {error}")
+            self.failed.emit(job.id, f"{shown(job.path)}: {type(error).__name__}: {error}")
         else:
             self.finished.emit(job.id, [str(p) for p in outputs])
 
@@ -128,7 +151,7 @@ class QueueWorker(QObject):
         from meeting_recorder.core.engine import TranscribeOptions
         from meeting_recorder.core.errors import Cancelled
         from meeting_recorder.core.export import export
-        from meeting_recorder.core.transcribe_job import transcribe_with_speakers
+        from meeting_recorder.core.transcribe_job import exportable, transcribe_with_speakers
 
         probe(job.path)  # a bad file fails at once, before any model is loaded
         engine, diarizer = self._models(job)
@@ -147,7 +170,8 @@ class QueueWorker(QObject):
         if job.cancel.is_set():
             raise Cancelled()
         job.out_dir.mkdir(parents=True, exist_ok=True)
-        outputs = export(transcript, job.out_dir, OUTPUT_FORMATS, stem=output_stem(job.out_dir, transcript.file))
+        stem = output_stem(job.out_dir, transcript.file)
+        outputs = export(exportable(transcript), job.out_dir, OUTPUT_FORMATS, stem=stem)
         if job.cancel.is_set():  # cancel came while writing: keep nothing, as promised
             for written in outputs:
                 written.unlink(missing_ok=True)
@@ -230,6 +254,9 @@ class FileQueue(QObject):
         self.worker.moveToThread(self.thread)
         self._run.connect(self.worker.run)
         self._release.connect(self.worker.release)
+        # The models go with the thread, released on it as it ends: after a shutdown that
+        # did not wait for it too (nothing else touches the worker then).
+        self.thread.finished.connect(self.worker.release, Qt.ConnectionType.DirectConnection)
         self.worker.started.connect(self._on_started)
         self.worker.loading_models.connect(self.loading_models)
         self.worker.progress.connect(self._on_progress)
@@ -247,7 +274,7 @@ class FileQueue(QObject):
         job = Job(self._next_id, str(path), settings.model, settings.device, settings.language,
                   settings.speakers_enabled, output_dir(settings), threading.Event())
         self._waiting.append(job)
-        self.queued.emit(job.id, job.path)
+        self.queued.emit(job.id, shown(job.path))
         self._advance()
         return job.id
 
@@ -259,7 +286,7 @@ class FileQueue(QObject):
         for job in self._waiting:
             if job.id == job_id:
                 self._waiting.remove(job)
-                self.cancelled.emit(job.id, job.path)
+                self.cancelled.emit(job.id, shown(job.path))
                 self._set_busy(self._current is not None or bool(self._waiting))
                 return True
         return False
@@ -279,24 +306,26 @@ class FileQueue(QObject):
     def current_job(self) -> int | None:
         return None if self._current is None else self._current.id
 
-    def shutdown(self, timeout_ms: int = 60_000) -> None:
-        """Cancel everything, end the thread, release the models. Safe to call twice."""
-        if self._shut_down:
-            return
-        self.cancel_all()
-        self._shut_down = True
-        if self.thread.isRunning():
+    def shutdown(self, timeout_ms: int = SHUTDOWN_WAIT_MS) -> bool:
+        """Cancel everything and end the thread, waiting at most ``timeout_ms``: True when
+        it has ended (models released). Otherwise it ends by itself after the step it is in,
+        releasing the models on its way out. Safe to call twice."""
+        if not self._shut_down:
+            self.cancel_all()
+            self._shut_down = True
+            job, self._current = self._current, None
+            if job is not None:  # its own answer is ignored from now on, so say it here
+                self.cancelled.emit(job.id, shown(job.path))
+            self._set_busy(False)
             self.thread.quit()
-            if not self.thread.wait(timeout_ms):
-                # A running QThread must not be destroyed, and the job ends at its next
-                # cancel check, so the only safe choice is to keep waiting.
-                log.warning("the file queue did not stop within %d ms; waiting for it", timeout_ms)
-                self.thread.wait()
-        self.worker.release()  # the thread has ended: releasing from here is safe
-        job, self._current = self._current, None
-        if job is not None:  # its own answer is ignored from now on, so say it here
-            self.cancelled.emit(job.id, job.path)
-        self._set_busy(False)
+        if not self.thread.isRunning():
+            self.worker.release()  # never started, or ended: releasing from here is safe
+            return True
+        if self.thread.wait(max(0, timeout_ms)):  # bounded: never a frozen window
+            return True
+        log.warning("the file queue's thread is still in a step it cannot leave; it ends by itself")
+        _keep_until_finished(self.thread, self.worker)
+        return False
 
     # -- scheduling --------------------------------------------------------------------------
     def _advance(self) -> None:
@@ -329,7 +358,7 @@ class FileQueue(QObject):
     @Slot(int)
     def _on_started(self, job_id: int) -> None:
         if self._current is not None and self._current.id == job_id:
-            self.started.emit(job_id, self._current.path)
+            self.started.emit(job_id, shown(self._current.path))
 
     @Slot(int, float, float)
     def _on_progress(self, job_id: int, fraction: float, eta: float) -> None:
@@ -340,19 +369,44 @@ class FileQueue(QObject):
     def _on_finished(self, job_id: int, outputs: list) -> None:
         job = self._take(job_id)
         if job is not None:
-            self.finished.emit(job.id, job.path, outputs)
+            self.finished.emit(job.id, shown(job.path), outputs)
             self._advance()
 
     @Slot(int, str)
     def _on_failed(self, job_id: int, message: str) -> None:
         job = self._take(job_id)
         if job is not None:
-            self.failed.emit(job.id, job.path, message)
+            self.failed.emit(job.id, shown(job.path), message)
             self._advance()
 
     @Slot(int)
     def _on_cancelled(self, job_id: int) -> None:
         job = self._take(job_id)
         if job is not None:
-            self.cancelled.emit(job.id, job.path)
+            self.cancelled.emit(job.id, shown(job.path))
             self._advance()
+
+
+# Queue threads that outlived their shutdown: referenced here until they have ended.
+_UNFINISHED: list[tuple[QThread, QueueWorker]] = []
+
+
+def _keep_until_finished(thread: QThread, worker: QueueWorker) -> None:
+    """Keep ``thread`` (and its worker) alive while it runs. Entries are dropped here and
+    at exit, on the main thread: the last reference must not go on the thread itself."""
+    _UNFINISHED[:] = [entry for entry in _UNFINISHED if entry[0].isRunning() and entry[0] is not thread]
+    _UNFINISHED.append((thread, worker))
+
+
+def unfinished_threads() -> int:
+    """How many queue threads outlived their shutdown and still run (for tests)."""
+    return sum(1 for thread, _worker in _UNFINISHED if thread.isRunning())
+
+
+@atexit.register
+def _wait_for_unfinished() -> None:
+    """At exit the window is gone: wait for those threads to end their step and release
+    their models, rather than destroy a running QThread (which aborts the process)."""
+    for thread, _worker in _UNFINISHED:
+        thread.wait()
+    _UNFINISHED.clear()

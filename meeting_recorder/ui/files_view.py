@@ -11,7 +11,7 @@ Public API
 
 Signals: ``status_message(str)``, ``open_transcript_requested(str json_path)``,
 ``busy_changed(bool)``.
-Methods: ``add_files(paths)``, ``cancel_all()``, ``shutdown()``, ``is_busy()``,
+Methods: ``add_files(paths)``, ``cancel_all()``, ``shutdown() -> bool`` (bounded), ``is_busy()``,
 ``open_files_dialog()`` (the "Add files…" dialog, for a menu's Ctrl+O),
 ``job_states() -> list[(path, state)]`` with the untranslated states of ``RowState``.
 """
@@ -162,9 +162,10 @@ class FilesView(QWidget):
     def is_busy(self) -> bool:
         return self.queue.is_busy()
 
-    def shutdown(self) -> None:
-        """Cancel, join the worker thread and release the models (safe to call twice)."""
-        self.queue.shutdown()
+    def shutdown(self) -> bool:
+        """Cancel, and end the worker thread (models released), waiting a few seconds at
+        most: False when it still runs, to end by itself (see ``FileQueue.shutdown``)."""
+        return self.queue.shutdown()
 
     def job_states(self) -> list[tuple[str, str]]:
         """(path, state) for every row, in order; states are ``RowState`` values."""
