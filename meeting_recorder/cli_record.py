@@ -95,7 +95,9 @@ def _segment_line(segment) -> str:
 
 
 def run_record(args: argparse.Namespace) -> int:
+    from meeting_recorder.core.events import Event, RecordingStarted
     from meeting_recorder.core.live_session import LiveCallbacks, LiveSession, LiveSettings
+    from meeting_recorder.messages import render
 
     try:
         formats = parse_formats(args.format)
@@ -106,16 +108,16 @@ def run_record(args: argparse.Namespace) -> int:
         return 2
     stop_requested = threading.Event()
 
-    def on_status(message: str) -> None:
-        if message.startswith("Recording to "):
-            print(message, flush=True)  # scripts wait for this line
+    def on_status(event: Event) -> None:
+        if isinstance(event, RecordingStarted):
+            print(render(event), flush=True)  # on stdout: scripts wait for this line
         else:
-            print(message, file=sys.stderr, flush=True)
+            print(render(event), file=sys.stderr, flush=True)
 
     callbacks = LiveCallbacks(
         status=on_status,
         segment=lambda s: print(_segment_line(s), flush=True),
-        error=_err,
+        error=lambda event: _err(render(event)),
         recovered=lambda r: None,  # the status line already names it
     )
     settings = LiveSettings(out_dir=args.out or recordings_dir(), model=args.model, language=args.language,
@@ -130,7 +132,7 @@ def run_record(args: argparse.Namespace) -> int:
             _err(str(error))
             return 2
         deadline = None if args.seconds is None else time.monotonic() + args.seconds
-        while not (stop_requested.is_set() or session.source_ended.is_set()):
+        while not (stop_requested.is_set() or session.ended.is_set()):
             if deadline is not None and time.monotonic() >= deadline:
                 break
             stop_requested.wait(0.1)

@@ -1,7 +1,7 @@
 """Words for core's events (``core/events.py``): one English template per event code,
 shared by the CLI (``render``) and the window (``ui/core_messages.py`` translates the same
-templates). Fields fill ``{name}``; a few derived fields help people read numbers
-(``{free_mb}`` from ``free_bytes``, ``{files}`` joined, seconds rounded).
+templates). Fields fill ``{name}`` (numbers with a format spec, ``{seconds:.1f}``); a few
+derived fields help people read them (``{free_mb}`` from ``free_bytes``, ``{files}`` joined).
 
 ``QT_TRANSLATE_NOOP`` (a plain function here: no Qt in the CLI) marks each template for
 ``pyside6-lupdate``, which reads this file along with ``ui/*.py``.
@@ -23,7 +23,7 @@ def QT_TRANSLATE_NOOP(context: str, text: str) -> str:  # noqa: N802 (lupdate lo
 TEMPLATES: dict[str, str] = {
     # a live recording
     "RecordingStarted": QT_TRANSLATE_NOOP("CoreMessages", "Recording to {path}"),
-    "RecordingRecovered": QT_TRANSLATE_NOOP("CoreMessages", "Recovered an interrupted recording: {path} ({seconds} s)"),
+    "RecordingRecovered": QT_TRANSLATE_NOOP("CoreMessages", "Recovered an interrupted recording: {path} ({seconds:.0f} s)"),
     "RecoveryFailed": QT_TRANSLATE_NOOP("CoreMessages", "Could not recover a recording: {reason}"),
     "Stopping": QT_TRANSLATE_NOOP("CoreMessages", "Stopping capture…"),
     "Stopped": QT_TRANSLATE_NOOP("CoreMessages", "Stopped"),
@@ -33,15 +33,19 @@ TEMPLATES: dict[str, str] = {
     ),
     "RecordingSaved": QT_TRANSLATE_NOOP("CoreMessages", "Recording saved: {path}"),
     "TranscriptSaved": QT_TRANSLATE_NOOP("CoreMessages", "Transcript saved: {files}"),
-    "ModelReleased": QT_TRANSLATE_NOOP("CoreMessages", "Released the {model} model"),
+    "ModelReleased:speech": QT_TRANSLATE_NOOP("CoreMessages", "Speech model released"),
+    "ModelReleased:speaker": QT_TRANSLATE_NOOP("CoreMessages", "Speaker model released"),
     "MemoryReleased": QT_TRANSLATE_NOOP("CoreMessages", "Memory released"),
     "DiskLow": QT_TRANSLATE_NOOP(
         "CoreMessages",
-        "Low disk space: {free_mb} MB free where the recording is written; recording stops by itself in about {minutes_left} min.",
+        "Low disk space: {free_mb} MB free where the recording is written; recording stops by itself in about {minutes_left:.0f} min.",
     ),
     "DiskFull": QT_TRANSLATE_NOOP(
         "CoreMessages",
         "The disk is almost full ({free_mb} MB free): recording stopped and saved up to this moment.",
+    ),
+    "NoRoomToRecord": QT_TRANSLATE_NOOP(
+        "CoreMessages", "Not enough free space to record in {path} ({free_mb} MB free)."
     ),
     "WriterFailed": QT_TRANSLATE_NOOP(
         "CoreMessages", "Writing the recording failed: {reason}. Recording stopped; {path} keeps the audio up to here."
@@ -54,19 +58,27 @@ TEMPLATES: dict[str, str] = {
         "CoreMessages", "Could not finish {path} ({reason}); it is recovered on the next start."
     ),
     # live transcription and speaker labels
-    "ModelLoading": QT_TRANSLATE_NOOP("CoreMessages", "Loading the {model} model…"),
+    "ModelLoading:speech": QT_TRANSLATE_NOOP("CoreMessages", "Loading the speech model…"),
+    "ModelLoading:speaker": QT_TRANSLATE_NOOP("CoreMessages", "Loading the speaker model…"),
     "TranscribingLive": QT_TRANSLATE_NOOP("CoreMessages", "Transcribing live"),
     "RecordOnly": QT_TRANSLATE_NOOP(
         "CoreMessages",
         "Live transcription stopped ({reason}); recording goes on. Transcribe the file afterwards.",
     ),
     "TranscriptionBehind": QT_TRANSLATE_NOOP(
-        "CoreMessages", "Transcription fell behind and skipped {seconds} s (the recording keeps every sample)."
+        "CoreMessages", "Transcription fell behind and skipped {seconds:.1f} s (the recording keeps every sample)."
     ),
     "SpeakerLabelsOff": QT_TRANSLATE_NOOP("CoreMessages", "Speaker labels are off: {reason}"),
     "SpeakerLabelMissed": QT_TRANSLATE_NOOP(
         "CoreMessages", "No speaker label for an utterance ({reason}); further such misses are not reported."
     ),
+    # enrolling a voice
+    "NoSpeech": QT_TRANSLATE_NOOP("CoreMessages", "no speech found in {where} (silent or only noise)"),
+    "TooLittleSpeech": QT_TRANSLATE_NOOP(
+        "CoreMessages", "only {seconds} s of speech in {where}; at least {needed:g} s is needed"
+    ),
+    "SpanAfterEnd": QT_TRANSLATE_NOOP("CoreMessages", "{path} is only {length:.1f} s long; the span starts at {start:.1f} s"),
+    "NoVoicePrint": QT_TRANSLATE_NOOP("CoreMessages", "no usable voice print from the speech in {where} ({reason})"),
     # audio devices and file playback
     "NoInputDevice": QT_TRANSLATE_NOOP("CoreMessages", "No audio input device found (is a microphone connected?)."),
     "DeviceAmbiguous": QT_TRANSLATE_NOOP(
@@ -115,9 +127,6 @@ TEMPLATES: dict[str, str] = {
     ),
 }
 
-MODEL_NAMES = {"speech": QT_TRANSLATE_NOOP("CoreMessages", "speech"),
-               "speaker": QT_TRANSLATE_NOOP("CoreMessages", "speaker")}
-
 
 def template_fields(event: Event) -> dict[str, Any]:
     """The event's fields plus the derived ones the templates use."""
@@ -125,16 +134,21 @@ def template_fields(event: Event) -> dict[str, Any]:
     for name, value in list(fields.items()):
         if name.endswith("_bytes") and isinstance(value, int):
             fields[name[: -len("_bytes")] + "_mb"] = f"{value / 1e6:.0f}"
-        elif isinstance(value, float):
-            fields[name] = f"{value:.1f}" if value < 10 else f"{value:.0f}"
         elif isinstance(value, tuple):
             fields[name] = ", ".join(str(item) for item in value)
     return fields
 
 
+def template_for(event: Event) -> str | None:
+    """The English template of ``event``: by its code, or code:model for the events that
+    name a model (their sentences differ by more than one word)."""
+    model = getattr(event, "model", None)
+    return TEMPLATES.get(f"{event.code}:{model}" if model else event.code)
+
+
 def render(event: Event) -> str:
     """The event in English (the CLI's words, and the window's before translation)."""
-    template = TEMPLATES.get(event.code)
+    template = template_for(event)
     if template is None:  # an event without words yet: its code and fields, never nothing
         return f"{event.code} {event.fields()}"
     return template.format(**template_fields(event))

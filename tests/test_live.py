@@ -16,6 +16,7 @@ import pytest
 import soundfile as sf
 
 from meeting_recorder.core.engine import TranscriptionEngine
+from meeting_recorder.messages import render
 from meeting_recorder.core.live_session import LiveCallbacks, LiveSession, LiveSettings
 from meeting_recorder.core.sources import FileSource
 from tests.pulse import PulseUnavailable, VirtualMicrophone
@@ -27,9 +28,18 @@ class Recorder:
 
     def __init__(self):
         self.statuses, self.segments, self.errors, self.recoveries, self.levels = [], [], [], [], []
-        self.callbacks = LiveCallbacks(status=self.statuses.append, segment=self.segments.append,
-                                       error=self.errors.append, recovered=self.recoveries.append,
+        self.events: list = []  # status and error events as core sent them; the lists above in English
+        self.callbacks = LiveCallbacks(status=self._status, segment=self.segments.append,
+                                       error=self._error, recovered=self.recoveries.append,
                                        level=self.levels.append)
+
+    def _status(self, event) -> None:
+        self.events.append(event)
+        self.statuses.append(render(event))
+
+    def _error(self, event) -> None:
+        self.events.append(event)
+        self.errors.append(render(event))
 
 
 def run_session(source, out_dir, engine=None, **settings):

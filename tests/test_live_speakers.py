@@ -12,6 +12,7 @@ from collections import Counter
 import numpy as np
 import pytest
 
+from meeting_recorder.messages import render
 from meeting_recorder.core.live_session import LiveCallbacks, LiveSession, LiveSettings
 from meeting_recorder.core.sources import FileSource
 from meeting_recorder.core.speakers.embedding import Embedder
@@ -60,9 +61,10 @@ def embedder():
 
 class Recorder:
     def __init__(self):
-        self.statuses, self.segments, self.errors = [], [], []
-        self.callbacks = LiveCallbacks(status=self.statuses.append, segment=self.segments.append,
-                                       error=self.errors.append)
+        self.statuses, self.segments, self.errors = [], [], []  # events in English
+        self.callbacks = LiveCallbacks(status=lambda e: self.statuses.append(render(e)),
+                                       segment=self.segments.append,
+                                       error=lambda e: self.errors.append(render(e)))
 
 
 def run_session(path, out_dir, engine=None, embedder=None, max_seconds=None, **settings):

@@ -32,6 +32,10 @@ class AudioDecodeError(MeetingRecorderError):
     """An input file cannot be read as audio."""
 
 
+class DiskSpaceError(MeetingRecorderError):
+    """Too little free space where a recording would be written."""
+
+
 class Cancelled(MeetingRecorderError):
     """The user cancelled a job; nothing was written."""
 

@@ -115,6 +115,14 @@ class DiskFull(Error):
 
 
 @dataclass(frozen=True)
+class NoRoomToRecord(Error):
+    """A recording was not started: free space is already down to the reserve."""
+
+    path: str
+    free_bytes: int
+
+
+@dataclass(frozen=True)
 class WriterFailed(Error):
     """Appending to the recording failed: the session stopped; the file holds what came before."""
 
@@ -177,6 +185,32 @@ class SpeakerLabelsOff(Warning_):
 
 @dataclass(frozen=True)
 class SpeakerLabelMissed(Warning_):
+    reason: str
+
+
+# -- enrolling a voice (core/speakers/enrollment.py): raised as EnrollmentError(event) ----
+@dataclass(frozen=True)
+class NoSpeech(Error):
+    where: str
+
+
+@dataclass(frozen=True)
+class TooLittleSpeech(Error):
+    where: str
+    seconds: str  # rounded down to 0.1 s: 1.97 s must not read as "2.0 s, at least 2 s"
+    needed: float
+
+
+@dataclass(frozen=True)
+class SpanAfterEnd(Error):
+    path: str
+    length: float
+    start: float
+
+
+@dataclass(frozen=True)
+class NoVoicePrint(Error):
+    where: str
     reason: str
 
 

@@ -3,8 +3,16 @@ speaker labels from ``core.speakers.live_labels`` unless ``speakers`` is off) �
 
 ``LiveSession`` owns every piece, starts them in order and stops them in reverse:
 capture → writer (file finalized, renamed) → transcriber (last words) → export → release
-models → garbage / CUDA cache → temp files. Every step is reported as a status message.
-``start()`` and ``stop()`` are idempotent and may be called from any thread.
+models → garbage / CUDA cache → temp files. Every step is reported as an event
+(``core/events.py``); a step that fails is reported and the later ones still run, models
+are released whatever failed. ``start()`` and ``stop()`` are idempotent and may be called
+from any thread.
+
+Recording comes first: the disk append never waits for analysis or transcription. Analysis
+or transcription that fails turns live transcription off (``RecordOnly``) and the file keeps
+growing. A failing append (``WriterFailed``) or free space down to the reserve
+(``DiskFull``; ``DiskLow`` warns before) ends the session by itself: ``ended`` is set and
+the owner calls ``stop()``, which finalizes the file up to that moment.
 """
 
 from __future__ import annotations
@@ -20,10 +28,14 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from meeting_recorder.core import events
 from meeting_recorder.core.block_pool import BlockPool
+from meeting_recorder.core.disk_space import DiskGuard, DiskLimits
 from meeting_recorder.core.engine import TranscribeOptions, TranscriptionEngine
+from meeting_recorder.core.errors import DiskSpaceError
 from meeting_recorder.core.export import FORMATS
 from meeting_recorder.core.live_transcriber import LiveTranscriber
+from meeting_recorder.core.private_files import private_dir
 from meeting_recorder.core.models import DEFAULT_MODEL
 from meeting_recorder.core.recovery import PARTIAL_SUFFIX, RecoveredRecording, journal_path, recover_folder
 from meeting_recorder.core.resources import release_memory
@@ -51,6 +63,7 @@ class LiveSettings:
     ring_seconds: float = 120.0
     pool_seconds: float = 20.0
     finish_timeout: float = 120.0  # transcribing the last words at stop
+    disk: DiskLimits = field(default_factory=DiskLimits)
     segmenter: SegmenterOptions = field(default_factory=SegmenterOptions)
     speakers: bool = True  # label each utterance "Speaker 1", "Speaker 2", … (or an enrolled name)
     max_speakers: int = 8
@@ -59,10 +72,10 @@ class LiveSettings:
 
 @dataclass
 class LiveCallbacks:
-    status: Callable[[str], None] = lambda message: None
+    status: Callable[[events.Event], None] = lambda event: None
     segment: Callable[[Segment], None] = lambda segment: None
     level: Callable[[float], None] = lambda rms: None
-    error: Callable[[str], None] = lambda message: None
+    error: Callable[[events.Event], None] = lambda event: None
     recovered: Callable[[RecoveredRecording], None] = lambda recording: None
 
 
@@ -74,7 +87,8 @@ class SessionResult:
     segments: int
     skipped_seconds: float
     dropped_frames: int
-    error: str | None
+    error: str | None  # the first error's code (``events``), None when all went well
+    errors: tuple[events.Event, ...] = ()
 
 
 def _new_recording_path(folder: Path) -> Path:
@@ -102,8 +116,11 @@ class LiveSession:
         self.embedder = embedder  # the speaker model, made at start when labels are on
         self.partial_path: Path | None = None
         self.result: SessionResult | None = None
-        self.source_ended = threading.Event()  # the source ran out or failed: call stop()
-        self._error: str | None = None
+        # The session ended by itself (source over or failed, disk full, writer failed): call stop().
+        self.ended = threading.Event()
+        self.source_ended = self.ended  # the older name
+        self._errors: list[events.Event] = []
+        self._disk: DiskGuard | None = None
         self._lock = threading.Lock()
         self._running = False
         self._pool: BlockPool | None = None
@@ -124,27 +141,29 @@ class LiveSession:
             if self._running:
                 assert self.partial_path is not None
                 return self.partial_path
-            folder = self.settings.out_dir
-            folder.mkdir(parents=True, exist_ok=True)
+            folder = private_dir(self.settings.out_dir)
             self._recover_leftovers(folder)
-            self._build(folder)
-            self._running = True
+            self._disk = DiskGuard(folder, self.source.samplerate * self.source.channels * 2, self.settings.disk)
+            if not self._disk.room_to_start():
+                raise DiskSpaceError(events.NoRoomToRecord(str(folder), self._disk.free))
             try:
+                self._build(folder)
+                self._running = True
                 self.source.start(self._capture, self._on_source_end)
             except BaseException:
                 self._running = False
                 self._discard()
                 raise
-            self.callbacks.status(f"Recording to {self.partial_path}")
+            self.callbacks.status(events.RecordingStarted(str(self.partial_path)))
             return self.partial_path
 
     def _recover_leftovers(self, folder: Path) -> None:
         recovered, errors = recover_folder(folder, self.settings.formats)
         for recording in recovered:
-            self.callbacks.status(f"Recovered an interrupted recording: {recording.path} ({recording.seconds:.0f} s)")
+            self.callbacks.status(events.RecordingRecovered(str(recording.path), recording.seconds))
             self.callbacks.recovered(recording)
         for message in errors:
-            self.callbacks.error(f"Could not recover a recording: {message}")
+            self.callbacks.error(events.RecoveryFailed(str(message)))
 
     def _build(self, folder: Path) -> None:
         source = self.source
@@ -154,7 +173,9 @@ class LiveSession:
             max(8, int(self.settings.pool_seconds / 0.1)), source.block_frames, source.channels
         )
         self._writer = RecordingWriter(
-            self.partial_path, source.samplerate, source.channels, self._pool, on_block=self._analyse
+            self.partial_path, source.samplerate, source.channels, self._pool, on_block=self._analyse,
+            on_write_error=self._on_write_error, on_analysis_error=self._on_analysis_error,
+            on_appended=self._check_disk,
         )
         self._log = TranscriptLog(journal_path(self.partial_path), self.settings.model, self.settings.language)
         ring = RingBuffer(int(self.settings.ring_seconds * SAMPLE_RATE))
@@ -165,7 +186,7 @@ class LiveSession:
             self.settings.segmenter,
             on_segment=self._commit,
             on_status=self.callbacks.status,
-            on_error=self.callbacks.error,
+            on_error=self._on_transcriber_error,
             labels=labels,
         )
         self._ring = ring
@@ -188,80 +209,112 @@ class LiveSession:
             known=self.settings.known_speakers,
         )
 
-    def _release_models(self, say: Callable[[str], None] | None = None) -> None:
+    def _release_models(self, say: Callable[[events.Event], None] | None = None) -> None:
         if self.settings.keep_models_loaded:
             return
         self.engine.close()
         if say:
-            say("Speech model released")
+            say(events.ModelReleased("speech"))
         if self.embedder is not None and self.embedder.loaded:
             self.embedder.close()
             if say:
-                say("Speaker model released")
+                say(events.ModelReleased("speaker"))
 
-    def stop(self) -> SessionResult | None:
-        """Stop everything in reverse order; returns the result (None if never started)."""
+    def stop(self, finish_timeout: float | None = None) -> SessionResult | None:
+        """Stop everything in reverse order; returns the result (None if never started).
+        ``finish_timeout``: seconds for the last words (default: the settings'; quitting
+        gives a few), after which transcription is cancelled; the recording is whole anyway."""
         with self._lock:
             if not self._running:
                 return self.result
             self._running = False
             say = self.callbacks.status
-            say("Stopping capture…")
-            self.source.stop()
-            self.result = self._teardown()
-            say("Stopped")
+            say(events.Stopping())
+            try:
+                self.source.stop()
+            except Exception as error:  # a device that fails to close must not keep the file open
+                self._report(events.DeviceOpenFailed(self.source.name, str(error)))
+            self.result = self._teardown(self.settings.finish_timeout if finish_timeout is None else finish_timeout)
+            say(events.Stopped())
             return self.result
 
-    def _teardown(self) -> SessionResult:
+    def _teardown(self, finish_timeout: float) -> SessionResult:
+        """Each step reports its own failure and the next still runs; models and memory are
+        released whatever happened."""
         say = self.callbacks.status
-        assert self._writer is not None and self._transcriber is not None and self._log is not None
-        self._writer.close()
-        if self._writer.error is not None:
-            self._fail(f"Writing the recording failed: {self._writer.error}")
-        say("Transcribing the last words…")
-        complete = self._transcriber.finish(self.settings.finish_timeout)
-        if not complete:
-            say("The last words were not transcribed in time; the recording is complete.")
-        self._log.close()
-        partial = self.partial_path
-        assert partial is not None
-        final = partial.with_name(partial.name[: -len(".partial")])
-        os.replace(partial, final)
-        seconds = self._writer.seconds_written
-        say(f"Recording saved: {final}")
-        files = export_journal(journal_path(partial), final, seconds, self.settings.formats)
-        say(f"Transcript saved: {', '.join(p.name for p in files)}")
-        result = SessionResult(
-            recording=final,
-            seconds=seconds,
-            transcript_files=files,
-            segments=self._transcriber.segments_emitted,
-            skipped_seconds=self._transcriber.skipped_seconds,
-            dropped_frames=self._pool.dropped_frames if self._pool else 0,
-            error=self._error,
-        )
-        self._writer = self._transcriber = self._log = None
-        self._pool = None
-        self._ring = None
-        self._resampler = None
-        self._release_models(say)
-        release_memory()
-        say("Memory released")
+        writer, transcriber, log = self._writer, self._transcriber, self._log
+        assert writer is not None and transcriber is not None and log is not None and self.partial_path
+        recording, files = self.partial_path, []
+        try:
+            writer.close()
+            if writer.error is not None and not self._has(events.WriterFailed):
+                self._report(events.WriterFailed(str(self.partial_path), _reason(writer.error)))
+            say(events.TranscribingLastWords())
+            if not transcriber.finish(finish_timeout):
+                say(events.LastWordsTimedOut())
+            log.close()
+            recording = self._finalize(self.partial_path)
+            if recording != self.partial_path:
+                say(events.RecordingSaved(str(recording), writer.seconds_written))
+                files = self._export(recording, writer.seconds_written)
+        finally:
+            result = SessionResult(
+                recording=recording,
+                seconds=writer.seconds_written,
+                transcript_files=files,
+                segments=transcriber.segments_emitted,
+                skipped_seconds=transcriber.skipped_seconds,
+                dropped_frames=self._pool.dropped_frames if self._pool else 0,
+                error=self._errors[0].code if self._errors else None,
+                errors=tuple(self._errors),
+            )
+            self._writer = self._transcriber = self._log = None
+            self._pool = self._ring = self._resampler = None
+            self._release_models(say)
+            release_memory()
+            say(events.MemoryReleased())
         return result
 
+    def _finalize(self, partial: Path) -> Path:
+        """``x.wav.partial`` -> ``x.wav``; on failure the partial stays for ``recover``."""
+        final = partial.with_name(partial.name[: -len(PARTIAL_SUFFIX)] + ".wav")
+        try:
+            os.replace(partial, final)
+        except OSError as error:
+            self._report(events.FinalizeFailed(str(partial), _reason(error)))
+            return partial
+        return final
+
+    def _export(self, recording: Path, seconds: float) -> list[Path]:
+        journal = journal_path(self.partial_path) if self.partial_path else None
+        if journal is None or not journal.exists():
+            return []
+        try:
+            files = export_journal(journal, recording, seconds, self.settings.formats)
+        except (OSError, ValueError) as error:  # the journal stays: nothing said is lost
+            self._report(events.ExportFailed(str(recording.with_suffix(".json")), _reason(error)))
+            return []
+        self.callbacks.status(events.TranscriptSaved(tuple(p.name for p in files)))
+        return files
+
     def _discard(self) -> None:
-        """Capture never began: close every piece and delete the empty files."""
-        assert self._writer is not None and self._transcriber is not None and self._log is not None
-        self._writer.close()
-        self._transcriber.finish(timeout=0)
-        self._log.close()
-        assert self.partial_path is not None
-        for path in (self.partial_path, journal_path(self.partial_path)):
-            path.unlink(missing_ok=True)
-        self._writer = self._transcriber = self._log = None
-        self._pool = self._ring = self._resampler = None
-        self._release_models()
-        release_memory()
+        """Capture never began (or building failed half-way): close what exists and delete
+        the empty files; models are released whatever fails."""
+        try:
+            if self._writer is not None:
+                self._writer.close()
+            if self._transcriber is not None:
+                self._transcriber.finish(timeout=0)
+            if self._log is not None:
+                self._log.close()
+        finally:
+            if self.partial_path is not None:
+                for path in (self.partial_path, journal_path(self.partial_path)):
+                    path.unlink(missing_ok=True)
+            self._writer = self._transcriber = self._log = None
+            self._pool = self._ring = self._resampler = None
+            self._release_models()
+            release_memory()
 
     def wait(self, timeout: float | None = None) -> bool:
         """Block until the source ends by itself (file over, device error)."""
@@ -284,18 +337,56 @@ class LiveSession:
                 time.sleep(0.002)  # a file source can wait; a microphone never does
         writer.submit(pool.fill(data))
 
-    def _on_source_end(self, message: str | None) -> None:
-        if message:
-            self._fail(message)
-        self.source_ended.set()
+    def _on_source_end(self, problem: events.Event | None) -> None:
+        if problem is not None:
+            self._report(problem)
+        self.ended.set()
 
-    def _fail(self, message: str) -> None:
-        self._error = self._error or message
-        self.callbacks.error(message)
+    def _report(self, event: events.Event) -> None:
+        """An error: kept for the result and reported at once."""
+        self._errors.append(event)
+        self.callbacks.error(event)
+
+    def _has(self, kind: type[events.Event]) -> bool:
+        return any(isinstance(event, kind) for event in self._errors)
+
+    # -- faults (writer and transcriber threads) --------------------------------------------
+    def _on_write_error(self, error: BaseException) -> None:
+        """The disk refused a block: say so now and end the session (the file is finalized
+        up to here at stop)."""
+        self._report(events.WriterFailed(str(self.partial_path), _reason(error)))
+        self.ended.set()
+
+    def _on_analysis_error(self, error: BaseException) -> None:
+        """Level/resampling/ring failed: live transcription is over, recording goes on."""
+        self._ring = None
+        self._report(events.RecordOnly(_reason(error)))
+
+    def _on_transcriber_error(self, event: events.Event) -> None:
+        if isinstance(event, events.RecordOnly):
+            self._ring = None  # nobody reads it any more: stop resampling into it
+        self._report(event)
+
+    def _check_disk(self, seconds_written: float) -> None:
+        disk = self._disk
+        if disk is None or self.ended.is_set():
+            return
+        try:
+            state = disk.check(seconds_written)
+        except OSError:  # the folder vanished: the next append says so
+            return
+        if state == "low":
+            self.callbacks.status(events.DiskLow(str(disk.folder), disk.free, round(disk.seconds_left() / 60, 1)))
+        elif state == "full":
+            self._report(events.DiskFull(str(disk.folder), disk.free))
+            self.ended.set()
 
     # -- analysis path (writer thread) ------------------------------------------------------
     def _analyse(self, block: np.ndarray) -> None:
         """Resample each written block to 16 kHz mono for the ring; report the level."""
+        self._report_level(block)
+        if self._ring is None:  # live transcription is off: nothing to resample for
+            return
         import av
 
         if self._resampler is None:
@@ -304,14 +395,28 @@ class LiveSession:
         frame = av.AudioFrame.from_ndarray(np.ascontiguousarray(block).reshape(1, -1), format="s16", layout=layout)
         frame.sample_rate = self.source.samplerate
         for out in self._resampler.resample(frame):
-            if self._ring is not None:
-                self._ring.write(out.to_ndarray().reshape(-1))
+            ring = self._ring
+            if ring is not None:
+                ring.write(out.to_ndarray().reshape(-1))
+
+    def _report_level(self, block: np.ndarray) -> None:
         self._frames_since_level += len(block)  # audio time, so fast file playback reports too
         if self._frames_since_level >= LEVEL_INTERVAL * self.source.samplerate:
             self._frames_since_level = 0
             self.callbacks.level(float(np.sqrt(np.mean(np.square(block, dtype=np.float32)))) / 32768.0)
 
     def _commit(self, segment: Segment) -> None:
-        if self._log is not None:
-            self._log.append(segment)
+        log = self._log
+        if log is not None and not self._has(events.JournalFailed):
+            try:
+                log.append(segment)
+            except OSError as error:  # shown live; the recording can be transcribed again later
+                self._report(events.JournalFailed(str(log.path), _reason(error)))
         self.callbacks.segment(segment)
+
+
+def _reason(error: BaseException) -> str:
+    """An exception as a short reason: the OS's words for OS errors, else its text."""
+    if isinstance(error, OSError) and error.strerror:
+        return error.strerror
+    return str(error) or type(error).__name__

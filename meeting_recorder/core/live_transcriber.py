@@ -27,6 +27,7 @@ from meeting_recorder.core.levels import LevelFollower
 from meeting_recorder.core.resources import trim_heap
 from meeting_recorder.core.ring_buffer import RingBuffer
 from meeting_recorder.core.segmenter import SAMPLE_RATE, Segmenter, SegmenterOptions, Utterance
+from meeting_recorder.core.events import Event, ModelLoading, RecordOnly, TranscribingLive, TranscriptionBehind
 from meeting_recorder.core.speaker_assignment import assign_speakers
 from meeting_recorder.core.transcript import Segment
 
@@ -53,8 +54,8 @@ class LiveTranscriber:
         options: TranscribeOptions,
         segmenter_options: SegmenterOptions,
         on_segment: Callable[[Segment], None],
-        on_status: Callable[[str], None],
-        on_error: Callable[[str], None],
+        on_status: Callable[[Event], None],
+        on_error: Callable[[Event], None],
         labels: "LiveLabels | None" = None,
     ) -> None:
         self.ring = ring
@@ -98,17 +99,17 @@ class LiveTranscriber:
     def _run(self) -> None:
         try:
             if not self.engine.loaded:
-                self.on_status("Loading the speech model…")
+                self.on_status(ModelLoading("speech"))
                 self.engine.load()
             if self.labels is not None:
                 self.labels.load()
             self.segmenter = Segmenter(self.segmenter_options)
-            self.on_status("Transcribing live")
+            self.on_status(TranscribingLive())
             self._loop()
         except Cancelled:
             pass
         except Exception as error:  # transcription dies, the recording goes on
-            self.on_error(f"Live transcription stopped: {error}")
+            self.on_error(RecordOnly(str(error) or type(error).__name__))
 
     def _loop(self) -> None:
         step = int(READ_SECONDS * SAMPLE_RATE)
@@ -138,9 +139,7 @@ class LiveTranscriber:
         if start > self._cursor:
             skipped = (start - self._cursor) / SAMPLE_RATE
             self.skipped_seconds += skipped
-            self.on_status(
-                f"Transcription fell behind and skipped {skipped:.1f} s (the recording keeps every sample)."
-            )
+            self.on_status(TranscriptionBehind(round(skipped, 1)))
             self.segmenter.reset(start)
         self._cursor = start + len(samples)
         if self.level is not None:

@@ -3,7 +3,7 @@
 A source calls ``on_block(int16 array frames × channels)`` from its own thread at its
 native rate and channel count; the array is only valid during the call (the session copies
 it into its preallocated pool). When the source ends by itself (end of file, device error)
-it calls ``on_end(error_message_or_None)`` once.
+it calls ``on_end(error_event_or_None)`` once (events: ``core/events.py``).
 """
 
 from __future__ import annotations
@@ -18,9 +18,19 @@ from pathlib import Path
 import numpy as np
 
 from meeting_recorder.core.errors import MeetingRecorderError
+from meeting_recorder.core.events import (
+    DeviceAmbiguous,
+    DeviceNotFound,
+    DeviceOpenFailed,
+    DeviceSilent,
+    DeviceStopped,
+    Event,
+    NoInputDevice,
+    PlaybackFailed,
+)
 
 BlockCallback = Callable[[np.ndarray], None]
-EndCallback = Callable[[str | None], None]
+EndCallback = Callable[[Event | None], None]
 BLOCK_SECONDS = 0.1
 
 
@@ -78,7 +88,7 @@ def find_input_device(choice: str | int | None) -> InputDevice:
     """By index, exact name, or unique substring of the name; None means the default."""
     devices = list_input_devices()
     if not devices:
-        raise DeviceError("No audio input device found (is a microphone connected?).")
+        raise DeviceError(NoInputDevice())
     if choice is None or choice == "":
         return next((d for d in devices if d.is_default), devices[0])
     if isinstance(choice, int) or str(choice).isdigit():
@@ -89,8 +99,7 @@ def find_input_device(choice: str | int | None) -> InputDevice:
         ]
     if len(match) != 1:
         names = ", ".join(f"{d.index}: {d.name}" for d in devices)
-        problem = "matches several devices" if match else "matches no input device"
-        raise DeviceError(f"Audio device '{choice}' {problem}; available: {names}.")
+        raise DeviceError((DeviceAmbiguous if match else DeviceNotFound)(str(choice), names))
     return match[0]
 
 
@@ -137,13 +146,13 @@ class MicrophoneSource(AudioSource):
             self._stream.start()
         except sounddevice.PortAudioError as error:
             self._close_stream()
-            raise DeviceError(f"Could not open audio device '{self.name}': {error}") from error
+            raise DeviceError(DeviceOpenFailed(self.name, str(error))) from error
         self._watchdog = threading.Thread(target=self._watch, name="mic-watchdog")
         self._watchdog.start()
 
     def _finished(self) -> None:
         if not self._stopping.is_set():  # the stream ended without being asked to
-            self._end(f"Audio device '{self.name}' stopped unexpectedly (unplugged?).")
+            self._end(DeviceStopped(self.name))
 
     def _watch(self) -> None:
         first_wait = 8.0  # some back ends (PulseAudio) take a few seconds to start
@@ -151,10 +160,10 @@ class MicrophoneSource(AudioSource):
             silent_for = time.monotonic() - self._last_block
             limit = first_wait if self._last_block == 0.0 else self.WATCHDOG_SECONDS
             if silent_for > max(limit, self.WATCHDOG_SECONDS):
-                self._end(f"Audio device '{self.name}' stopped delivering audio (unplugged?).")
+                self._end(DeviceSilent(self.name))
                 return
 
-    def _end(self, message: str | None) -> None:
+    def _end(self, message: Event | None) -> None:
         if not self._ended and self._on_end is not None:
             self._ended = True
             self._on_end(message)
@@ -231,7 +240,7 @@ class FileSource(AudioSource):
             yield out.to_ndarray().reshape(-1, self.channels)
 
     def _play(self, on_block: BlockCallback, on_end: EndCallback) -> None:
-        message = None
+        message: Event | None = None
         self._sent = 0
         self._started = time.monotonic()
         block = self.block_frames
@@ -246,7 +255,7 @@ class FileSource(AudioSource):
             if len(pending):
                 self._send(pending, on_block)
         except Exception as error:  # decoding failed mid-file
-            message = f"{self.path}: playback failed ({error})"
+            message = PlaybackFailed(str(self.path), str(error))
         finally:
             if not self._stop.is_set():
                 on_end(message)

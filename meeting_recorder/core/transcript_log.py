@@ -12,13 +12,14 @@ import os
 from pathlib import Path
 
 from meeting_recorder.core.export import export
+from meeting_recorder.core.private_files import open_private
 from meeting_recorder.core.transcript import Segment, Transcript, Word
 
 
 class TranscriptLog:
     def __init__(self, path: Path, model: str, language: str) -> None:
         self.path = path
-        self._handle = open(path, "a", encoding="utf-8")
+        self._handle = open_private(path, "a")  # what was said: owner only
         self.count = 0
         self._write({"header": {"model": model, "language": language}})
 

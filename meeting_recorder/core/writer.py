@@ -5,10 +5,17 @@ with soundfile as PCM_16 at the device's native rate. Nothing is ever read back 
 rewritten: each append costs the same at minute 1 and hour 24. The WAV header is refreshed
 at least every ``HEADER_REFRESH_SECONDS`` so the file opens in any player even after a
 kill -9; ``recovery.repair_wav`` fixes the last fraction of a second on the next start.
+
+Recording comes first: each block is appended before anything else looks at it. A failing
+``on_block`` (level, resampling, the ring: analysis for live transcription) is reported once
+through ``on_analysis_error`` and not called again, while appending goes on. A failing
+append is reported at once through ``on_write_error``; the blocks after it are released
+unwritten (the caller stops the session, and the file holds everything before the failure).
 """
 
 from __future__ import annotations
 
+import os
 import queue
 import threading
 import time
@@ -19,6 +26,7 @@ import numpy as np
 import soundfile
 
 from meeting_recorder.core.block_pool import BlockPool
+from meeting_recorder.core.private_files import create_private
 
 HEADER_REFRESH_SECONDS = 0.5
 _SFC_UPDATE_HEADER_NOW = 0x1060  # libsndfile: write the header for the frames so far
@@ -34,14 +42,21 @@ class RecordingWriter:
         channels: int,
         pool: BlockPool,
         on_block: Callable[[np.ndarray], None] | None = None,
+        on_write_error: Callable[[BaseException], None] | None = None,
+        on_analysis_error: Callable[[BaseException], None] | None = None,
+        on_appended: Callable[[float], None] | None = None,
     ) -> None:
         self.path = path
         self.samplerate = samplerate
         self.channels = channels
         self.pool = pool
         self.on_block = on_block  # runs on the writer thread after each append
+        self.on_write_error = on_write_error  # writer thread, once: the disk refused a block
+        self.on_analysis_error = on_analysis_error  # writer thread, once: on_block raised
+        self.on_appended = on_appended  # writer thread, after each append: seconds written (disk checks)
         self.frames_written = 0
-        self.error: BaseException | None = None
+        self.error: BaseException | None = None  # the append that failed (nothing written after)
+        self.analysis_error: BaseException | None = None
         self._queue: queue.Queue[int] = queue.Queue(maxsize=pool.size + 1)
         self._file: soundfile.SoundFile | None = None
         self._thread: threading.Thread | None = None
@@ -49,7 +64,9 @@ class RecordingWriter:
 
     def start(self) -> None:
         # A day at 48 kHz stereo is 16 GB, past the 4 GB a RIFF header can describe: write
-        # RF64, which libsndfile keeps as a plain WAV header until the 4 GB mark.
+        # RF64, which libsndfile keeps as a plain WAV header until the 4 GB mark. The file is
+        # created 0600 first (a voice recording); libsndfile then opens it and keeps the mode.
+        os.close(create_private(self.path))
         self._file = soundfile.SoundFile(
             self.path, "w", samplerate=self.samplerate, channels=self.channels, format="RF64", subtype="PCM_16"
         )
@@ -72,8 +89,12 @@ class RecordingWriter:
         self._thread.join(timeout)
         self._thread = None
         if self._file is not None:
-            self._file.close()
-            self._file = None
+            try:
+                self._file.close()  # writes the final header (in place: needs no free space)
+            except BaseException as error:
+                self.error = self.error or error
+            finally:
+                self._file = None
 
     @property
     def seconds_written(self) -> float:
@@ -87,13 +108,31 @@ class RecordingWriter:
             try:
                 block = self.pool.view(index)
                 if self.error is None:
-                    self._append(block)
-                if self.on_block is not None:
-                    self.on_block(block)
-            except BaseException as error:  # disk full etc.: keep draining, report once
-                self.error = self.error or error
+                    self._write(block)
+                if self.on_block is not None and self.analysis_error is None:
+                    self._analyse(block)
             finally:
                 self.pool.release(index)
+
+    def _write(self, block: np.ndarray) -> None:
+        try:
+            self._append(block)
+        except BaseException as error:  # disk full, disk gone, I/O error
+            self.error = error
+            if self.on_write_error is not None:
+                self.on_write_error(error)
+            return
+        if self.on_appended is not None:
+            self.on_appended(self.seconds_written)
+
+    def _analyse(self, block: np.ndarray) -> None:
+        assert self.on_block is not None
+        try:
+            self.on_block(block)
+        except BaseException as error:  # never costs the recording a block
+            self.analysis_error = error
+            if self.on_analysis_error is not None:
+                self.on_analysis_error(error)
 
     def _append(self, block: np.ndarray) -> None:
         assert self._file is not None

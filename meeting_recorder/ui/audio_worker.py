@@ -28,21 +28,27 @@ default); ``source_file`` plays a file instead of a microphone (demos and tests)
 from __future__ import annotations
 
 import logging
+import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QCoreApplication, QObject, Qt, QThread, QTimer, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QEventLoop, QObject, QThread, QTimer, Signal, Slot
 
-from meeting_recorder.ui.core_messages import translate_core_message
+from meeting_recorder.ui.core_messages import describe_error, translate_event
 
 if TYPE_CHECKING:  # the core live modules pull in PyAV and the engine: imported lazily
     from meeting_recorder.core.engine import TranscriptionEngine
+    from meeting_recorder.core.events import Event
     from meeting_recorder.core.live_session import LiveSession, LiveSettings, SessionResult
     from meeting_recorder.core.speakers.embedding import Embedder
 
 log = logging.getLogger(__name__)
 
+QUIT_FINISH_SECONDS = 3.0  # on quit the last words get this long, then are cancelled
+QUIT_WAIT_SECONDS = 30.0  # the most the window waits for the audio thread (it keeps painting)
+STOP_WAIT_MARGIN = 15.0  # stop_recording(wait=True) waits finish_timeout plus this at most
 LEVEL_PERIOD = 0.1  # seconds between level signals: a meter needs no more than ~10 a second
 WATCH_MS = 100  # how often the worker looks whether the source ended by itself
 
@@ -79,6 +85,44 @@ def _known_speakers() -> dict:
     return {profile.name: profile.vector for profile in ProfileStore().profiles()}
 
 
+class StopRequest:
+    """A stop someone waits for, a bounded time: ``deliver`` hands the result over, or says
+    (False) that the waiter gave up, so the worker announces it with ``stopped`` instead."""
+
+    def __init__(self, finish_timeout: float | None) -> None:
+        self.finish_timeout = finish_timeout
+        self.result: "SessionResult | None" = None
+        self.done = threading.Event()
+        self._lock = threading.Lock()
+        self._abandoned = False
+
+    def deliver(self, result: "SessionResult | None") -> bool:
+        with self._lock:
+            if self._abandoned:
+                return False
+            self.result = result
+            self.done.set()
+            return True
+
+    def abandon(self) -> bool:
+        """The waiter gives up; False if the result had arrived meanwhile (use it)."""
+        with self._lock:
+            self._abandoned = not self.done.is_set()
+            return self._abandoned
+
+
+def wait_responsive(done: Callable[[], bool], seconds: float) -> bool:
+    """Wait up to ``seconds`` for ``done()`` on the UI thread while still handling events
+    (the window repaints and stays responsive); True if it came true."""
+    deadline = time.monotonic() + seconds
+    while not done():
+        if time.monotonic() >= deadline:
+            return False
+        QCoreApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
+        time.sleep(0.01)
+    return True
+
+
 class AudioWorker(QObject):
     """One live session at a time; lives on a QThread (see ``AudioWorkerThread``)."""
 
@@ -86,6 +130,7 @@ class AudioWorker(QObject):
     level = Signal(float)
     segment = Signal(object)
     error = Signal(str)
+    session_failed = Signal(str)  # the recording stopped by itself for this reason (show a dialog)
     recovered = Signal(object)
     started = Signal(str)
     stopped = Signal(object)
@@ -98,7 +143,6 @@ class AudioWorker(QObject):
         self.engine: TranscriptionEngine | None = None  # kept between recordings only when asked
         self.embedder: Embedder | None = None
         self.last_result: SessionResult | None = None  # of the last recording this worker stopped
-        self.sync_result: SessionResult | None = None  # of the last ``stop_now``
         self._watch: QTimer | None = None
         self._level_max = 0.0
         self._level_at = 0.0
@@ -119,7 +163,7 @@ class AudioWorker(QObject):
             session = self._session(source, live, compute_device)
             path = session.start()
         except (MeetingRecorderError, OSError, ValueError) as error:
-            self._start_failed(translate_core_message(str(error)), live is not None and live.keep_models_loaded)
+            self._start_failed(describe_error(error), live is not None and live.keep_models_loaded)
             return
         except Exception as error:  # a bug must not kill the thread silently
             log.exception("starting the recording failed")
@@ -141,10 +185,10 @@ class AudioWorker(QObject):
         from meeting_recorder.core.live_session import LiveCallbacks, LiveSession
 
         callbacks = LiveCallbacks(  # these run on core threads: only emit from them
-            status=lambda message: self.status.emit(translate_core_message(message)),
+            status=lambda event: self.status.emit(translate_event(event)),
             segment=self.segment.emit,
             level=self._on_level,
-            error=lambda message: self.error.emit(translate_core_message(message)),
+            error=self._on_error,
             recovered=self.recovered.emit,
         )
         engine = self._engine_for(live.model, compute_device)
@@ -173,6 +217,16 @@ class AudioWorker(QObject):
             self.engine = None
             self.embedder = None
 
+    def _on_error(self, event: "Event") -> None:
+        """Core thread: every error shows in the view; one that ends the recording by
+        itself (disk full, disk write failed) also asks for a dialog."""
+        from meeting_recorder.core.events import DiskFull, WriterFailed
+
+        message = translate_event(event)
+        self.error.emit(message)
+        if isinstance(event, (DiskFull, WriterFailed)):
+            self.session_failed.emit(message)
+
     def _on_level(self, rms: float) -> None:
         """Writer thread: a file played fast reports far more than 10 a second; keep the
         loudest of each period so short peaks still reach the meter."""
@@ -193,7 +247,7 @@ class AudioWorker(QObject):
     @Slot()
     def _check_source(self) -> None:
         session = self.session
-        if session is not None and session.source_ended.is_set():  # end of file or device error
+        if session is not None and session.ended.is_set():  # end of file, device error, disk full
             self.stop_recording()
 
     @Slot()
@@ -202,21 +256,23 @@ class AudioWorker(QObject):
         if self.session is not None:
             self.stopped.emit(self._stop())
 
-    @Slot()
-    def stop_now(self) -> None:
-        """Like ``stop_recording`` but without ``stopped``: the caller waits for this call
-        (blocking queued) and reads ``sync_result`` itself (None if nothing was running)."""
-        self.sync_result = self._stop()
+    @Slot(object)
+    def stop_now(self, request: "StopRequest") -> None:
+        """Like ``stop_recording``, for a caller waiting on ``request`` (bounded, see
+        ``AudioWorkerThread.stop_recording``); if it stopped waiting, ``stopped`` as usual."""
+        result = self._stop(request.finish_timeout)
+        if not request.deliver(result) and result is not None:
+            self.stopped.emit(result)
 
-    def _stop(self) -> "SessionResult | None":
+    def _stop(self, finish_timeout: float | None = None) -> "SessionResult | None":
         session, self.session = self.session, None
         if session is None:
             return None
         if self._watch is not None:
             self._watch.stop()
         try:
-            result = session.stop()
-        except Exception as error:  # e.g. the disk vanished while renaming
+            result = session.stop(finish_timeout)
+        except Exception as error:  # a bug: the session reports its own failures
             log.exception("stopping the recording failed")
             self.error.emit(self.tr("Stopping the recording failed: {error}").format(error=error))
             result = None
@@ -227,15 +283,19 @@ class AudioWorker(QObject):
         self.last_result = result
         return result
 
-    @Slot()
-    def release(self) -> None:
-        """Stop any recording and free the models, even kept ones (shutdown)."""
-        self._stop()
-        if self.engine is not None:
-            self.engine.close()
-        if self.embedder is not None:
-            self.embedder.close()
-        self.engine = self.embedder = None
+    @Slot(float)
+    def release(self, finish_timeout: float = QUIT_FINISH_SECONDS) -> None:
+        """Stop any recording (the last words get ``finish_timeout`` seconds), free the
+        models, even kept ones, and end this thread's event loop (shutdown)."""
+        try:
+            self._stop(finish_timeout)
+            if self.engine is not None:
+                self.engine.close()
+            if self.embedder is not None:
+                self.embedder.close()
+            self.engine = self.embedder = None
+        finally:
+            QThread.currentThread().quit()
 
     # -- recovery and devices ------------------------------------------------------------------
     @Slot(str)
@@ -279,8 +339,8 @@ class AudioWorkerThread(QObject):
 
     _start = Signal(object, object, object)
     _stop = Signal()
-    _stop_now = Signal()
-    _release = Signal()
+    _stop_now = Signal(object)
+    _release = Signal(float)
     _recover = Signal(str)
     _devices = Signal(bool)
 
@@ -295,9 +355,9 @@ class AudioWorkerThread(QObject):
         self._stop.connect(self.worker.stop_recording)
         self._recover.connect(self.worker.check_recovered)
         self._devices.connect(self.worker.list_devices)
-        # These make the caller wait: quit and low disk need the file finalized on return.
-        self._stop_now.connect(self.worker.stop_now, Qt.ConnectionType.BlockingQueuedConnection)
-        self._release.connect(self.worker.release, Qt.ConnectionType.BlockingQueuedConnection)
+        # Queued too: a caller that needs the result waits a bounded time, handling events.
+        self._stop_now.connect(self.worker.stop_now)
+        self._release.connect(self.worker.release)
         self._shut_down = False
         app = QCoreApplication.instance()
         if app is not None:  # a safety net: a QThread destroyed while running aborts the process
@@ -314,17 +374,22 @@ class AudioWorkerThread(QObject):
         if self._ensure_running():
             self._start.emit(settings, device, source_file)
 
-    def stop_recording(self, wait: bool = False) -> "SessionResult | None":
-        """Ask the worker to stop; with ``wait`` block until the file is finalized and
-        return the result (``stopped`` is then not emitted for this recording)."""
+    def stop_recording(self, wait: bool = False, finish_timeout: float | None = None) -> "SessionResult | None":
+        """Ask the worker to stop; with ``wait``, wait (handling events, at most the last
+        words' time plus a margin) until the file is finalized and return the result
+        (``stopped`` is then not emitted for this recording). None if it is not back yet:
+        ``stopped`` brings it later."""
         if not self.thread.isRunning():
             return None
         if not wait:
             self._stop.emit()
             return None
-        self.worker.sync_result = None
-        self._stop_now.emit()
-        return self.worker.sync_result
+        request = StopRequest(finish_timeout)
+        self._stop_now.emit(request)
+        limit = (finish_timeout if finish_timeout is not None else 120.0) + STOP_WAIT_MARGIN
+        if wait_responsive(request.done.is_set, limit) or not request.abandon():
+            return request.result
+        return None
 
     def check_recovered(self, folder: str | Path) -> None:
         if self._ensure_running():
@@ -337,14 +402,21 @@ class AudioWorkerThread(QObject):
     def is_running(self) -> bool:
         return self.thread.isRunning()
 
-    def shutdown(self, timeout_ms: int = 150_000) -> bool:
-        """Stop the session (file finalized), free the models, end and join the thread."""
+    def shutdown(self, wait_seconds: float = QUIT_WAIT_SECONDS) -> bool:
+        """Stop the session (file finalized at once, the last words get a few seconds),
+        free the models, end the thread. The window keeps handling events meanwhile and
+        waits ``wait_seconds`` at most; True if the thread has ended."""
         self._shut_down = True
         if self.thread.isRunning():
-            self._release.emit()
-            self.thread.quit()
-            if not self.thread.wait(timeout_ms):
-                # Destroying a running QThread aborts the process: keep waiting instead.
-                log.warning("the audio thread did not end within %d ms; waiting for it", timeout_ms)
-                self.thread.wait()
+            self._release.emit(QUIT_FINISH_SECONDS)  # the worker quits its thread when done
+            if not wait_responsive(self.thread.isFinished, wait_seconds):
+                # Destroying a running QThread aborts the process: keep the objects alive.
+                # The recording was finalized first thing; only transcription is stuck.
+                log.warning("the audio thread did not end within %.0f s", wait_seconds)
+                _STUCK.append((self.thread, self.worker))
+                return False
+            self.thread.wait(1000)  # finished: returns at once
         return not self.thread.isRunning()
+
+
+_STUCK: list[tuple[QThread, AudioWorker]] = []  # threads given up on at quit (never destroyed)

@@ -13,7 +13,6 @@ setting); ``worker.last_embedder`` is a weak reference that tests use to see it 
 from __future__ import annotations
 
 import logging
-import re
 import weakref
 from pathlib import Path
 
@@ -28,23 +27,21 @@ log = logging.getLogger(__name__)
 #   model    the speaker model is missing/corrupt     profile  the name is taken or invalid, store error
 #   other    anything else (a bug; logged)
 FAILURE_KINDS = ("silent", "short", "audio", "span", "model", "profile", "other")
-_SHORT = re.compile(r"^only (\d+(?:\.\d+)?) s of speech")
 
 
 def classify(error: BaseException) -> tuple[str, float]:
     """(kind, seconds of speech found or -1) for an exception raised by enrollment."""
+    from meeting_recorder.core import events
     from meeting_recorder.core.errors import (
         AudioDecodeError, EnrollmentError, ModelError, ProfileError, ProfileStoreError,
     )
 
-    message = str(error)
-    if isinstance(error, EnrollmentError):
-        # core's messages are stable sentences (tests/test_profiles.py pins them)
-        if message.startswith("no speech found"):
+    event = getattr(error, "event", None)
+    if isinstance(error, EnrollmentError):  # core says which, as an event
+        if isinstance(event, events.NoSpeech):
             return "silent", -1.0
-        short = _SHORT.match(message)
-        if short:
-            return "short", float(short.group(1))
+        if isinstance(event, events.TooLittleSpeech):
+            return "short", float(event.seconds)
         return "span", -1.0
     if isinstance(error, AudioDecodeError):
         return "audio", -1.0

@@ -207,6 +207,7 @@ class MainWindow(QMainWindow):
         for view in (self.record_view, self.files_view, self.editor, self.speakers_view):
             view.status_message.connect(self.show_status)
         self.record_view.error_message.connect(self.show_error)
+        self.record_view.recording_failed.connect(self._on_recording_failed)
         self.speakers_view.error_message.connect(self.show_error)
         self.record_view.recording_changed.connect(self.recording_label.setVisible)
         self.record_view.recording_finished.connect(self._on_recording_finished)
@@ -237,6 +238,18 @@ class MainWindow(QMainWindow):
         transcript = transcript_beside(wav_path)
         if transcript and not self._shut_down:
             self.open_transcript_path(transcript)
+
+    @Slot(str)
+    def _on_recording_failed(self, reason: str) -> None:
+        """The recording stopped by itself (the disk is full or refused a write): a dialog,
+        not only the status bar, since the user may not be watching. Not modal: the file is
+        being finalized meanwhile."""
+        self.show_error(reason)
+        box = QMessageBox(QMessageBox.Icon.Warning, self.tr("Recording stopped"), reason,
+                          QMessageBox.StandardButton.Ok, self)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.setObjectName("recording-failed-dialog")
+        box.open()
 
     @Slot()
     def _on_low_disk_stop(self) -> None:

@@ -65,6 +65,7 @@ class RecordView(QWidget):
     status_message = Signal(str)
     recording_finished = Signal(str)
     error_message = Signal(str)
+    recording_failed = Signal(str)  # it stopped by itself (disk full, disk write failed): why
     recordings_recovered = Signal(list)
     open_requested = Signal(str)
     transcribe_requested = Signal(str)
@@ -245,6 +246,7 @@ class RecordView(QWidget):
         worker.stopped.connect(self._on_stopped)
         worker.status.connect(self._on_status)
         worker.error.connect(self._on_error)
+        worker.session_failed.connect(self.recording_failed)
         worker.segment.connect(self.model.add_segment)
         worker.level.connect(self.level_meter.set_level)
         worker.recovered.connect(self.recovery.add)
@@ -400,8 +402,10 @@ class RecordView(QWidget):
 
     # -- shutdown ----------------------------------------------------------------------------------
     def shutdown(self) -> None:
-        """Stop (file finalized), release the models and join the audio thread."""
-        self.stop_recording(wait=True)
+        """Stop (file finalized at once, the last words get a few seconds), release the
+        models and end the audio thread; the window keeps painting meanwhile (bounded)."""
+        if self.state != State.IDLE:
+            self._set_state(State.STOPPING)
         self._tick.stop()
         self.audio.shutdown()
         if self.state != State.IDLE:  # a queued ``stopped`` will never be handled now

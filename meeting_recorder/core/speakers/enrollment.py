@@ -12,6 +12,7 @@ from pathlib import Path
 
 import numpy as np
 
+from meeting_recorder.core.events import NoSpeech, NoVoicePrint, SpanAfterEnd, TooLittleSpeech
 from meeting_recorder.core.errors import EnrollmentError
 from meeting_recorder.core.speakers.campplus import DIMENSION, SAMPLE_RATE
 from meeting_recorder.core.speakers.profiles import SpeakerProfile, normalize_name
@@ -92,7 +93,7 @@ def _embed_speech(embedder, pieces: list[np.ndarray], where: str) -> np.ndarray:
             total += embedder.embed(part).astype(np.float64) * len(part)
         return unit(total)
     except ValueError as error:  # e.g. audio that decodes to NaNs
-        raise EnrollmentError(f"no usable voice print from the speech in {where} ({error})") from None
+        raise EnrollmentError(NoVoicePrint(where, str(error))) from None
 
 
 def _floor1(seconds: float) -> str:
@@ -124,11 +125,9 @@ def enroll(embedder, name: str, path: str | Path, start: float | None = None,
         span = f"{start or 0.0:.1f} s and " + ("the end" if end is None else f"{end:.1f} s")
         where = f"{path} between {span}"
         if start is not None and decoded <= start:  # the whole file was decoded: it ends before the span
-            raise EnrollmentError(f"{path} is only {decoded:.1f} s long; the span starts at {start:.1f} s")
+            raise EnrollmentError(SpanAfterEnd(str(path), round(decoded, 1), round(start, 1)))
     if not pieces:
-        raise EnrollmentError(f"no speech found in {where} (silent or only noise)")
+        raise EnrollmentError(NoSpeech(where))
     if speech < MIN_SPEECH_SECONDS:
-        raise EnrollmentError(
-            f"only {_floor1(speech)} s of speech in {where}; at least {MIN_SPEECH_SECONDS:g} s is needed"
-        )
+        raise EnrollmentError(TooLittleSpeech(where, _floor1(speech), MIN_SPEECH_SECONDS))
     return SpeakerProfile(name, _embed_speech(embedder, pieces, where), round(speech, 2))

@@ -27,6 +27,7 @@ from collections.abc import Callable, Mapping, Sequence
 
 import numpy as np
 
+from meeting_recorder.core.events import Event, ModelLoading, SpeakerLabelMissed, SpeakerLabelsOff
 from meeting_recorder.core.speakers.campplus import SAMPLE_RATE
 from meeting_recorder.core.speakers.embedding import Embedder
 from meeting_recorder.core.speakers.turns import SpeakerTurn
@@ -72,7 +73,7 @@ class LiveLabels:
     def __init__(
         self,
         embedder: Embedder,
-        on_status: Callable[[str], None],
+        on_status: Callable[[Event], None],
         *,
         max_speakers: int = DEFAULT_MAX_SPEAKERS,
         known: Mapping[str, np.ndarray] | None = None,
@@ -89,12 +90,12 @@ class LiveLabels:
         """Load the speaker model if needed; on failure labels are off for this session."""
         if self.embedder.loaded:
             return
-        self.on_status("Loading the speaker model…")
+        self.on_status(ModelLoading("speaker"))
         try:
             self.embedder.load()
         except Exception as error:  # missing or corrupt weights: transcribe without speakers
             self.enabled = False
-            self.on_status(f"Speaker labels are off: {error}")
+            self.on_status(SpeakerLabelsOff(str(error)))
 
     def turns(
         self, samples: np.ndarray, offset: float, segments: Sequence[Segment], *, split: bool = True
@@ -127,5 +128,5 @@ class LiveLabels:
         except Exception as error:
             self.failures += 1
             if self.failures == 1:
-                self.on_status(f"No speaker label for an utterance ({error}); further such misses are not reported.")
+                self.on_status(SpeakerLabelMissed(str(error)))
             return None
