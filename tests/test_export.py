@@ -1,5 +1,11 @@
 import json
+import os
+import random
 import re
+import signal
+import subprocess
+import sys
+import time
 
 import pytest
 import srt
@@ -114,3 +120,62 @@ def test_rttm_round_trips_through_pyannote(speaker_transcript, tmp_path):
     assert uri == "standup"
     turns = [(round(s.start, 3), round(s.end, 3), label) for s, _, label in annotation.itertracks(yield_label=True)]
     assert turns == [(0.0, 2.5, "Speaker_1"), (3723.25, 3725.5, "Kim")]
+
+
+# -- privacy and crash safety ----------------------------------------------------------------
+def test_exports_are_private_and_keep_a_mode_their_owner_chose(speaker_transcript, tmp_path):
+    out = tmp_path / "new" / "Transcripts"
+    written = export.export(speaker_transcript, out, export.FORMATS, stem="standup")
+    assert {oct(p.stat().st_mode & 0o777) for p in written} == {"0o600"}
+    assert oct(out.stat().st_mode & 0o777) == oct((tmp_path / "new").stat().st_mode & 0o777) == "0o700"
+    shared = out / "standup.txt"
+    shared.chmod(0o644)  # shared on purpose: a new version of it stays shared
+    export.export(speaker_transcript, out, ["txt"], stem="standup")
+    assert oct(shared.stat().st_mode & 0o777) == "0o644"
+
+
+def _long_transcript(word: str, count: int) -> Transcript:
+    segments = [Segment(i * 2.0, i * 2.0 + 1.5, f"{word} {i}", [Word(i * 2.0, i * 2.0 + 1.0, f" {word}")],
+                        speaker=f"Speaker {i % 3 + 1}") for i in range(count)]
+    return Transcript("/meetings/long.wav", count * 2.0, "en", "tiny.en", segments)
+
+
+# Writes the old and the new exports in turn (rendered once: the loop is all writes, so the
+# kills land inside them), as export() does, until it is killed.
+EXPORT_LOOP = """
+import json, pathlib, sys
+from meeting_recorder.core import export
+out = pathlib.Path(sys.argv[1])
+versions = [export.from_dict(json.load(open(path, encoding="utf-8"))) for path in sys.argv[2:4]]
+rendered = [{fmt: export.RENDERERS[fmt](t) for fmt in export.FORMATS} for t in versions]
+print("go", flush=True)
+while True:
+    for texts in rendered:
+        for fmt, text in texts.items():
+            export.write_atomic(out / f"long.{fmt}", text)
+"""
+
+
+def test_kill_9_during_export_leaves_each_file_old_or_new(tmp_path):
+    old, new = _long_transcript("before", 3000), _long_transcript("after", 3000)
+    expected = {fmt: {export.RENDERERS[fmt](t) for t in (old, new)} for fmt in export.FORMATS}
+    sources = []
+    for name, transcript in (("old", old), ("new", new)):
+        sources.append(tmp_path / f"{name}.json")
+        sources[-1].write_text(export.to_json(transcript), encoding="utf-8")
+    out = tmp_path / "out"
+    export.export(old, out, export.FORMATS, stem="long")
+    rng, temps_left = random.Random(5), 0
+    for _ in range(6):
+        process = subprocess.Popen([sys.executable, "-c", EXPORT_LOOP, str(out), *map(str, sources)],
+                                   stdout=subprocess.PIPE, text=True)
+        assert process.stdout.readline() == "go\n"
+        time.sleep(rng.uniform(0.05, 1.0))
+        os.kill(process.pid, signal.SIGKILL)
+        process.communicate(timeout=60)
+        for fmt in export.FORMATS:  # never half a file: the old one or the new one
+            assert (out / f"long.{fmt}").read_text(encoding="utf-8") in expected[fmt], fmt
+        temps_left += len(list(out.glob(".*.tmp")))
+    assert temps_left, "no kill landed inside a write"
+    export.export(new, out, ["txt"], stem="long")  # the next export of it tidies what kills left
+    assert sorted(p.name for p in out.iterdir()) == sorted(f"long.{fmt}" for fmt in export.FORMATS)
