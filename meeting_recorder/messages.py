@@ -44,6 +44,7 @@ TEMPLATES: dict[str, str] = {
         "CoreMessages",
         "The disk is almost full ({free_mb} MB free): recording stopped and saved up to this moment.",
     ),
+    "FolderNotWritable": QT_TRANSLATE_NOOP("CoreMessages", "Cannot record in {path}: {reason}"),
     "NoRoomToRecord": QT_TRANSLATE_NOOP(
         "CoreMessages", "Not enough free space to record in {path} ({free_mb} MB free)."
     ),

@@ -36,6 +36,10 @@ class DiskSpaceError(MeetingRecorderError):
     """Too little free space where a recording would be written."""
 
 
+class FolderError(MeetingRecorderError):
+    """A folder the app must write to cannot be created or written."""
+
+
 class Cancelled(MeetingRecorderError):
     """The user cancelled a job; nothing was written."""
 

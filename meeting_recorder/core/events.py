@@ -115,6 +115,14 @@ class DiskFull(Error):
 
 
 @dataclass(frozen=True)
+class FolderNotWritable(Error):
+    """A recording was not started: its folder cannot be created or written."""
+
+    path: str
+    reason: str
+
+
+@dataclass(frozen=True)
 class NoRoomToRecord(Error):
     """A recording was not started: free space is already down to the reserve."""
 

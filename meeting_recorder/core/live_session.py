@@ -32,7 +32,7 @@ from meeting_recorder.core import events
 from meeting_recorder.core.block_pool import BlockPool
 from meeting_recorder.core.disk_space import DiskGuard, DiskLimits
 from meeting_recorder.core.engine import TranscribeOptions, TranscriptionEngine
-from meeting_recorder.core.errors import DiskSpaceError
+from meeting_recorder.core.errors import DiskSpaceError, FolderError
 from meeting_recorder.core.export import FORMATS
 from meeting_recorder.core.live_transcriber import LiveTranscriber
 from meeting_recorder.core.private_files import private_dir
@@ -141,14 +141,25 @@ class LiveSession:
             if self._running:
                 assert self.partial_path is not None
                 return self.partial_path
-            folder = private_dir(self.settings.out_dir)
-            self._recover_leftovers(folder)
-            self._disk = DiskGuard(folder, self.source.samplerate * self.source.channels * 2, self.settings.disk)
+            folder = self.settings.out_dir
+            try:
+                private_dir(folder)
+                self._recover_leftovers(folder)
+                self._disk = DiskGuard(folder, self.source.samplerate * self.source.channels * 2, self.settings.disk)
+            except OSError as error:
+                raise FolderError(events.FolderNotWritable(str(folder), _reason(error))) from error
             if not self._disk.room_to_start():
                 raise DiskSpaceError(events.NoRoomToRecord(str(folder), self._disk.free))
             try:
                 self._build(folder)
-                self._running = True
+            except OSError as error:  # the folder is read-only, gone, or the disk refused
+                self._discard()
+                raise FolderError(events.FolderNotWritable(str(folder), _reason(error))) from error
+            except BaseException:
+                self._discard()
+                raise
+            self._running = True
+            try:
                 self.source.start(self._capture, self._on_source_end)
             except BaseException:
                 self._running = False
@@ -310,7 +321,10 @@ class LiveSession:
         finally:
             if self.partial_path is not None:
                 for path in (self.partial_path, journal_path(self.partial_path)):
-                    path.unlink(missing_ok=True)
+                    try:
+                        path.unlink(missing_ok=True)
+                    except OSError:  # a read-only folder: nothing was created there anyway
+                        pass
             self._writer = self._transcriber = self._log = None
             self._pool = self._ring = self._resampler = None
             self._release_models()
@@ -378,6 +392,8 @@ class LiveSession:
         if state == "low":
             self.callbacks.status(events.DiskLow(str(disk.folder), disk.free, round(disk.seconds_left() / 60, 1)))
         elif state == "full":
+            if self._writer is not None:
+                self._writer.halt()  # here, on the writer thread: not one block more
             self._report(events.DiskFull(str(disk.folder), disk.free))
             self.ended.set()
 

@@ -15,8 +15,10 @@ unwritten (the caller stops the session, and the file holds everything before th
 
 from __future__ import annotations
 
+import errno
 import os
 import queue
+import shutil
 import threading
 import time
 from collections.abc import Callable
@@ -61,6 +63,7 @@ class RecordingWriter:
         self._file: soundfile.SoundFile | None = None
         self._thread: threading.Thread | None = None
         self._last_refresh = 0.0
+        self._halted = False
 
     def start(self) -> None:
         # A day at 48 kHz stereo is 16 GB, past the 4 GB a RIFF header can describe: write
@@ -96,6 +99,12 @@ class RecordingWriter:
             finally:
                 self._file = None
 
+    def halt(self) -> None:
+        """Append nothing more (the session is stopping itself, e.g. at the disk reserve);
+        blocks still queued are released unwritten. Call from the writer thread (its
+        ``on_appended``) or before ``close``."""
+        self._halted = True
+
     @property
     def seconds_written(self) -> float:
         return self.frames_written / self.samplerate
@@ -107,7 +116,7 @@ class RecordingWriter:
                 return
             try:
                 block = self.pool.view(index)
-                if self.error is None:
+                if self.error is None and not self._halted:
                     self._write(block)
                 if self.on_block is not None and self.analysis_error is None:
                     self._analyse(block)
@@ -118,9 +127,9 @@ class RecordingWriter:
         try:
             self._append(block)
         except BaseException as error:  # disk full, disk gone, I/O error
-            self.error = error
+            self.error = _explained(error, self.path, block.nbytes)
             if self.on_write_error is not None:
-                self.on_write_error(error)
+                self.on_write_error(self.error)
             return
         if self.on_appended is not None:
             self.on_appended(self.seconds_written)
@@ -142,6 +151,17 @@ class RecordingWriter:
         if now - self._last_refresh >= HEADER_REFRESH_SECONDS:
             refresh_header(self._file)
             self._last_refresh = now
+
+
+def _explained(error: BaseException, path: Path, needed: int) -> BaseException:
+    """libsndfile says only "System error." for a full disk: tell which it was."""
+    if isinstance(error, soundfile.LibsndfileError):
+        try:
+            if shutil.disk_usage(path.parent).free < needed + 65536:
+                return OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        except OSError as gone:  # the folder itself vanished (a USB disk pulled out)
+            return gone
+    return error
 
 
 def refresh_header(handle: soundfile.SoundFile) -> None:
