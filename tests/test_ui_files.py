@@ -7,7 +7,10 @@ import os
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # before anything imports Qt
 
 import json
+import subprocess
+import sys
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -15,7 +18,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QProgressBar, QPushButton, QWidget
 
-from meeting_recorder.ui.file_queue import output_dir
+from meeting_recorder.ui.file_queue import SHUTDOWN_WAIT_MS, output_dir, unfinished_threads
 from meeting_recorder.ui.files_view import COL_ACTION, COL_PROGRESS, PROGRESS_STEPS, FilesView
 from meeting_recorder.ui.settings import AppSettings
 from tests.qt_drops import drop_files
@@ -46,14 +49,42 @@ def make_view(qtbot, tmp_path) -> Iterator:
 
     yield make
     for view in views:
-        view.shutdown()
-        assert not view.queue.thread.isRunning()
+        view.shutdown()  # bounded: a thread in a Whisper chunk ends by itself just after
+        qtbot.waitUntil(lambda: ended(view), timeout=60_000)
 
 
 @pytest.fixture(scope="module")
 def short_speech(tmp_path_factory) -> Path:
     return espeak("Please send the quarterly report to the finance team before Friday.",
                   tmp_path_factory.mktemp("files") / "report.wav")
+
+
+@pytest.fixture(scope="module")
+def long_speech(tmp_path_factory, short_speech) -> Path:
+    """About 5 minutes of speech: a job that is surely running when the window quits."""
+    return repeat_audio(short_speech, tmp_path_factory.mktemp("long") / "long_meeting.wav", times=60)
+
+
+def ended(view: FilesView) -> bool:
+    """The queue's thread has ended (Qt 6's isRunning() is False already while it still
+    releases the models in its ``finished`` signal; wait() knows better)."""
+    return view.queue.thread.wait(0)
+
+
+def our_threads() -> set[threading.Thread]:
+    """Threads that would keep running: non-daemon ones and Whisper's helper."""
+    return {t for t in threading.enumerate() if t.is_alive() and (not t.daemon or t.name == "whisper-inference")}
+
+
+def wait_running(qtbot, view: FilesView) -> None:
+    """Until Whisper is at work on the file (models loaded, job started, a moment later)."""
+    qtbot.waitUntil(lambda: states(view) == ["running"], timeout=LONG_WAIT_MS)
+    qtbot.wait(300)
+
+
+def assert_nothing_written(view: FilesView) -> None:
+    folder = output_dir(view.settings)
+    assert not folder.exists() or not any(folder.iterdir())  # no transcript, no temp file
 
 
 def states(view: FilesView) -> list[str]:
@@ -156,11 +187,11 @@ def test_cancel_a_waiting_file_and_shutdown_leaves_no_threads(qtbot, make_view, 
     assert states(view) == ["waiting", "cancelled", "waiting"]
     qtbot.waitUntil(lambda: states(view)[0] in ("loading", "running"), timeout=LONG_WAIT_MS)
 
-    view.shutdown()  # during the first file: cancels, joins, releases
-    assert states(view) == ["cancelled", "cancelled", "cancelled"]
-    assert not view.queue.thread.isRunning() and not view.is_busy()
-    assert view.queue.worker.engine is None
-    view.shutdown()  # twice is fine
+    view.shutdown()  # during the first file: cancels, waits (a few seconds at most)
+    assert states(view) == ["cancelled", "cancelled", "cancelled"] and not view.is_busy()
+    qtbot.waitUntil(lambda: ended(view), timeout=60_000)
+    assert view.queue.worker.engine is None  # released on the thread as it ended
+    assert view.shutdown()  # twice is fine
     left = [t for t in threading.enumerate() if t.ident not in before and t.is_alive()]
     assert not left, left
     assert not output_dir(view.settings).exists() or not any(output_dir(view.settings).iterdir())
@@ -178,3 +209,70 @@ def test_models_stay_loaded_when_asked(qtbot, make_view, short_speech) -> None:
     wait_states(qtbot, view, ["done", "done"])
     qtbot.waitUntil(lambda: view.queue.worker.engine is None, timeout=10_000)
     assert sorted(p.name for p in output_dir(view.settings).iterdir()) == ["report.json", "report.srt", "report.txt"]
+
+
+def test_quitting_during_a_long_job_returns_within_a_bound(qtbot, make_view, long_speech) -> None:
+    before = our_threads()
+    view = make_view()
+    view.add_files([long_speech])
+    wait_running(qtbot, view)
+
+    start = time.monotonic()
+    view.shutdown()  # what the window does when it closes
+    assert time.monotonic() - start < SHUTDOWN_WAIT_MS / 1000 + 0.5
+    assert states(view) == ["cancelled"] and not view.is_busy()
+    qtbot.waitUntil(lambda: ended(view), timeout=30_000)  # at once, or just after its Whisper step
+    assert view.queue.worker.engine is None
+    assert_nothing_written(view)
+    assert our_threads() <= before
+
+
+def test_a_thread_that_outlives_quitting_ends_by_itself(qtbot, make_view, long_speech) -> None:
+    """No wait at all: Whisper is mid-chunk, so the thread is left to end after it."""
+    before = our_threads()
+    view = make_view()
+    view.add_files([long_speech])
+    wait_running(qtbot, view)
+
+    start = time.monotonic()
+    assert view.queue.shutdown(timeout_ms=0) is False
+    assert time.monotonic() - start < 0.5
+    assert unfinished_threads() == 1 and states(view) == ["cancelled"]
+    qtbot.waitUntil(lambda: unfinished_threads() == 0, timeout=30_000)
+    assert view.queue.worker.engine is None  # it released the model on its way out
+    assert_nothing_written(view)
+    assert our_threads() <= before
+
+
+EXIT_DURING_A_JOB = """
+import sys, time
+from pathlib import Path
+from PySide6.QtWidgets import QApplication
+from meeting_recorder.ui.files_view import FilesView
+from meeting_recorder.ui.settings import AppSettings
+
+app = QApplication([])
+folder = Path(sys.argv[2])
+settings = AppSettings(folder / "settings.ini")
+settings.model, settings.recordings_dir, settings.speakers_enabled = "tiny.en", folder / "recordings", False
+view = FilesView(settings)
+running = []
+view.queue.started.connect(lambda *_: running.append(time.monotonic()))
+view.add_files([sys.argv[1]])
+while not running or time.monotonic() < running[0] + 0.3:  # Whisper is at work
+    app.processEvents()
+    time.sleep(0.02)
+print("quitting; thread ended:", view.queue.shutdown(timeout_ms=0), flush=True)
+sys.exit(0)  # at once, while the queue's thread is still in its Whisper chunk
+"""
+
+
+def test_the_process_exits_cleanly_when_the_thread_outlives_the_window(tmp_path, long_speech) -> None:
+    """A QThread destroyed while it runs aborts the process: at exit it is waited for."""
+    result = subprocess.run([sys.executable, "-c", EXIT_DURING_A_JOB, str(long_speech), str(tmp_path)],
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    assert "quitting; thread ended: False" in result.stdout, result.stdout  # it outlived the window
+    assert "Destroyed while thread" not in result.stderr
+    folder = tmp_path / "recordings" / "Transcripts"
+    assert not folder.exists() or not any(folder.iterdir())

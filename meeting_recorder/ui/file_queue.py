@@ -42,7 +42,7 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QCoreApplication, QObject, Qt, QThread, Signal, Slot
 
-from meeting_recorder.ui.core_messages import translate_core_message
+from meeting_recorder.ui.core_messages import describe_error
 from meeting_recorder.ui.settings import AppSettings
 
 if TYPE_CHECKING:  # the model modules are imported on the worker thread, on first use
@@ -134,7 +134,7 @@ class QueueWorker(QObject):
         except Cancelled:
             self.cancelled.emit(job.id)
         except MeetingRecorderError as error:  # bad file, missing model: the message is complete
-            self.failed.emit(job.id, shown(translate_core_message(str(error))))
+            self.failed.emit(job.id, shown(describe_error(error)))
         except ValueError as error:  # e.g. an unknown language code
             self.failed.emit(job.id, f"{shown(job.path)}: {error}")
         except OSError as error:  # the transcripts folder is not writable, the disk is full
@@ -318,10 +318,10 @@ class FileQueue(QObject):
                 self.cancelled.emit(job.id, shown(job.path))
             self._set_busy(False)
             self.thread.quit()
-        if not self.thread.isRunning():
-            self.worker.release()  # never started, or ended: releasing from here is safe
-            return True
-        if self.thread.wait(max(0, timeout_ms)):  # bounded: never a frozen window
+        # Bounded: never a frozen window. (Not isRunning(): Qt 6 says False already while
+        # the thread still releases the models in its ``finished`` signal.)
+        if self.thread.wait(max(0, timeout_ms)):
+            self.worker.release()  # the thread never started, or has ended: nothing left, or safe
             return True
         log.warning("the file queue's thread is still in a step it cannot leave; it ends by itself")
         _keep_until_finished(self.thread, self.worker)
@@ -394,13 +394,13 @@ _UNFINISHED: list[tuple[QThread, QueueWorker]] = []
 def _keep_until_finished(thread: QThread, worker: QueueWorker) -> None:
     """Keep ``thread`` (and its worker) alive while it runs. Entries are dropped here and
     at exit, on the main thread: the last reference must not go on the thread itself."""
-    _UNFINISHED[:] = [entry for entry in _UNFINISHED if entry[0].isRunning() and entry[0] is not thread]
+    _UNFINISHED[:] = [entry for entry in _UNFINISHED if not entry[0].wait(0) and entry[0] is not thread]
     _UNFINISHED.append((thread, worker))
 
 
 def unfinished_threads() -> int:
     """How many queue threads outlived their shutdown and still run (for tests)."""
-    return sum(1 for thread, _worker in _UNFINISHED if thread.isRunning())
+    return sum(1 for thread, _worker in _UNFINISHED if not thread.wait(0))
 
 
 @atexit.register
