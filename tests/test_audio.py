@@ -1,3 +1,5 @@
+import os
+
 import numpy as np
 import pytest
 import soundfile as sf
@@ -101,6 +103,42 @@ def test_video_without_audio_track(tmp_path):
     ffmpeg("-f", "lavfi", "-i", "color=c=black:s=64x64:r=5", "-t", "1", "-an", "-c:v", "mpeg4", str(path))
     with pytest.raises(AudioDecodeError, match=r"silent\.mp4: has no audio track"):
         audio.probe(path)
+
+
+def test_vbr_mp3_without_length_tag_is_not_called_truncated(source_wav, tmp_path):
+    """Without an Info/Xing frame FFmpeg guesses an MP3's length from its size and first
+    bitrate; a quiet start makes that guess far too long. Only stated lengths are checked."""
+    path = tmp_path / "quiet_start.mp3"
+    ffmpeg("-f", "lavfi", "-i", "anullsrc=r=44100:cl=stereo:d=4", "-i", str(source_wav),
+           "-filter_complex", "[0][1]concat=n=2:v=0:a=1", "-c:a", "libmp3lame", "-q:a", "6", "-write_xing", "0",
+           str(path))
+    assert audio.probe(path).duration > 7.0 + 1.0  # the guess: longer than the 7 s it holds
+    assert _decoded_seconds(path) == pytest.approx(7.0, abs=0.1)
+
+
+def test_mp3_cut_short_of_its_info_frame(source_wav, tmp_path):
+    whole = tmp_path / "whole.mp3"
+    ffmpeg("-i", str(source_wav), "-c:a", "libmp3lame", str(whole))  # with its Info frame
+    path = tmp_path / "cut.mp3"
+    path.write_bytes(whole.read_bytes()[: whole.stat().st_size // 2 + 7])
+    audio.probe(path)  # the header is fine: the problem shows when decoding ends
+    with pytest.raises(AudioDecodeError, match=r"cut\.mp3: the file is truncated \(it declares 3\.0 s of audio, only 1\.\d s"):
+        _decoded_seconds(path)
+
+
+def test_named_pipe_is_refused_without_blocking(tmp_path):
+    path = tmp_path / "pipe.wav"
+    os.mkfifo(path)  # opening it to read would wait for a writer forever
+    with pytest.raises(AudioDecodeError, match=r"pipe\.wav: is not a regular file"):
+        audio.probe(path)
+
+
+def test_float_samples_reach_whisper_finite_and_in_range(tmp_path):
+    path = tmp_path / "hot.wav"
+    samples = np.array([0.5, np.nan, np.inf, -np.inf, 4.0, -4.0] * 1000, dtype=np.float32)
+    sf.write(path, samples, audio.SAMPLE_RATE, subtype="FLOAT")
+    decoded = np.concatenate(list(audio.iter_blocks(path)))
+    assert np.isfinite(decoded).all() and np.abs(decoded).max() <= 1.0
 
 
 # -- bounded windows ---------------------------------------------------------------------
