@@ -3,6 +3,12 @@
 Whole-file decoding would make memory grow with duration (faster-whisper computes the mel
 spectrogram of its whole input at once), so files are read as a stream and cut into
 windows of bounded length, each cut placed at the quietest moment near the window's end.
+
+Bad inputs raise ``AudioDecodeError`` carrying an input-file event (``core/events.py``) that
+names the file: ``probe`` refuses what is not a readable regular file with an audio track
+(a pipe would block forever), ``iter_blocks`` skips damaged packets and fails at the end when
+the track held nothing or far less than the file declares. Samples are made finite and
+clipped to [-1, 1] as they are decoded, so NaN never reaches Whisper or the speaker model.
 """
 
 from __future__ import annotations
@@ -189,9 +195,10 @@ class _Counts:
         return block
 
     def check(self, path: Path, declared: float | None) -> None:
-        if self.bad_packets or self.not_numbers:
-            log.warning("%s: skipped %d damaged packet(s); %d sample(s) were NaN/Inf, read as silence",
-                        path, self.bad_packets, self.not_numbers)
+        if self.bad_packets:
+            log.warning("%s: skipped %d damaged packet(s)", path, self.bad_packets)
+        if self.not_numbers:
+            log.warning("%s: %d sample(s) were NaN or infinite; read as silence", path, self.not_numbers)
         decoded = self.output_samples / SAMPLE_RATE
         if declared is not None:
             tolerance = max(TRUNCATION_TOLERANCE_SECONDS, TRUNCATION_TOLERANCE_FRACTION * declared)
@@ -220,7 +227,7 @@ def _decode(path: Path, container: Any, stream: Any, counts: _Counts) -> Iterato
             counts.input_samples += frame.samples
             yield frame
     if counts.bad_packets and counts.input_samples == 0:  # nothing but damage
-        raise _fail(events.DecodeFailed(str(path), "no packet could be decoded"))
+        raise _fail(events.DecodeFailed(str(path), INVALID_DATA))
 
 
 def quiet_cut(samples: np.ndarray, search_start: int) -> int:
