@@ -24,12 +24,13 @@ from meeting_recorder.core.errors import AudioDecodeError
 from meeting_recorder.ui.app import (
     LANG_ENV, PRELOAD_ENV, STARTUP_STAMP_ENV, TRANSLATIONS_DIR, install_translators, remove_translators, ui_locale,
 )
-from meeting_recorder.ui.core_messages import TEMPLATES, translate_core_message
+from meeting_recorder.ui.core_messages import describe_error, translate_event
 from meeting_recorder.ui.main_window import MainWindow
 from meeting_recorder.ui.settings import AppSettings
 from meeting_recorder.ui.transcript_format import export_target, format_clock
 
 BIN = Path(sys.executable).parent
+MESSAGES = TRANSLATIONS_DIR.parent.parent / "messages.py"  # core events' words: translated with the ui
 
 
 # -- start-up --------------------------------------------------------------------------------
@@ -124,29 +125,73 @@ def test_korean_translation_loads(qtbot, qapp, monkeypatch, tmp_path) -> None:
 HANGUL = re.compile("[\uac00-\ud7a3]")
 
 
-def test_core_messages_shown_in_korean(qapp, monkeypatch, tmp_path) -> None:
-    """core/ reports English; the UI shows each known message translated, its parts kept."""
+def sample_events() -> list:
+    """One of every event core reports, its text fields marked so a test can find them."""
+    import dataclasses
+    import typing
+
+    from meeting_recorder.core import events
+
+    samples = []
+    for cls in vars(events).values():
+        if not (isinstance(cls, type) and issubclass(cls, events.Event)) or cls in (
+                events.Event, events.Warning_, events.Error):
+            continue
+        hints = typing.get_type_hints(cls)
+        choices = [{}]
+        for field in dataclasses.fields(cls):
+            kind = hints[field.name]
+            if typing.get_origin(kind) is typing.Literal:
+                choices = [{**c, field.name: v} for c in choices for v in typing.get_args(kind)]
+                continue
+            value = {str: f"<{field.name}>", float: 12.5, int: 123_000_000}.get(kind, (f"<{field.name}>",))
+            choices = [{**c, field.name: value} for c in choices]
+        samples += [cls(**c) for c in choices]
+    return samples
+
+
+def named_parts(event) -> list[str]:
+    """The marked text fields that the event's template names (a sentence may leave some out)."""
+    from meeting_recorder.messages import template_for
+
+    template = template_for(event) or ""
+    return [v for k, v in event.fields().items() if isinstance(v, str) and v.startswith("<") and "{" + k in template]
+
+
+def test_every_event_has_words() -> None:
+    from meeting_recorder.messages import render, template_for
+
+    found = sample_events()
+    assert len(found) > 40
+    for event in found:
+        assert template_for(event) is not None, event.code
+        assert all(v in render(event) for v in named_parts(event)), render(event)
+
+
+def test_core_events_shown_in_korean(qapp, monkeypatch, tmp_path) -> None:
+    """core/ reports events; the UI shows each in Korean, its parts kept."""
+    from meeting_recorder.core.events import TranscribingLive
+
     monkeypatch.setenv(LANG_ENV, "ko")
     translators = install_translators(qapp)
     try:
-        for template in TEMPLATES:
-            parts = {name: f"<{name}>" for name in re.findall(r"\{(\w+)\}", template)}
-            shown = translate_core_message(template.format(**parts))
-            assert HANGUL.search(shown), template
-            assert all(value in shown for value in parts.values()), template
-        # Real errors raised by core/ are recognised too.
+        for event in sample_events():
+            shown = translate_event(event)
+            assert HANGUL.search(shown), event
+            assert all(v in shown for v in named_parts(event)), shown
+        # Real errors raised by core/ carry their event.
         empty, folder = tmp_path / "empty.wav", tmp_path / "folder.mp3"
         empty.touch()
         folder.mkdir()
         for path in (empty, folder, tmp_path / "missing.flac"):
             with pytest.raises(AudioDecodeError) as error:
                 probe(path)
-            shown = translate_core_message(str(error.value))
+            shown = describe_error(error.value)
             assert HANGUL.search(shown) and str(path) in shown
-        assert translate_core_message("some library's own words") == "some library's own words"
+        assert describe_error(ValueError("some library's own words")) == "some library's own words"
     finally:
         remove_translators(qapp, translators)
-    assert translate_core_message("Transcribing live") == "Transcribing live"  # English again
+    assert translate_event(TranscribingLive()) == "Transcribing live"  # English again
 
 
 def test_translations_complete_and_compiled(tmp_path: Path) -> None:
@@ -154,7 +199,7 @@ def test_translations_complete_and_compiled(tmp_path: Path) -> None:
     ts = TRANSLATIONS_DIR / "meeting_recorder_ko.ts"
     fresh = tmp_path / ts.name
     fresh.write_bytes(ts.read_bytes())
-    sources = sorted(str(p) for p in TRANSLATIONS_DIR.parent.glob("*.py"))
+    sources = [*sorted(str(p) for p in TRANSLATIONS_DIR.parent.glob("*.py")), str(MESSAGES)]
     subprocess.run([str(BIN / "pyside6-lupdate"), *sources, "-ts", str(fresh), "-no-obsolete"],
                    check=True, capture_output=True, timeout=120)
     text = fresh.read_text(encoding="utf-8")

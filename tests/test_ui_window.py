@@ -316,3 +316,66 @@ def test_low_disk_stops_the_recording_and_the_transcript_opens(qtbot, open_windo
     qtbot.waitUntil(lambda: win.editor.path is not None, timeout=LONG_WAIT_MS)
     assert win.current_view() == "transcript" and win.editor.path.suffix == ".json"
     assert not win.recording_label.isVisible()
+
+
+@needs_jfk
+def test_quit_while_whisper_is_slow_stays_responsive_and_bounded(qtbot, open_window, tmp_path) -> None:
+    """Quitting never freezes the window: the file is finalized at once, the last words get a
+    few seconds and are then cancelled, and the event loop runs all the while."""
+    import time
+
+    from PySide6.QtCore import QTimer
+
+    from meeting_recorder.core.errors import Cancelled
+    from meeting_recorder.ui.audio_worker import QUIT_WAIT_SECONDS
+
+    win = open_window()
+    partial = start_file_recording(qtbot, win, repeat_audio(JFK, tmp_path / "long.wav", 6))
+    worker = win.record_view.audio.worker
+    qtbot.waitUntil(lambda: worker.engine is not None and worker.engine.loaded, timeout=LONG_WAIT_MS)
+    engine, transcribe = worker.engine, worker.engine.transcribe_samples
+
+    def very_slow(*args, cancel=None, **kwargs):  # a large model on a slow CPU: a minute per utterance
+        for _ in range(600):
+            if cancel is not None and cancel.is_set():
+                raise Cancelled()
+            time.sleep(0.1)
+        return transcribe(*args, cancel=cancel, **kwargs)
+
+    engine.transcribe_samples = very_slow
+    qtbot.wait(3000)  # an utterance is being transcribed, slowly
+    ticks: list[int] = []
+    timer = QTimer()
+    timer.timeout.connect(lambda: ticks.append(1))
+    timer.start(100)
+    started = time.monotonic()
+    win.close_for_signal()
+    took = time.monotonic() - started
+    timer.stop()
+    assert took < QUIT_WAIT_SECONDS, took
+    assert len(ticks) >= 10, "the event loop ran while quitting (the window repaints)"
+    wav = partial.with_name(partial.name[: -len(".partial")])
+    assert wav.is_file() and not partial.exists() and sf.info(wav).duration > 2
+    assert running_qthreads(win) == []
+
+
+@needs_jfk
+def test_disk_full_mid_recording_stops_it_and_says_so_in_a_dialog(qtbot, open_window, tmp_path) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
+    from tests.test_faults_live import small_disk
+
+    with small_disk(tmp_path / "disk", "8m") as disk:
+        settings = make_settings(tmp_path)
+        settings.recordings_dir = disk
+        settings.disk_stop_mb = 5  # the user's "stop below": ~3 MB of recording fit
+        win = open_window(settings)
+        partial = start_file_recording(qtbot, win, repeat_audio(JFK, tmp_path / "long.wav", 6), speed=0)
+        qtbot.waitUntil(lambda: not win.record_view.is_recording(), timeout=LONG_WAIT_MS)
+        dialog = win.findChild(QMessageBox, "recording-failed-dialog")
+        assert dialog is not None and dialog.isVisible()
+        assert "almost full" in dialog.text() and "almost full" in win.record_view.error_label.text()
+        wav = partial.with_name(partial.name[: -len(".partial")])
+        assert wav.is_file() and not partial.exists()
+        dialog.accept()
+        win.close_for_signal()

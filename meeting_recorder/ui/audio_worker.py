@@ -16,8 +16,9 @@ Slots: ``start_recording(settings, device, source_file)``, ``stop_recording()``,
 
 ``settings`` is a ``LiveSettings`` or a plain dict (built on the UI thread, since QSettings
 belongs there) with the keys ``recordings_dir``, ``model``, ``language``, ``device``
-(compute device: auto | cpu | cuda), ``speakers_enabled``, ``keep_models_loaded`` and, for
-a file played as if live, ``speed``. ``device`` is the *input* device name (None = system
+(compute device: auto | cpu | cuda), ``speakers_enabled``, ``keep_models_loaded``,
+``disk_stop_mb`` (core stops and saves the recording at this much free space) and, for a
+file played as if live, ``speed``. ``device`` is the *input* device name (None = system
 default); ``source_file`` plays a file instead of a microphone (demos and tests).
 
 ``AudioWorkerThread(QObject)`` owns the QThread and the worker: ``start_recording``,
@@ -69,6 +70,10 @@ def live_settings(settings: Any) -> tuple["LiveSettings", str, float]:
         speakers=speakers,
         max_speakers=int(values.get("max_speakers", 8)),
     )
+    if int(values.get("disk_stop_mb") or 0) > 0:  # the user's "stop below this much free space"
+        from meeting_recorder.core.disk_space import MB, DiskLimits
+
+        live.disk = DiskLimits(reserve_bytes=int(values["disk_stop_mb"]) * MB)
     if values.get("model"):
         live.model = str(values["model"])
     if values.get("formats"):

@@ -269,7 +269,8 @@ class RecordView(QWidget):
         s = self.settings  # read here: QSettings belongs to the UI thread
         return {"recordings_dir": str(s.recordings_dir), "model": s.model, "language": s.language,
                 "device": s.device, "speakers_enabled": s.speakers_enabled,
-                "keep_models_loaded": s.keep_models_loaded, "speed": self.source_speed}
+                "keep_models_loaded": s.keep_models_loaded, "disk_stop_mb": s.disk_stop_mb,
+                "speed": self.source_speed}
 
     def start_recording(self) -> None:
         if self.state != State.IDLE:

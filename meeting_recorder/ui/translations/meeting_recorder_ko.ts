@@ -70,17 +70,17 @@
 <context>
     <name>AudioWorker</name>
     <message>
-        <location filename="../audio_worker.py" line="111"/>
+        <location filename="../audio_worker.py" line="160"/>
         <source>A recording is already running.</source>
         <translation>이미 녹음 중입니다.</translation>
     </message>
     <message>
-        <location filename="../audio_worker.py" line="221"/>
+        <location filename="../audio_worker.py" line="282"/>
         <source>Stopping the recording failed: {error}</source>
         <translation>녹음을 중지하지 못했습니다: {error}</translation>
     </message>
     <message>
-        <location filename="../audio_worker.py" line="253"/>
+        <location filename="../audio_worker.py" line="318"/>
         <source>Could not recover a recording: {message}</source>
         <translation>녹음을 복구하지 못했습니다: {message}</translation>
     </message>
@@ -88,177 +88,272 @@
 <context>
     <name>CoreMessages</name>
     <message>
-        <location filename="../core_messages.py" line="21"/>
+        <location filename="../../messages.py" line="25"/>
         <source>Recording to {path}</source>
         <translation>녹음 중: {path}</translation>
     </message>
     <message>
-        <location filename="../core_messages.py" line="22"/>
-        <source>Recovered an interrupted recording: {path} ({seconds} s)</source>
-        <translation>중단된 녹음을 복구했습니다: {path} ({seconds}초)</translation>
-    </message>
-    <message>
-        <location filename="../core_messages.py" line="23"/>
-        <source>Could not recover a recording: {message}</source>
-        <translation>녹음을 복구하지 못했습니다: {message}</translation>
-    </message>
-    <message>
-        <location filename="../core_messages.py" line="24"/>
+        <location filename="../../messages.py" line="28"/>
         <source>Stopping capture…</source>
         <translation>녹음 입력을 멈추는 중…</translation>
     </message>
     <message>
-        <location filename="../core_messages.py" line="25"/>
+        <location filename="../../messages.py" line="29"/>
         <source>Stopped</source>
         <translation>중지됨</translation>
     </message>
     <message>
-        <location filename="../core_messages.py" line="26"/>
-        <source>Writing the recording failed: {error}</source>
-        <translation>녹음 파일 쓰기에 실패했습니다: {error}</translation>
+        <location filename="../../messages.py" line="26"/>
+        <source>Recovered an interrupted recording: {path} ({seconds:.0f} s)</source>
+        <translation>중단된 녹음을 복구했습니다: {path} ({seconds:.0f}초)</translation>
     </message>
     <message>
-        <location filename="../core_messages.py" line="27"/>
+        <location filename="../../messages.py" line="27"/>
+        <source>Could not recover a recording: {reason}</source>
+        <translation>녹음을 복구할 수 없습니다: {reason}</translation>
+    </message>
+    <message>
+        <location filename="../../messages.py" line="30"/>
         <source>Transcribing the last words…</source>
         <translation>마지막 말을 전사하는 중…</translation>
     </message>
     <message>
-        <location filename="../core_messages.py" line="28"/>
+        <location filename="../../messages.py" line="31"/>
         <source>The last words were not transcribed in time; the recording is complete.</source>
         <translation>마지막 말을 제때 전사하지 못했습니다. 녹음 파일은 온전합니다.</translation>
     </message>
     <message>
-        <location filename="../core_messages.py" line="31"/>
+        <location filename="../../messages.py" line="34"/>
         <source>Recording saved: {path}</source>
         <translation>녹음 저장됨: {path}</translation>
     </message>
     <message>
-        <location filename="../core_messages.py" line="32"/>
+        <location filename="../../messages.py" line="35"/>
         <source>Transcript saved: {files}</source>
         <translation>전사본 저장됨: {files}</translation>
     </message>
     <message>
-        <location filename="../core_messages.py" line="33"/>
+        <location filename="../../messages.py" line="36"/>
         <source>Speech model released</source>
         <translation>음성 인식 모델을 해제했습니다</translation>
     </message>
     <message>
-        <location filename="../core_messages.py" line="34"/>
+        <location filename="../../messages.py" line="37"/>
         <source>Speaker model released</source>
         <translation>화자 모델을 해제했습니다</translation>
     </message>
     <message>
-        <location filename="../core_messages.py" line="35"/>
+        <location filename="../../messages.py" line="38"/>
         <source>Memory released</source>
         <translation>메모리를 해제했습니다</translation>
     </message>
     <message>
-        <location filename="../core_messages.py" line="37"/>
+        <location filename="../../messages.py" line="39"/>
+        <source>Low disk space: {free_mb} MB free where the recording is written; recording stops by itself in about {minutes_left:.0f} min.</source>
+        <translation>디스크 공간 부족: 녹음 위치에 {free_mb} MB 남음. 약 {minutes_left:.0f}분 뒤 녹음이 자동으로 멈춥니다.</translation>
+    </message>
+    <message>
+        <location filename="../../messages.py" line="43"/>
+        <source>The disk is almost full ({free_mb} MB free): recording stopped and saved up to this moment.</source>
+        <translation>디스크가 거의 가득 찼습니다({free_mb} MB 남음). 녹음을 멈추고 지금까지의 내용을 저장했습니다.</translation>
+    </message>
+    <message>
+        <location filename="../../messages.py" line="47"/>
+        <source>Cannot record in {path}: {reason}</source>
+        <translation>{path}에 녹음할 수 없습니다: {reason}</translation>
+    </message>
+    <message>
+        <location filename="../../messages.py" line="48"/>
+        <source>Not enough free space to record in {path} ({free_mb} MB free).</source>
+        <translation>{path}에 녹음할 여유 공간이 부족합니다({free_mb} MB 남음).</translation>
+    </message>
+    <message>
+        <location filename="../../messages.py" line="51"/>
+        <source>Writing the recording failed: {reason}. Recording stopped; {path} keeps the audio up to here.</source>
+        <translation>녹음 파일 쓰기 실패: {reason}. 녹음을 멈췄습니다. {path}에 지금까지의 오디오가 남아 있습니다.</translation>
+    </message>
+    <message>
+        <location filename="../../messages.py" line="54"/>
+        <source>The live transcript cannot be saved ({reason}); the recording goes on.</source>
+        <translation>실시간 전사를 저장할 수 없습니다({reason}). 녹음은 계속됩니다.</translation>
+    </message>
+    <message>
+        <location filename="../../messages.py" line="57"/>
+        <source>Could not write the transcript {path}: {reason}</source>
+        <translation>전사 파일 {path}을(를) 쓸 수 없습니다: {reason}</translation>
+    </message>
+    <message>
+        <location filename="../../messages.py" line="58"/>
+        <source>Could not finish {path} ({reason}); it is recovered on the next start.</source>
+        <translation>{path}을(를) 마무리할 수 없습니다({reason}). 다음 실행 때 복구됩니다.</translation>
+    </message>
+    <message>
+        <location filename="../../messages.py" line="62"/>
         <source>Loading the speech model…</source>
         <translation>음성 인식 모델을 불러오는 중…</translation>
     </message>
     <message>
-        <location filename="../core_messages.py" line="38"/>
+        <location filename="../../messages.py" line="64"/>
         <source>Transcribing live</source>
         <translation>실시간 전사 중</translation>
     </message>
     <message>
-        <location filename="../core_messages.py" line="39"/>
-        <source>Live transcription stopped: {error}</source>
-        <translation>실시간 전사가 멈췄습니다: {error}</translation>
+        <location filename="../../messages.py" line="65"/>
+        <source>Live transcription stopped ({reason}); recording goes on. Transcribe the file afterwards.</source>
+        <translation>실시간 전사가 멈췄습니다({reason}). 녹음은 계속됩니다. 나중에 파일을 전사하세요.</translation>
     </message>
     <message>
-        <location filename="../core_messages.py" line="40"/>
-        <source>Transcription fell behind and skipped {seconds} s (the recording keeps every sample).</source>
-        <translation>전사가 밀려 {seconds}초를 건너뛰었습니다 (녹음 파일에는 모두 남아 있습니다).</translation>
+        <location filename="../../messages.py" line="69"/>
+        <source>Transcription fell behind and skipped {seconds:.1f} s (the recording keeps every sample).</source>
+        <translation>전사가 밀려 {seconds:.1f}초를 건너뛰었습니다(녹음에는 모든 소리가 남아 있습니다).</translation>
     </message>
     <message>
-        <location filename="../core_messages.py" line="43"/>
+        <location filename="../../messages.py" line="72"/>
+        <source>Speaker labels are off: {reason}</source>
+        <translation>화자 구분이 꺼졌습니다: {reason}</translation>
+    </message>
+    <message>
+        <location filename="../../messages.py" line="73"/>
+        <source>No speaker label for an utterance ({reason}); further such misses are not reported.</source>
+        <translation>한 발화의 화자를 구분하지 못했습니다({reason}). 이후 같은 경우는 알리지 않습니다.</translation>
+    </message>
+    <message>
+        <location filename="../../messages.py" line="77"/>
+        <source>no speech found in {where} (silent or only noise)</source>
+        <translation>{where}에서 음성을 찾지 못했습니다(무음이거나 잡음뿐입니다)</translation>
+    </message>
+    <message>
+        <location filename="../../messages.py" line="78"/>
+        <source>only {seconds} s of speech in {where}; at least {needed:g} s is needed</source>
+        <translation>{where}의 음성이 {seconds}초뿐입니다. 최소 {needed:g}초가 필요합니다</translation>
+    </message>
+    <message>
+        <location filename="../../messages.py" line="81"/>
+        <source>{path} is only {length:.1f} s long; the span starts at {start:.1f} s</source>
+        <translation>{path}의 길이는 {length:.1f}초뿐인데 구간은 {start:.1f}초에서 시작합니다</translation>
+    </message>
+    <message>
+        <location filename="../../messages.py" line="82"/>
+        <source>no usable voice print from the speech in {where} ({reason})</source>
+        <translation>{where}의 음성에서 쓸 수 있는 목소리 특징을 얻지 못했습니다({reason})</translation>
+    </message>
+    <message>
+        <location filename="../../messages.py" line="91"/>
+        <source>Could not open audio device &apos;{name}&apos;: {reason}</source>
+        <translation>오디오 장치 &apos;{name}&apos;을(를) 열 수 없습니다: {reason}</translation>
+    </message>
+    <message>
+        <location filename="../../messages.py" line="94"/>
+        <source>{path}: playback failed ({reason})</source>
+        <translation>{path}: 재생 실패({reason})</translation>
+    </message>
+    <message>
+        <location filename="../../messages.py" line="100"/>
+        <source>{path}: not a readable audio or video file ({reason})</source>
+        <translation>{path}: 읽을 수 있는 오디오/비디오 파일이 아닙니다({reason})</translation>
+    </message>
+    <message>
+        <location filename="../../messages.py" line="101"/>
+        <source>{path}: cannot be read ({reason})</source>
+        <translation>{path}: 읽을 수 없습니다({reason})</translation>
+    </message>
+    <message>
+        <location filename="../../messages.py" line="102"/>
+        <source>{path}: decoding failed ({reason})</source>
+        <translation>{path}: 디코딩 실패({reason})</translation>
+    </message>
+    <message>
+        <location filename="../../messages.py" line="107"/>
+        <source>{path}: is not a regular file (a pipe, socket or device)</source>
+        <translation>{path}: 일반 파일이 아닙니다(파이프, 소켓 또는 장치)</translation>
+    </message>
+    <message>
+        <location filename="../../messages.py" line="108"/>
+        <source>{path}: the audio track is empty (no samples to transcribe)</source>
+        <translation>{path}: 오디오 트랙이 비어 있습니다(전사할 소리가 없습니다)</translation>
+    </message>
+    <message>
+        <location filename="../../messages.py" line="109"/>
+        <source>{path}: the file is truncated (it declares {declared} s of audio, only {decoded} s could be read)</source>
+        <translation>{path}: 파일이 잘려 있습니다({declared}초라고 되어 있지만 {decoded}초만 읽을 수 있습니다)</translation>
+    </message>
+    <message>
+        <location filename="../../messages.py" line="114"/>
+        <source>The speaker profiles file {path} cannot be used ({problem}). It was renamed to {kept_as} and no speakers are enrolled now.</source>
+        <translation>화자 프로필 파일 {path}을(를) 쓸 수 없습니다({problem}). {kept_as}(으)로 이름을 바꿔 두었고, 지금은 등록된 화자가 없습니다.</translation>
+    </message>
+    <message>
+        <location filename="../../messages.py" line="119"/>
+        <source>Cannot read the speaker profiles file {path} ({reason}).</source>
+        <translation>화자 프로필 파일 {path}을(를) 읽을 수 없습니다({reason}).</translation>
+    </message>
+    <message>
+        <location filename="../../messages.py" line="120"/>
+        <source>Could not save the speaker profiles to {path} ({reason}).</source>
+        <translation>화자 프로필을 {path}에 저장할 수 없습니다({reason}).</translation>
+    </message>
+    <message>
+        <location filename="../../messages.py" line="121"/>
+        <source>The settings file {path} could not be read. It was renamed to {kept_as} and the default settings are used.</source>
+        <translation>설정 파일 {path}을(를) 읽을 수 없습니다. {kept_as}(으)로 이름을 바꿔 두었고 기본 설정을 사용합니다.</translation>
+    </message>
+    <message>
+        <location filename="../../messages.py" line="125"/>
+        <source>The settings file {path} could not be read ({reason}); the default settings are used for now.</source>
+        <translation>설정 파일 {path}을(를) 읽을 수 없습니다({reason}). 지금은 기본 설정을 사용합니다.</translation>
+    </message>
+    <message>
+        <location filename="../../messages.py" line="63"/>
         <source>Loading the speaker model…</source>
         <translation>화자 모델을 불러오는 중…</translation>
     </message>
     <message>
-        <location filename="../core_messages.py" line="44"/>
-        <source>Speaker labels are off: {error}</source>
-        <translation>화자 표시가 꺼졌습니다: {error}</translation>
-    </message>
-    <message>
-        <location filename="../core_messages.py" line="45"/>
-        <source>No speaker label for an utterance ({error}); further such misses are not reported.</source>
-        <translation>한 발화에 화자를 붙이지 못했습니다 ({error}). 이후 같은 경우는 알리지 않습니다.</translation>
-    </message>
-    <message>
-        <location filename="../core_messages.py" line="49"/>
+        <location filename="../../messages.py" line="84"/>
         <source>No audio input device found (is a microphone connected?).</source>
         <translation>오디오 입력 장치가 없습니다 (마이크가 연결되어 있나요?).</translation>
     </message>
     <message>
-        <location filename="../core_messages.py" line="50"/>
+        <location filename="../../messages.py" line="85"/>
         <source>Audio device &apos;{name}&apos; matches several devices; available: {names}.</source>
         <translation>오디오 장치 &apos;{name}&apos;에 해당하는 장치가 여러 개입니다. 사용 가능: {names}.</translation>
     </message>
     <message>
-        <location filename="../core_messages.py" line="51"/>
+        <location filename="../../messages.py" line="88"/>
         <source>Audio device &apos;{name}&apos; matches no input device; available: {names}.</source>
         <translation>오디오 장치 &apos;{name}&apos;에 해당하는 입력 장치가 없습니다. 사용 가능: {names}.</translation>
     </message>
     <message>
-        <location filename="../core_messages.py" line="52"/>
-        <source>Could not open audio device &apos;{name}&apos;: {error}</source>
-        <translation>오디오 장치 &apos;{name}&apos;을(를) 열 수 없습니다: {error}</translation>
-    </message>
-    <message>
-        <location filename="../core_messages.py" line="53"/>
+        <location filename="../../messages.py" line="92"/>
         <source>Audio device &apos;{name}&apos; stopped unexpectedly (unplugged?).</source>
         <translation>오디오 장치 &apos;{name}&apos;이(가) 갑자기 멈췄습니다 (연결이 끊겼나요?).</translation>
     </message>
     <message>
-        <location filename="../core_messages.py" line="54"/>
+        <location filename="../../messages.py" line="93"/>
         <source>Audio device &apos;{name}&apos; stopped delivering audio (unplugged?).</source>
         <translation>오디오 장치 &apos;{name}&apos;에서 소리가 더 이상 들어오지 않습니다 (연결이 끊겼나요?).</translation>
     </message>
     <message>
-        <location filename="../core_messages.py" line="55"/>
-        <source>{path}: playback failed ({error})</source>
-        <translation>{path}: 재생에 실패했습니다 ({error})</translation>
-    </message>
-    <message>
-        <location filename="../core_messages.py" line="57"/>
+        <location filename="../../messages.py" line="96"/>
         <source>{path}: file not found</source>
         <translation>{path}: 파일을 찾을 수 없습니다</translation>
     </message>
     <message>
-        <location filename="../core_messages.py" line="58"/>
+        <location filename="../../messages.py" line="97"/>
         <source>{path}: is a folder, not an audio or video file</source>
         <translation>{path}: 오디오나 비디오 파일이 아니라 폴더입니다</translation>
     </message>
     <message>
-        <location filename="../core_messages.py" line="59"/>
+        <location filename="../../messages.py" line="98"/>
         <source>{path}: the file is empty (0 bytes)</source>
         <translation>{path}: 빈 파일입니다 (0바이트)</translation>
     </message>
     <message>
-        <location filename="../core_messages.py" line="60"/>
+        <location filename="../../messages.py" line="99"/>
         <source>{path}: has no audio track</source>
         <translation>{path}: 오디오 트랙이 없습니다</translation>
     </message>
     <message>
-        <location filename="../core_messages.py" line="61"/>
-        <source>{path}: not a readable audio or video file ({error})</source>
-        <translation>{path}: 읽을 수 있는 오디오나 비디오 파일이 아닙니다 ({error})</translation>
-    </message>
-    <message>
-        <location filename="../core_messages.py" line="62"/>
-        <source>{path}: cannot be read ({error})</source>
-        <translation>{path}: 읽을 수 없습니다 ({error})</translation>
-    </message>
-    <message>
-        <location filename="../core_messages.py" line="63"/>
-        <source>{path}: decoding failed ({error})</source>
-        <translation>{path}: 디코딩에 실패했습니다 ({error})</translation>
-    </message>
-    <message>
-        <location filename="../core_messages.py" line="64"/>
+        <location filename="../../messages.py" line="103"/>
         <source>{path}: the WAV file is truncated (its header declares {declared} bytes, the file holds {actual})</source>
         <translation>{path}: WAV 파일이 잘렸습니다 (헤더에는 {declared}바이트, 실제 파일은 {actual}바이트)</translation>
     </message>
@@ -352,7 +447,7 @@
 <context>
     <name>FileQueue</name>
     <message>
-        <location filename="../file_queue.py" line="118"/>
+        <location filename="../file_queue.py" line="141"/>
         <source>{path}: could not write the transcript ({error})</source>
         <translation>{path}: 녹취록을 저장하지 못했습니다 ({error})</translation>
     </message>
@@ -485,42 +580,42 @@
         <translation>오디오 또는 동영상 파일 추가</translation>
     </message>
     <message>
-        <location filename="../files_view.py" line="242"/>
+        <location filename="../files_view.py" line="243"/>
         <source>Cancel</source>
         <translation>취소</translation>
     </message>
     <message>
-        <location filename="../files_view.py" line="242"/>
+        <location filename="../files_view.py" line="243"/>
         <source>Stop transcribing this file</source>
         <translation>이 파일의 변환을 중지합니다</translation>
     </message>
     <message>
-        <location filename="../files_view.py" line="276"/>
+        <location filename="../files_view.py" line="277"/>
         <source>Open result</source>
         <translation>결과 열기</translation>
     </message>
     <message>
-        <location filename="../files_view.py" line="276"/>
+        <location filename="../files_view.py" line="277"/>
         <source>Open the transcript in the editor</source>
         <translation>편집기에서 녹취록을 엽니다</translation>
     </message>
     <message>
-        <location filename="../files_view.py" line="278"/>
+        <location filename="../files_view.py" line="279"/>
         <source>Transcribed {name}</source>
         <translation>{name} 변환 완료</translation>
     </message>
     <message>
-        <location filename="../files_view.py" line="295"/>
+        <location filename="../files_view.py" line="296"/>
         <source>Could not transcribe {name}</source>
         <translation>{name} 변환 실패</translation>
     </message>
     <message>
-        <location filename="../files_view.py" line="304"/>
+        <location filename="../files_view.py" line="305"/>
         <source>Cancelled {name}; nothing was saved</source>
         <translation>{name} 변환 취소됨. 아무것도 저장하지 않았습니다</translation>
     </message>
     <message>
-        <location filename="../files_view.py" line="316"/>
+        <location filename="../files_view.py" line="317"/>
         <source>Queue finished: {done} of {total} file(s) transcribed</source>
         <translation>대기열 완료: 파일 {total}개 중 {done}개 변환됨</translation>
     </message>
@@ -560,7 +655,7 @@
     <name>MainWindow</name>
     <message>
         <location filename="../app.py" line="128"/>
-        <location filename="../main_window.py" line="229"/>
+        <location filename="../main_window.py" line="230"/>
         <source>Meeting Recorder</source>
         <translation>회의 녹음기</translation>
     </message>
@@ -720,42 +815,47 @@
         <translation>회의 녹음기 정보(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="246"/>
+        <location filename="../main_window.py" line="248"/>
+        <source>Recording stopped</source>
+        <translation>녹음이 멈췄습니다</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="259"/>
         <source>Recording stopped: the recordings folder is almost out of free space. The recording was saved.</source>
         <translation>녹음 폴더의 여유 공간이 거의 없어 녹음을 중지했습니다. 녹음은 저장되었습니다.</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="284"/>
+        <location filename="../main_window.py" line="297"/>
         <source>No transcript is open. Open one first (Ctrl+Shift+O).</source>
         <translation>열린 녹취록이 없습니다. 먼저 녹취록을 여세요 (Ctrl+Shift+O).</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="310"/>
+        <location filename="../main_window.py" line="323"/>
         <source>Select a segment of a transcript whose audio is available first.</source>
         <translation>먼저 오디오가 있는 녹취록에서 구간을 선택하세요.</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="352"/>
+        <location filename="../main_window.py" line="365"/>
         <source>The new interface language is used from the next start.</source>
         <translation>새 인터페이스 언어는 다음 실행부터 적용됩니다.</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="353"/>
+        <location filename="../main_window.py" line="366"/>
         <source>Preferences saved; they apply to the next recording or file.</source>
         <translation>환경설정을 저장했습니다. 다음 녹음 또는 파일부터 적용됩니다.</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="357"/>
+        <location filename="../main_window.py" line="370"/>
         <source>Meeting Recorder Help</source>
         <translation>회의 녹음기 도움말</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="361"/>
+        <location filename="../main_window.py" line="374"/>
         <source>About Meeting Recorder</source>
         <translation>회의 녹음기 정보</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="413"/>
+        <location filename="../main_window.py" line="426"/>
         <source>Stopping the recording…</source>
         <translation>녹음을 중지하는 중…</translation>
     </message>
@@ -816,101 +916,101 @@
 <context>
     <name>RecordView</name>
     <message>
-        <location filename="../record_view.py" line="97"/>
+        <location filename="../record_view.py" line="98"/>
         <source>The microphone or other input to record from</source>
         <translation>녹음할 마이크 또는 기타 입력 장치</translation>
     </message>
     <message>
-        <location filename="../record_view.py" line="98"/>
-        <location filename="../record_view.py" line="229"/>
+        <location filename="../record_view.py" line="99"/>
+        <location filename="../record_view.py" line="230"/>
         <source>System default</source>
         <translation>시스템 기본값</translation>
     </message>
     <message>
-        <location filename="../record_view.py" line="103"/>
+        <location filename="../record_view.py" line="104"/>
         <source>&amp;Input:</source>
         <translation>입력(&amp;I):</translation>
     </message>
     <message>
-        <location filename="../record_view.py" line="105"/>
+        <location filename="../record_view.py" line="106"/>
         <source>Re&amp;fresh</source>
         <translation>새로 고침(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../record_view.py" line="106"/>
+        <location filename="../record_view.py" line="107"/>
         <source>Look again for connected input devices</source>
         <translation>연결된 입력 장치를 다시 찾습니다</translation>
     </message>
     <message>
-        <location filename="../record_view.py" line="111"/>
-        <location filename="../record_view.py" line="338"/>
-        <location filename="../record_view.py" line="345"/>
+        <location filename="../record_view.py" line="112"/>
+        <location filename="../record_view.py" line="341"/>
+        <location filename="../record_view.py" line="348"/>
         <source>&amp;Record</source>
         <translation>녹음(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../record_view.py" line="118"/>
+        <location filename="../record_view.py" line="119"/>
         <source>Time recorded</source>
         <translation>녹음 시간</translation>
     </message>
     <message>
-        <location filename="../record_view.py" line="120"/>
+        <location filename="../record_view.py" line="121"/>
         <source>Size of the recording on disk</source>
         <translation>디스크에 저장된 녹음 크기</translation>
     </message>
     <message>
-        <location filename="../record_view.py" line="146"/>
+        <location filename="../record_view.py" line="147"/>
         <source>Live transcript</source>
         <translation>실시간 녹취록</translation>
     </message>
     <message>
-        <location filename="../record_view.py" line="168"/>
+        <location filename="../record_view.py" line="169"/>
         <source>&amp;Jump to latest</source>
         <translation>최신 항목으로 이동(&amp;J)</translation>
     </message>
     <message>
-        <location filename="../record_view.py" line="169"/>
+        <location filename="../record_view.py" line="170"/>
         <source>Scroll to the newest line and follow the transcript again</source>
         <translation>가장 최근 줄로 스크롤하고 다시 녹취록을 따라갑니다</translation>
     </message>
     <message>
-        <location filename="../record_view.py" line="231"/>
+        <location filename="../record_view.py" line="232"/>
         <source>{name} (default)</source>
         <translation>{name} (기본값)</translation>
     </message>
     <message>
-        <location filename="../record_view.py" line="234"/>
+        <location filename="../record_view.py" line="235"/>
         <source>{name} (not connected)</source>
         <translation>{name} (연결 안 됨)</translation>
     </message>
     <message>
-        <location filename="../record_view.py" line="330"/>
+        <location filename="../record_view.py" line="333"/>
         <source>Saved {path}</source>
         <translation>{path}에 저장했습니다</translation>
     </message>
     <message>
-        <location filename="../record_view.py" line="338"/>
-        <location filename="../record_view.py" line="339"/>
+        <location filename="../record_view.py" line="341"/>
+        <location filename="../record_view.py" line="342"/>
         <source>&amp;Stop</source>
         <translation>중지(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../record_view.py" line="339"/>
+        <location filename="../record_view.py" line="342"/>
         <source>Stopping…</source>
         <translation>중지하는 중…</translation>
     </message>
     <message>
-        <location filename="../record_view.py" line="341"/>
+        <location filename="../record_view.py" line="344"/>
         <source>Stop and save the recording (Space or Ctrl+R)</source>
         <translation>녹음을 중지하고 저장합니다 (Space 또는 Ctrl+R)</translation>
     </message>
     <message>
-        <location filename="../record_view.py" line="342"/>
+        <location filename="../record_view.py" line="345"/>
         <source>Start recording from the chosen input (Space or Ctrl+R)</source>
         <translation>선택한 입력 장치로 녹음을 시작합니다 (Space 또는 Ctrl+R)</translation>
     </message>
     <message>
-        <location filename="../record_view.py" line="345"/>
+        <location filename="../record_view.py" line="348"/>
         <source>&amp;Stop recording</source>
         <translation>녹음 중지(&amp;S)</translation>
     </message>
