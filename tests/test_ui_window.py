@@ -27,9 +27,10 @@ from meeting_recorder.ui.settings import AppSettings
 from meeting_recorder.ui.settings_dialog import SettingsDialog
 from tests.qt_drops import drop_files
 from tests.speech import JFK, repeat_audio
+from tests.needs import needs
 
 LONG_WAIT_MS = 240_000  # real models on a busy 2-core machine (nice 19)
-needs_jfk = pytest.mark.skipif(not JFK.is_file(), reason=f"speech fixture {JFK} is missing")
+needs_jfk = needs(not JFK.is_file(), f"speech fixture {JFK} is missing")
 
 
 def make_settings(path: Path) -> AppSettings:

@@ -13,9 +13,9 @@ import shutil
 import subprocess
 import sys
 import textwrap
-from pathlib import Path
 
 import pytest
+from tests.needs import skip_or_fail
 
 XVFB_START_SECONDS = 20
 CHILD_SECONDS = 120
@@ -60,7 +60,7 @@ CHILD_CODE = textwrap.dedent(
 def xvfb_display(tmp_path):
     """A private Xvfb; yields its DISPLAY (":N") and stops it afterwards."""
     if shutil.which("Xvfb") is None:
-        pytest.skip("Xvfb is not installed (make test installs the xvfb package)")
+        skip_or_fail("Xvfb is not installed (make test installs the xvfb package)")
     read_end, write_end = os.pipe()
     server = subprocess.Popen(
         ["Xvfb", "-displayfd", str(write_end), "-screen", "0", "1280x800x24", "-nolisten", "tcp"],
