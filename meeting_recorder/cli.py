@@ -66,11 +66,18 @@ def _error(message: str) -> None:
     print(f"error: {message}", file=sys.stderr, flush=True)
 
 
+def _warn(event) -> None:
+    """A problem the job goes on past (e.g. a corrupt profiles file set aside)."""
+    from meeting_recorder.messages import render
+
+    print(f"warning: {render(event)}", file=sys.stderr, flush=True)
+
+
 def _speaker_request(args: argparse.Namespace):
     """The --speakers/--min-speakers/--max-speakers choice (None: off). ValueError if invalid."""
     from dataclasses import replace
 
-    from meeting_recorder.core.speakers.profiles import ProfileStore
+    from meeting_recorder.core.speakers.profiles import enrolled_profiles
     from meeting_recorder.core.transcribe_job import SpeakerRequest, parse_speaker_count
 
     options = parse_speaker_count(args.speakers)
@@ -85,7 +92,7 @@ def _speaker_request(args: argparse.Namespace):
         raise ValueError("--min-speakers is larger than --max-speakers")
     if options.num_speakers is None:
         options = replace(options, min_speakers=args.min_speakers, max_speakers=args.max_speakers)
-    return SpeakerRequest(options=options, profiles=ProfileStore().profiles())
+    return SpeakerRequest(options=options, profiles=enrolled_profiles(_warn))
 
 
 def _transcribe_one(engine, diarizer, path: str, options, speakers, formats: list[str], out_dir: Path) -> list[Path]:

@@ -84,9 +84,13 @@ def _known_speakers(args: argparse.Namespace) -> dict:
         return {}
     if not 1 <= args.max_speakers <= 20:
         raise ValueError(f"--max-speakers takes a number from 1 to 20, not {args.max_speakers}")
-    from meeting_recorder.core.speakers.profiles import ProfileStore
+    from meeting_recorder.core.speakers.profiles import enrolled_profiles
+    from meeting_recorder.messages import render
 
-    return {profile.name: profile.vector for profile in ProfileStore().profiles()}
+    def warn(event) -> None:  # a corrupt profiles file: record without names
+        print(f"warning: {render(event)}", file=sys.stderr, flush=True)
+
+    return {profile.name: profile.vector for profile in enrolled_profiles(warn)}
 
 
 def _segment_line(segment) -> str:

@@ -188,3 +188,36 @@ def test_new_files_are_private(long_source, tmp_path, tiny_engine):
     assert os.stat(out).st_mode & 0o777 == 0o700 and os.stat(out.parent).st_mode & 0o777 == 0o700
     for path in out.iterdir():
         assert path.stat().st_mode & 0o777 == 0o600, path
+
+
+def test_recover_leaves_a_live_recording_alone(long_source, tmp_path, tiny_engine):
+    """A second window or `meeting-recorder recover` on the same folder must not repair and
+    rename a recording another process is still writing (it is locked while recording)."""
+    from meeting_recorder.core.recovery import recover_folder
+
+    session = LiveSession(FileSource(long_source, speed=1),
+                          LiveSettings(out_dir=tmp_path, speakers=False, keep_models_loaded=True),
+                          Collector().callbacks, engine=tiny_engine)
+    partial = session.start()
+    try:
+        recovered, problems = recover_folder(tmp_path)
+        assert recovered == [] and problems == [] and partial.exists()
+    finally:
+        result = session.stop()
+    assert result.recording.is_file() and not partial.exists()
+    assert recover_folder(tmp_path) == ([], [])
+
+
+def test_cli_records_without_names_when_the_profiles_file_is_corrupt(jfk_path, tmp_path, capsys):
+    from meeting_recorder.cli import main as cli_main
+    from meeting_recorder.core.speakers.profiles import ProfileStore
+
+    store = ProfileStore()
+    store.folder.mkdir(parents=True, exist_ok=True)
+    store.path.write_text('{"format": 1, "profiles": [')
+    code = cli_main(["record", "--from-file", str(jfk_path), "--speed", "0", "--seconds", "4", "--model", "tiny.en",
+                     "--out", str(tmp_path)])
+    err = capsys.readouterr().err
+    assert code == 0, err
+    assert f"warning: The speaker profiles file {store.path} cannot be used" in err and "Traceback" not in err
+    assert Path(f"{store.path}.corrupt").is_file() and len(list(tmp_path.glob("*.wav"))) == 1

@@ -238,6 +238,7 @@ def test_window_starts_with_corrupt_settings_and_profiles(qtbot, tmp_path):
         window.show()
         qtbot.waitExposed(window)
         assert isinstance(settings.problem, SettingsSetAside)
+        qtbot.waitUntil(lambda: "settings file" in window.status_text(), timeout=10_000)  # said in the window
         assert f"{store.path} cannot be used" in window.speakers_view.error_text()
         assert Path(f"{store.path}.corrupt").read_text() == '{"format": 1, "profiles": ['
     finally:

@@ -72,5 +72,5 @@ def export_journal(journal: Path, recording: Path, duration: float, formats: lis
     transcript = Transcript(str(recording), duration, language, header.get("model", ""), segments)
     stem = recording.name[: -len(".wav")] if recording.name.endswith(".wav") else recording.stem
     written = export(transcript, recording.parent, ["json", *(formats or [])], stem=stem)
-    journal.unlink()
+    journal.unlink(missing_ok=True)  # two recovers racing: the other one removed it
     return written

@@ -64,15 +64,24 @@ class RecordingWriter:
         self._thread: threading.Thread | None = None
         self._last_refresh = 0.0
         self._halted = False
+        self._lock_fd: int | None = None
 
     def start(self) -> None:
         # A day at 48 kHz stereo is 16 GB, past the 4 GB a RIFF header can describe: write
         # RF64, which libsndfile keeps as a plain WAV header until the 4 GB mark. The file is
         # created 0600 first (a voice recording); libsndfile then opens it and keeps the mode.
-        os.close(create_private(self.path))
-        self._file = soundfile.SoundFile(
-            self.path, "w", samplerate=self.samplerate, channels=self.channels, format="RF64", subtype="PCM_16"
-        )
+        # The descriptor stays open holding an exclusive lock: another window or a CLI
+        # ``recover`` on this folder then leaves this live recording alone.
+        self._lock_fd = create_private(self.path)
+        try:
+            _lock(self._lock_fd)
+            self._file = soundfile.SoundFile(
+                self.path, "w", samplerate=self.samplerate, channels=self.channels, format="RF64", subtype="PCM_16"
+            )
+        except BaseException:
+            os.close(self._lock_fd)
+            self._lock_fd = None
+            raise
         soundfile._snd.sf_command(self._file._file, _SFC_RF64_AUTO_DOWNGRADE, soundfile._ffi.NULL, 1)
         self._last_refresh = time.monotonic()
         self._thread = threading.Thread(target=self._run, name="recording-writer")
@@ -98,6 +107,9 @@ class RecordingWriter:
                 self.error = self.error or error
             finally:
                 self._file = None
+        if self._lock_fd is not None:
+            os.close(self._lock_fd)  # releases the lock
+            self._lock_fd = None
 
     def halt(self) -> None:
         """Append nothing more (the session is stopping itself, e.g. at the disk reserve);
@@ -151,6 +163,15 @@ class RecordingWriter:
         if now - self._last_refresh >= HEADER_REFRESH_SECONDS:
             refresh_header(self._file)
             self._last_refresh = now
+
+
+def _lock(descriptor: int) -> None:
+    """An advisory exclusive lock (POSIX; elsewhere the recording is simply not locked)."""
+    try:
+        import fcntl
+    except ImportError:
+        return
+    fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
 
 
 def _explained(error: BaseException, path: Path, needed: int) -> BaseException:

@@ -85,9 +85,10 @@ def live_settings(settings: Any) -> tuple["LiveSettings", str, float]:
 
 def _known_speakers() -> dict:
     """Enrolled voices (name -> vector) so live labels use their names."""
-    from meeting_recorder.core.speakers.profiles import ProfileStore
+    from meeting_recorder.core.speakers.profiles import enrolled_profiles
 
-    return {profile.name: profile.vector for profile in ProfileStore().profiles()}
+    # A corrupt profiles file: record without names (the speakers view says what happened).
+    return {profile.name: profile.vector for profile in enrolled_profiles(lambda event: None)}
 
 
 class StopRequest:

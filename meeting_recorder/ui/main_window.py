@@ -20,6 +20,7 @@ from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QStyle, QWidget
 
 from meeting_recorder.ui import questions
 from meeting_recorder.ui.about import about_html, help_html
+from meeting_recorder.ui.core_messages import translate_event
 from meeting_recorder.ui.dashboard import ResourceDashboard
 from meeting_recorder.ui.files_view import FilesView
 from meeting_recorder.ui.questions import DISCARD, OPENING, QUITTING, SAVE
@@ -232,6 +233,9 @@ class MainWindow(QMainWindow):
     def _after_first_show(self) -> None:
         if not self._shut_down:
             self.record_view.check_recovered()  # recordings left by a crash are repaired and offered
+            problem = getattr(self.settings, "problem", None)
+            if problem is not None:  # a corrupt settings file was set aside: say so once
+                self.show_error(translate_event(problem))
 
     @Slot(str)
     def _on_recording_finished(self, wav_path: str) -> None:

@@ -17,14 +17,14 @@ import json
 import math
 import threading
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
 from meeting_recorder.core.errors import ProfileError, ProfileStoreError
-from meeting_recorder.core.events import ProfilesNotSaved, ProfilesSetAside, ProfilesUnreadable
+from meeting_recorder.core.events import Event, ProfilesNotSaved, ProfilesSetAside, ProfilesUnreadable
 from meeting_recorder.core.private_files import atomic_write, private_dir, set_aside
 from meeting_recorder.core.speakers.campplus import DIMENSION
 from meeting_recorder.core.speakers.vectors import unit
@@ -215,6 +215,18 @@ class ProfileStore:
             atomic_write(self.path, text.encode("utf-8"))
         except OSError as error:
             raise ProfileStoreError(ProfilesNotSaved(str(self.path), error.strerror or str(error))) from error
+
+
+def enrolled_profiles(on_problem: Callable[[Event], None], folder: Path | None = None) -> list[SpeakerProfile]:
+    """The enrolled voices for a transcription or recording that goes on without them if
+    the profiles file cannot be used: its problem (set aside, unreadable) goes to
+    ``on_problem`` and the job carries on with none."""
+    try:
+        return ProfileStore(folder).profiles()
+    except ProfileStoreError as error:
+        if error.event is not None:
+            on_problem(error.event)
+        return []
 
 
 class _Unusable(Exception):
