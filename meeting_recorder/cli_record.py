@@ -9,6 +9,7 @@ import threading
 import time
 from pathlib import Path
 
+from meeting_recorder.core.clock import format_clock
 from meeting_recorder.core.errors import MeetingRecorderError
 from meeting_recorder.core.export import FORMATS, parse_formats
 from meeting_recorder.core.models import DEFAULT_MODEL, EMBEDDED_MODELS
@@ -35,11 +36,6 @@ def add_commands(commands: argparse._SubParsersAction, network: argparse.Argumen
 
 def _err(message: str) -> None:
     print(f"error: {message}", file=sys.stderr, flush=True)
-
-
-def _stamp(seconds: float) -> str:
-    minutes, seconds = divmod(seconds, 60)
-    return f"{int(minutes // 60)}:{int(minutes % 60):02d}:{seconds:04.1f}"
 
 
 def run_devices(args: argparse.Namespace) -> int:
@@ -95,7 +91,7 @@ def _known_speakers(args: argparse.Namespace) -> dict:
 
 def _segment_line(segment) -> str:
     speaker = f"{segment.speaker}: " if segment.speaker else ""
-    return f"[{_stamp(segment.start)} → {_stamp(segment.end)}] {speaker}{segment.text}"
+    return f"[{format_clock(segment.start, True)} → {format_clock(segment.end, True)}] {speaker}{segment.text}"
 
 
 def run_record(args: argparse.Namespace) -> int:

@@ -27,7 +27,8 @@ from meeting_recorder.ui.app import (
 from meeting_recorder.ui.core_messages import describe_error, translate_event
 from meeting_recorder.ui.main_window import MainWindow
 from meeting_recorder.ui.settings import AppSettings
-from meeting_recorder.ui.transcript_format import export_target, format_clock
+from meeting_recorder.core.clock import format_clock
+from meeting_recorder.ui.transcript_format import export_target
 
 BIN = Path(sys.executable).parent
 MESSAGES = TRANSLATIONS_DIR.parent.parent / "messages.py"  # core events' words: translated with the ui

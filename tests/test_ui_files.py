@@ -18,7 +18,8 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QProgressBar, QPushButton, QWidget
 
-from meeting_recorder.ui.file_queue import SHUTDOWN_WAIT_MS, output_dir, unfinished_threads
+from meeting_recorder.ui.file_queue import SHUTDOWN_WAIT_MS, output_dir
+from meeting_recorder.ui.threads import unfinished_threads
 from meeting_recorder.ui.files_view import COL_ACTION, COL_PROGRESS, PROGRESS_STEPS, FilesView
 from meeting_recorder.ui.settings import AppSettings
 from tests.qt_drops import drop_files

@@ -29,7 +29,7 @@ from meeting_recorder.core.errors import AudioDecodeError
 
 log = logging.getLogger(__name__)
 
-SAMPLE_RATE = 16000
+SAMPLE_RATE = 16000  # what Whisper, Silero VAD and the speaker models take: every analysis path
 _FRAME = SAMPLE_RATE // 10  # 100 ms frames when looking for a quiet cut
 # Damaged packets are skipped, as players do; this many in a row means the file is not audio.
 MAX_BAD_PACKETS_IN_A_ROW = 50

@@ -20,6 +20,7 @@ import numpy as np
 from meeting_recorder.core import audio, levels
 from meeting_recorder.core.errors import Cancelled, ModelError
 from meeting_recorder.core.inference_thread import InferenceThread
+from meeting_recorder.core.loaded_model import LoadedModel
 from meeting_recorder.core.models import DEFAULT_MODEL, choose_device, resolve_model
 from meeting_recorder.core.paths import user_cache_dir
 from meeting_recorder.core.progress import Progress, ProgressCallback, ProgressClock  # noqa: F401 (re-exported)
@@ -48,7 +49,7 @@ def supported_languages() -> list[str]:
     return sorted(_LANGUAGE_CODES)
 
 
-class TranscriptionEngine:
+class TranscriptionEngine(LoadedModel):
     """Holds one Whisper model; ``close()`` releases it (usable as a context manager)."""
 
     def __init__(
@@ -59,34 +60,30 @@ class TranscriptionEngine:
         allow_download: bool | None = None,
         window_seconds: float = DEFAULT_WINDOW_SECONDS,
     ) -> None:
+        super().__init__()
         self.model_name = model
         self.device_preference = device
         self.allow_download = allow_download
         self.window_seconds = window_seconds
-        self._model: Any = None
-        self._lock = threading.Lock()  # one job at a time per loaded model
         self._inference: InferenceThread | None = None
 
-    # -- lifecycle ---------------------------------------------------------------------
-    @property
-    def loaded(self) -> bool:
-        return self._model is not None
-
+    # -- lifecycle (LoadedModel) -------------------------------------------------------
     @property
     def model(self) -> Any:
         """The faster_whisper.WhisperModel (loads it on first use)."""
-        self.load()
-        return self._model
+        model = self._model  # loaded: no lock on this path (the live transcriber's, per utterance)
+        if model is not None:
+            return model
+        with self._lock:
+            return self._load_locked()
 
-    def load(self) -> None:
-        if self._model is not None:
-            return
+    def _build(self) -> Any:
         resolved = resolve_model(self.model_name, allow_download=self.allow_download)
         choice = choose_device(self.device_preference)
         from faster_whisper import WhisperModel
 
         try:
-            self._model = WhisperModel(
+            return WhisperModel(
                 resolved.path,
                 device=choice.device,
                 compute_type=choice.compute_type,
@@ -100,21 +97,11 @@ class TranscriptionEngine:
                 "(expected a CTranslate2 Whisper model folder; it may be corrupt)."
             ) from error
 
-    def close(self) -> None:
-        """Release the model (and CUDA memory). Safe to call more than once."""
-        with self._lock:
-            self._join_inference()
-            model, self._model = self._model, None
-            if model is not None:
-                model.model.unload_model()
-                del model
-            release_memory()
+    def _before_close(self) -> None:
+        self._join_inference()
 
-    def __enter__(self) -> "TranscriptionEngine":
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
+    def _unload(self, model: Any) -> None:
+        model.model.unload_model()  # CTranslate2's buffers (and CUDA memory) now, not at GC
 
     # -- transcription -----------------------------------------------------------------
     def _check_language(self, language: str) -> str | None:

@@ -27,7 +27,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-SAMPLE_RATE = 16000
+from meeting_recorder.core.audio import SAMPLE_RATE
+
 FRAME = 480  # 30 ms at 16 kHz: the unit of every level measurement here
 SILENCE_DBFS = -100.0  # a frame quieter than this (digital silence) counts as this
 LIMIT_KNEE = 0.8  # amplitudes above this are bent smoothly towards 1.0, never past it

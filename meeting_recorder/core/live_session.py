@@ -37,7 +37,7 @@ from meeting_recorder.core.export import FORMATS
 from meeting_recorder.core.live_transcriber import LiveTranscriber
 from meeting_recorder.core.private_files import private_dir
 from meeting_recorder.core.models import DEFAULT_MODEL
-from meeting_recorder.core.recovery import PARTIAL_SUFFIX, RecoveredRecording, journal_path, recover_folder
+from meeting_recorder.core.recovery import PARTIAL_SUFFIX, RecoveredRecording, final_path, journal_path, recover_folder
 from meeting_recorder.core.resources import release_memory
 from meeting_recorder.core.ring_buffer import RingBuffer
 from meeting_recorder.core.segmenter import SAMPLE_RATE, SegmenterOptions
@@ -94,7 +94,7 @@ class SessionResult:
 def _new_recording_path(folder: Path) -> Path:
     stamp = _dt.datetime.now().strftime("%Y-%m-%d_%H%M%S")
     candidate, n = folder / f"{stamp}{PARTIAL_SUFFIX}", 1
-    while candidate.exists() or candidate.with_name(candidate.name[: -len(".partial")]).exists():
+    while candidate.exists() or final_path(candidate).exists():
         n += 1
         candidate = folder / f"{stamp}-{n}{PARTIAL_SUFFIX}"
     return candidate
@@ -288,7 +288,7 @@ class LiveSession:
 
     def _finalize(self, partial: Path) -> Path:
         """``x.wav.partial`` -> ``x.wav``; on failure the partial stays for ``recover``."""
-        final = partial.with_name(partial.name[: -len(PARTIAL_SUFFIX)] + ".wav")
+        final = final_path(partial)
         try:
             os.replace(partial, final)
         except OSError as error:

@@ -105,12 +105,19 @@ def repair_wav(path: Path) -> tuple[float, int]:
 
 def journal_path(recording: Path) -> Path:
     """``2026-11-26_101500.wav`` (or ``.wav.partial``) → ``2026-11-26_101500.transcript.jsonl``."""
-    return recording.with_name(f"{_stem(recording)}{JOURNAL_SUFFIX}")
+    return recording.with_name(f"{recording_stem(recording)}{JOURNAL_SUFFIX}")
 
 
-def _stem(recording: Path) -> str:
-    name = recording.name
+def recording_stem(recording: Path | str) -> str:
+    """``x.wav.partial`` and ``x.wav`` → ``x``: the name the recording's files share (the
+    one place that strips the suffix the writer adds while recording)."""
+    name = Path(recording).name
     return name[: -len(PARTIAL_SUFFIX)] if name.endswith(PARTIAL_SUFFIX) else Path(name).stem
+
+
+def final_path(partial: Path) -> Path:
+    """``x.wav.partial`` → ``x.wav`` (where the recording goes once finished)."""
+    return partial.with_name(f"{recording_stem(partial)}.wav")
 
 
 def find_partials(folder: Path) -> list[Path]:
@@ -121,11 +128,15 @@ def _unexported_journals(folder: Path) -> list[Path]:
     """Journals next to a finished ``.wav`` (no ``.partial`` any more): their recording was
     saved but the transcript export did not finish."""
     journals = sorted(folder.glob(f"*{JOURNAL_SUFFIX}")) if folder.is_dir() else []
-    return [j for j in journals if _wav_for(j).is_file() and not Path(f"{_wav_for(j)}.partial").exists()]
+    return [j for j in journals if _wav_for(j).is_file() and not _partial_for(j).exists()]
 
 
 def _wav_for(journal: Path) -> Path:
     return journal.with_name(journal.name[: -len(JOURNAL_SUFFIX)] + ".wav")
+
+
+def _partial_for(journal: Path) -> Path:
+    return journal.with_name(journal.name[: -len(JOURNAL_SUFFIX)] + PARTIAL_SUFFIX)
 
 
 def _in_use(partial: Path) -> bool:
@@ -145,7 +156,7 @@ def _in_use(partial: Path) -> bool:
 
 def recover_partial(partial: Path, formats: list[str] | None = None) -> RecoveredRecording:
     seconds, samplerate = repair_wav(partial)
-    final = partial.with_name(partial.name[: -len(".partial")])
+    final = final_path(partial)
     os.replace(partial, final)
     fsync_dir(final.parent)
     journal = journal_path(partial)

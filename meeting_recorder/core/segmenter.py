@@ -12,7 +12,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-SAMPLE_RATE = 16000
+from meeting_recorder.core.audio import SAMPLE_RATE
+
 FRAME = 512  # Silero's frame at 16 kHz (32 ms)
 # The VAD always sees the same input shape: onnxruntime keeps a memory plan per distinct
 # shape, so scoring whatever length happened to arrive grew RSS for hours.

@@ -70,7 +70,7 @@ def export_journal(journal: Path, recording: Path, duration: float, formats: lis
     header, segments = read_journal(journal)
     language = header.get("language") or "auto"
     transcript = Transcript(str(recording), duration, language, header.get("model", ""), segments)
-    stem = recording.name[: -len(".wav")] if recording.name.endswith(".wav") else recording.stem
+    stem = Path(recording).stem
     written = export(transcript, recording.parent, ["json", *(formats or [])], stem=stem)
     journal.unlink(missing_ok=True)  # two recovers racing: the other one removed it
     return written

@@ -31,13 +31,13 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QCoreApplication, QEventLoop, QObject, QThread, QTimer, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QObject, QThread, QTimer, Signal, Slot
 
 from meeting_recorder.ui.core_messages import describe_error, translate_event
+from meeting_recorder.ui.threads import keep_until_finished, wait_responsive
 
 if TYPE_CHECKING:  # the core live modules pull in PyAV and the engine: imported lazily
     from meeting_recorder.core.engine import TranscriptionEngine
@@ -115,18 +115,6 @@ class StopRequest:
         with self._lock:
             self._abandoned = not self.done.is_set()
             return self._abandoned
-
-
-def wait_responsive(done: Callable[[], bool], seconds: float) -> bool:
-    """Wait up to ``seconds`` for ``done()`` on the UI thread while still handling events
-    (the window repaints and stays responsive); True if it came true."""
-    deadline = time.monotonic() + seconds
-    while not done():
-        if time.monotonic() >= deadline:
-            return False
-        QCoreApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
-        time.sleep(0.01)
-    return True
 
 
 class AudioWorker(QObject):
@@ -419,10 +407,8 @@ class AudioWorkerThread(QObject):
                 # Destroying a running QThread aborts the process: keep the objects alive.
                 # The recording was finalized first thing; only transcription is stuck.
                 log.warning("the audio thread did not end within %.0f s", wait_seconds)
-                _STUCK.append((self.thread, self.worker))
+                keep_until_finished(self.thread, self.worker)
                 return False
             self.thread.wait(1000)  # finished: returns at once
         return not self.thread.isRunning()
 
-
-_STUCK: list[tuple[QThread, AudioWorker]] = []  # threads given up on at quit (never destroyed)

@@ -39,12 +39,12 @@ from pathlib import Path
 from typing import Any
 
 import psutil
-import shiboken6
 from PySide6.QtCore import QCoreApplication, QObject, QThread, QTimer, Signal, Slot
 from PySide6.QtWidgets import QFormLayout, QLabel, QVBoxLayout, QWidget
 
 from meeting_recorder.ui.rss_plot import RssPlot
 from meeting_recorder.ui.settings import AppSettings
+from meeting_recorder.ui.threads import stop_thread
 
 MIB = 1024 * 1024
 PLOT_SECONDS = 600  # the plot shows the last 10 minutes
@@ -194,12 +194,6 @@ class _SamplerWorker(QObject):
         self.done.emit(self.sampler.sample(Path(folder), Path(recording) if recording else None))
 
 
-def _stop_thread(thread: QThread) -> None:
-    if shiboken6.isValid(thread) and thread.isRunning():  # at exit Qt may have deleted it first
-        thread.quit()
-        thread.wait()
-
-
 # -- the widget -------------------------------------------------------------------------------
 class ResourceDashboard(QWidget):
     warning = Signal(str)
@@ -232,7 +226,7 @@ class ResourceDashboard(QWidget):
         # Destroying a running QThread aborts the process; whoever deletes this widget without
         # calling shutdown() still gets the thread joined (the lambda holds the thread, not self).
         thread = self._thread
-        self.destroyed.connect(lambda *_: _stop_thread(thread))
+        self.destroyed.connect(lambda *_: stop_thread(thread))
         app = QCoreApplication.instance()
         if app is not None:
             app.aboutToQuit.connect(self.shutdown)
@@ -299,7 +293,7 @@ class ResourceDashboard(QWidget):
             return
         self._shut_down = True
         self._timer.stop()
-        _stop_thread(self._thread)
+        stop_thread(self._thread)
 
     # -- sampling -------------------------------------------------------------------------------
     def _recording(self) -> Path | None:

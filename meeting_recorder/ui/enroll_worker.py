@@ -16,8 +16,8 @@ import logging
 import weakref
 from pathlib import Path
 
-import shiboken6
-from PySide6.QtCore import QObject, QThread, Signal, Slot
+from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
+from meeting_recorder.ui.threads import stop_thread
 
 log = logging.getLogger(__name__)
 
@@ -100,12 +100,6 @@ class EnrollWorker(QObject):
             embedder.close()
 
 
-def _stop_thread(thread: QThread) -> None:
-    if shiboken6.isValid(thread) and thread.isRunning():  # at exit Qt may have deleted it first
-        thread.quit()
-        thread.wait()  # enrollment reads at most 60 s of speech, so this ends
-
-
 class EnrollThread(QObject):
     """Owns the QThread and the worker; started on first use, so an idle view has no thread."""
 
@@ -121,7 +115,7 @@ class EnrollThread(QObject):
         self.request.connect(self.worker.enroll)  # queued: jobs run one after another over there
         self._stopped = False
         thread = self.thread  # joined even if the owner is deleted without stop()
-        self.destroyed.connect(lambda *_: _stop_thread(thread))
+        self.destroyed.connect(lambda *_: stop_thread(thread))
 
     def submit(self, job: int, name: str, path: str, start: float | None, end: float | None,
                replace: bool) -> None:
@@ -134,5 +128,9 @@ class EnrollThread(QObject):
     def stop(self) -> None:
         """Let the running job end (jobs still queued are dropped), end the thread, release the model."""
         self._stopped = True
-        _stop_thread(self.thread)
-        self.worker.release()
+        if stop_thread(self.thread, self.worker):
+            self.worker.release()
+        else:  # still embedding (at most 60 s of speech): it releases the model when it ends
+            self.thread.finished.connect(self.worker.release, Qt.ConnectionType.DirectConnection)
+            if self.thread.wait(0):  # it ended just now, before the connection
+                self.worker.release()

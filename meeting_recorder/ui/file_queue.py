@@ -31,7 +31,6 @@ window is already gone.
 
 from __future__ import annotations
 
-import atexit
 import json
 import logging
 import threading
@@ -44,6 +43,7 @@ from PySide6.QtCore import QCoreApplication, QObject, Qt, QThread, Signal, Slot
 
 from meeting_recorder.ui.core_messages import describe_error
 from meeting_recorder.ui.settings import AppSettings
+from meeting_recorder.ui.threads import keep_until_finished
 
 if TYPE_CHECKING:  # the model modules are imported on the worker thread, on first use
     from meeting_recorder.core.engine import TranscriptionEngine
@@ -324,7 +324,7 @@ class FileQueue(QObject):
             self.worker.release()  # the thread never started, or has ended: nothing left, or safe
             return True
         log.warning("the file queue's thread is still in a step it cannot leave; it ends by itself")
-        _keep_until_finished(self.thread, self.worker)
+        keep_until_finished(self.thread, self.worker)
         return False
 
     # -- scheduling --------------------------------------------------------------------------
@@ -387,26 +387,3 @@ class FileQueue(QObject):
             self._advance()
 
 
-# Queue threads that outlived their shutdown: referenced here until they have ended.
-_UNFINISHED: list[tuple[QThread, QueueWorker]] = []
-
-
-def _keep_until_finished(thread: QThread, worker: QueueWorker) -> None:
-    """Keep ``thread`` (and its worker) alive while it runs. Entries are dropped here and
-    at exit, on the main thread: the last reference must not go on the thread itself."""
-    _UNFINISHED[:] = [entry for entry in _UNFINISHED if not entry[0].wait(0) and entry[0] is not thread]
-    _UNFINISHED.append((thread, worker))
-
-
-def unfinished_threads() -> int:
-    """How many queue threads outlived their shutdown and still run (for tests)."""
-    return sum(1 for thread, _worker in _UNFINISHED if not thread.wait(0))
-
-
-@atexit.register
-def _wait_for_unfinished() -> None:
-    """At exit the window is gone: wait for those threads to end their step and release
-    their models, rather than destroy a running QThread (which aborts the process)."""
-    for thread, _worker in _UNFINISHED:
-        thread.wait()
-    _UNFINISHED.clear()

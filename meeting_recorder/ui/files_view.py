@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 
 from meeting_recorder.ui.file_queue import FileQueue, output_dir
 from meeting_recorder.ui.settings import AppSettings
-from meeting_recorder.ui.transcript_format import format_clock
+from meeting_recorder.core.clock import format_clock
 from meeting_recorder.ui.widgets import DropArea, ElidedLabel, hbox
 
 MEDIA_PATTERNS = "*.wav *.flac *.mp3 *.m4a *.aac *.ogg *.opus *.wma *.mp4 *.mkv *.webm *.mov *.avi"

@@ -9,7 +9,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QColor, QFont
 from PySide6.QtWidgets import QWidget
 
-from meeting_recorder.ui.transcript_format import format_clock
+from meeting_recorder.core.clock import format_clock
 
 SPEAKER_COLOURS = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e",
                    "#17becf", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22")

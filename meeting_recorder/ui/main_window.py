@@ -18,6 +18,7 @@ from PySide6.QtCore import Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence, QPaintEvent
 from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QStyle, QWidget
 
+from meeting_recorder.core.recovery import recording_stem
 from meeting_recorder.ui import questions
 from meeting_recorder.ui.about import about_html, help_html
 from meeting_recorder.ui.core_messages import translate_event
@@ -39,8 +40,7 @@ TRANSCRIPT_SUFFIXES = (".json", ".jsonl")  # the editor opens these; other files
 def transcript_beside(path: str) -> str | None:
     """The transcript JSON the recorder or the file queue wrote for a recording, if any."""
     name = Path(path)
-    stem = name.name[: -len(".wav.partial")] if name.name.endswith(".wav.partial") else name.stem
-    candidate = name.with_name(f"{stem}.json")
+    candidate = name.with_name(f"{recording_stem(name)}.json")
     return str(candidate) if candidate.is_file() else None
 
 

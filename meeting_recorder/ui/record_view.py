@@ -37,12 +37,13 @@ from PySide6.QtWidgets import (
     QAbstractItemView, QComboBox, QHeaderView, QLabel, QPushButton, QStyle, QTableView, QVBoxLayout, QWidget,
 )
 
+from meeting_recorder.core.recovery import final_path
 from meeting_recorder.ui.audio_worker import AudioWorkerThread
 from meeting_recorder.ui.level_meter import LevelMeter
 from meeting_recorder.ui.live_transcript_model import LiveTranscriptModel
 from meeting_recorder.ui.recovery_dialog import RecoveryDialog, RecoveryOffer
 from meeting_recorder.ui.settings import AppSettings
-from meeting_recorder.ui.transcript_format import format_clock
+from meeting_recorder.core.clock import format_clock
 from meeting_recorder.ui.widgets import hbox
 
 TICK_MS = 500  # elapsed time and file size refresh
@@ -305,7 +306,7 @@ class RecordView(QWidget):
             return  # stopped with wait=True before this arrived
         self._path = Path(path)
         self._started_at = time.monotonic()
-        self.file_label.setText(self._path.name[: -len(".partial")])
+        self.file_label.setText(final_path(self._path).name)
         self.file_label.setToolTip(str(self._path))
         self._set_state(State.RECORDING)
         self._tick.start()

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
     QPushButton, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
 )
 
-from meeting_recorder.ui.transcript_format import format_clock
+from meeting_recorder.core.clock import format_clock
 
 PATH_ROLE = Qt.ItemDataRole.UserRole
 EXPORT_SUFFIXES = (".txt", ".srt", ".vtt", ".json", ".md", ".rttm", ".transcript.jsonl")

@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
 
 from meeting_recorder.ui.audio_player import AudioPlayer
 from meeting_recorder.ui.settings import AppSettings
-from meeting_recorder.ui.transcript_format import format_clock
+from meeting_recorder.core.clock import format_clock
 from meeting_recorder.ui.transcript_model import (
     COL_SPEAKER, COL_TEXT, COL_TIME, SegmentModel, find_audio, load_transcript, transcript_stem,
 )

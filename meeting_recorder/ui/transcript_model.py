@@ -15,7 +15,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QColor, QFont
 
 from meeting_recorder.core.transcript import Segment, Transcript, Word
-from meeting_recorder.ui.transcript_format import format_clock
+from meeting_recorder.core.clock import format_clock
 
 COL_TIME, COL_SPEAKER, COL_TEXT = range(3)
 # Light backgrounds that keep dark text readable; a speaker keeps its colour while the

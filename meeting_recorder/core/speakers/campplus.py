@@ -12,13 +12,13 @@ import functools
 import importlib.util
 from typing import TYPE_CHECKING, Any
 
+from meeting_recorder.core.audio import SAMPLE_RATE
 from meeting_recorder.core.errors import ModelError
 from meeting_recorder.core.speakers.weights import SpeakerWeights
 
 if TYPE_CHECKING:
     import torch
 
-SAMPLE_RATE = 16000
 DIMENSION = 192
 NUM_MEL_BINS = 80
 FRAME_SHIFT_S = 0.010  # kaldi default 10 ms hop (25 ms povey window)

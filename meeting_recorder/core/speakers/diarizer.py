@@ -19,6 +19,7 @@ from typing import Any
 
 import numpy as np
 
+from meeting_recorder.core.loaded_model import LoadedModel
 from meeting_recorder.core import audio
 from meeting_recorder.core.progress import ProgressCallback
 from meeting_recorder.core.errors import Cancelled
@@ -77,7 +78,7 @@ class _Window:
     vectors: list[np.ndarray | None] = field(default_factory=list)  # each turn's embedding
 
 
-class Diarizer:
+class Diarizer(LoadedModel):
     """Holds one pyannote pipeline; ``close()`` releases it (usable as a context manager)."""
 
     def __init__(
@@ -94,41 +95,23 @@ class Diarizer:
         self.window_seconds = window_seconds
         self.segmentation_step = segmentation_step
         self.batch_size = batch_size
-        self._pipeline: Any = None
-        self._encoder: Any = None
-        self._lock = threading.Lock()  # one job at a time per loaded pipeline
+        super().__init__()
 
-    # -- lifecycle ---------------------------------------------------------------------
+    # -- lifecycle (LoadedModel): the model is (pyannote pipeline, CAM++ encoder) ----------
     @property
-    def loaded(self) -> bool:
-        return self._pipeline is not None
+    def _pipeline(self) -> Any:
+        return self._model[0] if self._model is not None else None
 
-    def load(self) -> None:
-        """Build the pipeline (seconds: imports pyannote). ModelError if weights are missing."""
-        with self._lock:
-            self._load_locked()
+    @property
+    def _encoder(self) -> Any:
+        return self._model[1] if self._model is not None else None
 
-    def _load_locked(self) -> Any:
-        if self._pipeline is None:
-            from meeting_recorder.core.speakers.pipeline import build_pipeline
+    def _build(self) -> Any:
+        """The pipeline (seconds: imports pyannote). ModelError if weights are missing."""
+        from meeting_recorder.core.speakers.pipeline import build_pipeline
 
-            with torch_threads(self.num_threads):
-                self._pipeline, self._encoder = build_pipeline(
-                    self.weights or find_weights(), self.segmentation_step, self.batch_size
-                )
-        return self._pipeline
-
-    def close(self) -> None:
-        """Release the models and hand freed memory back. Safe to call more than once."""
-        with self._lock:
-            self._pipeline = self._encoder = None
-        release_memory()
-
-    def __enter__(self) -> "Diarizer":
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
+        with torch_threads(self.num_threads):
+            return build_pipeline(self.weights or find_weights(), self.segmentation_step, self.batch_size)
 
     # -- diarization -------------------------------------------------------------------
     def diarize(self, waveform: Mapping[str, Any] | np.ndarray, options: DiarizeOptions = DiarizeOptions(),
@@ -185,7 +168,7 @@ class Diarizer:
         cancel = cancel or threading.Event()
         clock = WindowProgress(total_seconds, progress, cancel)
         with self._lock, torch_threads(self.num_threads):
-            pipeline = self._load_locked()
+            pipeline, _encoder = self._load_locked()
             results: list[_Window] = []
             for index, (offset, samples, last) in enumerate(_flag_last(windows)):
                 if cancel.is_set():

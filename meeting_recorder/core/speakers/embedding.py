@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import threading
 
 import numpy as np
 
-from meeting_recorder.core.resources import release_memory
+from meeting_recorder.core.loaded_model import LoadedModel
 from meeting_recorder.core.speakers.campplus import MIN_FRAMES, SAMPLE_RATE, CampplusEncoder
 from meeting_recorder.core.speakers.threads import torch_threads
 from meeting_recorder.core.speakers.weights import SpeakerWeights, find_weights
@@ -20,7 +19,7 @@ def cosine_similarity(a: np.ndarray, b: np.ndarray) -> float:
     return float(np.dot(a, b) / (np.linalg.norm(a) * np.linalg.norm(b)))
 
 
-class Embedder:
+class Embedder(LoadedModel):
     """Holds one CAM++ model; ``embed`` gives a unit-length 192-d vector per utterance.
 
     Cosine similarity measured on 2–5 s clips: espeak voices, same 0.83–0.92, different
@@ -31,22 +30,15 @@ class Embedder:
     def __init__(self, *, weights: SpeakerWeights | None = None, num_threads: int = 1) -> None:
         self.weights = weights
         self.num_threads = num_threads
-        self._encoder: CampplusEncoder | None = None
-        self._lock = threading.Lock()
+        super().__init__()
 
+    # -- lifecycle (LoadedModel): CAM++ loads in about 0.5 s, no pyannote import --------------
     @property
-    def loaded(self) -> bool:
-        return self._encoder is not None
+    def _encoder(self) -> "CampplusEncoder | None":
+        return self._model
 
-    def load(self) -> None:
-        """Load CAM++ now (about 0.5 s; no pyannote import). ModelError if weights are missing."""
-        with self._lock:
-            self._load_locked()
-
-    def _load_locked(self) -> CampplusEncoder:
-        if self._encoder is None:
-            self._encoder = CampplusEncoder(self.weights or find_weights())
-        return self._encoder
+    def _build(self) -> "CampplusEncoder":
+        return CampplusEncoder(self.weights or find_weights())
 
     def embed(self, samples: np.ndarray) -> np.ndarray:
         """16 kHz mono float32 samples in [-1, 1] -> L2-normalised float32 (192,).
@@ -66,15 +58,3 @@ class Embedder:
         if not np.isfinite(norm) or norm == 0.0:
             raise ValueError("no usable speaker embedding (corrupt audio)")
         return (vector / norm).astype(np.float32)
-
-    def close(self) -> None:
-        """Release the model and hand freed memory back. Safe to call more than once."""
-        with self._lock:
-            self._encoder = None
-        release_memory()
-
-    def __enter__(self) -> "Embedder":
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
