@@ -138,20 +138,22 @@ def test_cli_refuses_to_record_without_room(long_source, tmp_path):
 
 
 def test_failing_analysis_turns_transcription_off_but_every_block_is_written(long_source, tmp_path, tiny_engine):
-    session_class_analyse = LiveSession._analyse
+    from meeting_recorder.core.live_analysis import LiveAnalysis
+
+    process = LiveAnalysis.process
     calls = []
 
-    def analyse_then_fail(self, block):  # the analysis path (resampling for Whisper) breaks
+    def process_then_fail(self, block):  # the analysis path (resampling for Whisper) breaks
         calls.append(1)
         if len(calls) == 50:
             raise RuntimeError("resampler exploded")
-        session_class_analyse(self, block)
+        process(self, block)
 
-    LiveSession._analyse = analyse_then_fail
+    LiveAnalysis.process = process_then_fail
     try:
         session, result, said = record(long_source, tmp_path, tiny_engine, keep_models_loaded=True)
     finally:
-        LiveSession._analyse = session_class_analyse
+        LiveAnalysis.process = process
     assert said.codes() == ["RecordOnly"] and "resampler exploded" in said.errors[0].reason
     assert len(calls) == 50, "analysis is not called again once it failed"
     assert assert_prefix_of_source(result.recording, long_source) == 60 * RATE  # every sample

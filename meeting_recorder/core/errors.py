@@ -24,6 +24,13 @@ class MeetingRecorderError(Exception):
         return super().__str__()
 
 
+def reason_of(error: BaseException) -> str:
+    """An exception as a short reason for an event: the OS's words for OS errors, else its text."""
+    if isinstance(error, OSError) and error.strerror:
+        return error.strerror
+    return str(error) or type(error).__name__
+
+
 class ModelError(MeetingRecorderError):
     """A model is missing, corrupt, or would need a download that is not allowed."""
 

@@ -32,8 +32,9 @@ from meeting_recorder.core import events
 from meeting_recorder.core.block_pool import BlockPool
 from meeting_recorder.core.disk_space import DiskGuard, DiskLimits
 from meeting_recorder.core.engine import TranscribeOptions, TranscriptionEngine
-from meeting_recorder.core.errors import DiskSpaceError, FolderError
+from meeting_recorder.core.errors import DiskSpaceError, FolderError, reason_of
 from meeting_recorder.core.export import FORMATS
+from meeting_recorder.core.live_analysis import LiveAnalysis
 from meeting_recorder.core.live_transcriber import LiveTranscriber
 from meeting_recorder.core.private_files import private_dir
 from meeting_recorder.core.models import DEFAULT_MODEL
@@ -50,7 +51,6 @@ if TYPE_CHECKING:
     from meeting_recorder.core.speakers.embedding import Embedder
     from meeting_recorder.core.speakers.live_labels import LiveLabels
 
-LEVEL_INTERVAL = 0.1  # seconds of audio between level reports
 
 
 @dataclass
@@ -127,8 +127,7 @@ class LiveSession:
         self._writer: RecordingWriter | None = None
         self._transcriber: LiveTranscriber | None = None
         self._log: TranscriptLog | None = None
-        self._resampler = None
-        self._frames_since_level = 0
+        self._analysis: LiveAnalysis | None = None
 
     # -- lifecycle -------------------------------------------------------------------------
     @property
@@ -147,14 +146,14 @@ class LiveSession:
                 self._recover_leftovers(folder)
                 self._disk = DiskGuard(folder, self.source.samplerate * self.source.channels * 2, self.settings.disk)
             except OSError as error:
-                raise FolderError(events.FolderNotWritable(str(folder), _reason(error))) from error
+                raise FolderError(events.FolderNotWritable(str(folder), reason_of(error))) from error
             if not self._disk.room_to_start():
                 raise DiskSpaceError(events.NoRoomToRecord(str(folder), self._disk.free))
             try:
                 self._build(folder)
             except OSError as error:  # the folder is read-only, gone, or the disk refused
                 self._discard()
-                raise FolderError(events.FolderNotWritable(str(folder), _reason(error))) from error
+                raise FolderError(events.FolderNotWritable(str(folder), reason_of(error))) from error
             except BaseException:
                 self._discard()
                 raise
@@ -183,13 +182,14 @@ class LiveSession:
         self._pool = BlockPool(
             max(8, int(self.settings.pool_seconds / 0.1)), source.block_frames, source.channels
         )
+        ring = RingBuffer(int(self.settings.ring_seconds * SAMPLE_RATE))
+        self._analysis = LiveAnalysis(source.samplerate, ring, self.callbacks.level)
         self._writer = RecordingWriter(
-            self.partial_path, source.samplerate, source.channels, self._pool, on_block=self._analyse,
+            self.partial_path, source.samplerate, source.channels, self._pool, on_block=self._analysis.process,
             on_write_error=self._on_write_error, on_analysis_error=self._on_analysis_error,
             on_appended=self._check_disk,
         )
         self._log = TranscriptLog(journal_path(self.partial_path), self.settings.model, self.settings.language)
-        ring = RingBuffer(int(self.settings.ring_seconds * SAMPLE_RATE))
         self._transcriber = LiveTranscriber(
             ring,
             self.engine,
@@ -200,7 +200,6 @@ class LiveSession:
             on_error=self._on_transcriber_error,
             labels=labels,
         )
-        self._ring = ring
         self._writer.start()
         self._transcriber.start()
 
@@ -259,7 +258,7 @@ class LiveSession:
         try:
             writer.close()
             if writer.error is not None and not self._has(events.WriterFailed):
-                self._report(events.WriterFailed(str(self.partial_path), _reason(writer.error)))
+                self._report(events.WriterFailed(str(self.partial_path), reason_of(writer.error)))
             say(events.TranscribingLastWords())
             if not transcriber.finish(finish_timeout):
                 say(events.LastWordsTimedOut())
@@ -280,7 +279,7 @@ class LiveSession:
                 errors=tuple(self._errors),
             )
             self._writer = self._transcriber = self._log = None
-            self._pool = self._ring = self._resampler = None
+            self._pool = self._analysis = None
             self._release_models(say)
             release_memory()
             say(events.MemoryReleased())
@@ -292,7 +291,7 @@ class LiveSession:
         try:
             os.replace(partial, final)
         except OSError as error:
-            self._report(events.FinalizeFailed(str(partial), _reason(error)))
+            self._report(events.FinalizeFailed(str(partial), reason_of(error)))
             return partial
         return final
 
@@ -303,7 +302,7 @@ class LiveSession:
         try:
             files = export_journal(journal, recording, seconds, self.settings.formats)
         except (OSError, ValueError) as error:  # the journal stays: nothing said is lost
-            self._report(events.ExportFailed(str(recording.with_suffix(".json")), _reason(error)))
+            self._report(events.ExportFailed(str(recording.with_suffix(".json")), reason_of(error)))
             return []
         self.callbacks.status(events.TranscriptSaved(tuple(p.name for p in files)))
         return files
@@ -326,7 +325,7 @@ class LiveSession:
                     except OSError:  # a read-only folder: nothing was created there anyway
                         pass
             self._writer = self._transcriber = self._log = None
-            self._pool = self._ring = self._resampler = None
+            self._pool = self._analysis = None
             self._release_models()
             release_memory()
 
@@ -368,17 +367,16 @@ class LiveSession:
     def _on_write_error(self, error: BaseException) -> None:
         """The disk refused a block: say so now and end the session (the file is finalized
         up to here at stop)."""
-        self._report(events.WriterFailed(str(self.partial_path), _reason(error)))
+        self._report(events.WriterFailed(str(self.partial_path), reason_of(error)))
         self.ended.set()
 
     def _on_analysis_error(self, error: BaseException) -> None:
         """Level/resampling/ring failed: live transcription is over, recording goes on."""
-        self._ring = None
-        self._report(events.RecordOnly(_reason(error)))
+        self._report(events.RecordOnly(reason_of(error)))
 
     def _on_transcriber_error(self, event: events.Event) -> None:
-        if isinstance(event, events.RecordOnly):
-            self._ring = None  # nobody reads it any more: stop resampling into it
+        if isinstance(event, events.RecordOnly) and self._analysis is not None:
+            self._analysis.stop_feeding()  # nobody reads the ring any more
         self._report(event)
 
     def _check_disk(self, seconds_written: float) -> None:
@@ -397,42 +395,12 @@ class LiveSession:
             self._report(events.DiskFull(str(disk.folder), disk.free))
             self.ended.set()
 
-    # -- analysis path (writer thread) ------------------------------------------------------
-    def _analyse(self, block: np.ndarray) -> None:
-        """Resample each written block to 16 kHz mono for the ring; report the level."""
-        self._report_level(block)
-        if self._ring is None:  # live transcription is off: nothing to resample for
-            return
-        import av
-
-        if self._resampler is None:
-            self._resampler = av.AudioResampler(format="flt", layout="mono", rate=SAMPLE_RATE)
-        layout = "mono" if block.shape[1] == 1 else "stereo"
-        frame = av.AudioFrame.from_ndarray(np.ascontiguousarray(block).reshape(1, -1), format="s16", layout=layout)
-        frame.sample_rate = self.source.samplerate
-        for out in self._resampler.resample(frame):
-            ring = self._ring
-            if ring is not None:
-                ring.write(out.to_ndarray().reshape(-1))
-
-    def _report_level(self, block: np.ndarray) -> None:
-        self._frames_since_level += len(block)  # audio time, so fast file playback reports too
-        if self._frames_since_level >= LEVEL_INTERVAL * self.source.samplerate:
-            self._frames_since_level = 0
-            self.callbacks.level(float(np.sqrt(np.mean(np.square(block, dtype=np.float32)))) / 32768.0)
-
     def _commit(self, segment: Segment) -> None:
         log = self._log
         if log is not None and not self._has(events.JournalFailed):
             try:
                 log.append(segment)
             except OSError as error:  # shown live; the recording can be transcribed again later
-                self._report(events.JournalFailed(str(log.path), _reason(error)))
+                self._report(events.JournalFailed(str(log.path), reason_of(error)))
         self.callbacks.segment(segment)
 
-
-def _reason(error: BaseException) -> str:
-    """An exception as a short reason: the OS's words for OS errors, else its text."""
-    if isinstance(error, OSError) and error.strerror:
-        return error.strerror
-    return str(error) or type(error).__name__
