@@ -66,6 +66,13 @@ TEMPLATES: dict[str, str] = {
         "CoreMessages",
         "Live transcription stopped ({reason}); recording goes on. Transcribe the file afterwards.",
     ),
+    "WorkerCrashed": QT_TRANSLATE_NOOP(
+        "CoreMessages", "Transcription stopped: {reason}. The recording is untouched; restarting the models…"
+    ),
+    "TranscriptionResumed": QT_TRANSLATE_NOOP(
+        "CoreMessages",
+        "Live transcription resumed; {skipped:.1f} s were not transcribed (they are in the recording).",
+    ),
     "TranscriptionBehind": QT_TRANSLATE_NOOP(
         "CoreMessages", "Transcription fell behind and skipped {seconds:.1f} s (the recording keeps every sample)."
     ),

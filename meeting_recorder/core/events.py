@@ -182,6 +182,22 @@ class RecordOnly(Error):
 
 
 @dataclass(frozen=True)
+class WorkerCrashed(Error):
+    """The process running the models ended in the middle of a job (killed, crashed, out
+    of memory); the recording is untouched and a new worker takes over."""
+
+    reason: str
+
+
+@dataclass(frozen=True)
+class TranscriptionResumed(Warning_):
+    """Live transcription goes on in a new worker; ``skipped`` seconds were not transcribed
+    (they are in the recording)."""
+
+    skipped: float
+
+
+@dataclass(frozen=True)
 class TranscriptionBehind(Warning_):
     seconds: float
 

@@ -1,0 +1,54 @@
+"""Models run in a worker process (``client.py``, ``host.py``, ``remote.py``).
+
+Why a process: a library keeps what it took after its model is released (~700 MB after one
+file with speakers, plus the CUDA context on a GPU), and a native crash in CTranslate2,
+onnxruntime or torch (a segfault, the OOM killer) would take the window and the recording
+down with it. The worker exits when no model is held, giving all of that back; if it dies,
+the recording goes on and the next call starts a new one.
+
+``make_engine``, ``make_diarizer`` and ``make_embedder`` give the holders the app uses: in
+the worker by default, in this process with ``MEETING_RECORDER_IN_PROCESS=1`` (benchmarks
+compare both; tests of the models themselves build them directly).
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+IN_PROCESS_ENV = "MEETING_RECORDER_IN_PROCESS"
+
+
+def in_process() -> bool:
+    return os.environ.get(IN_PROCESS_ENV, "") not in ("", "0")
+
+
+def make_engine(model: str, **kwargs: Any) -> Any:
+    """A Whisper engine: ``TranscriptionEngine`` or its stand-in in the worker."""
+    if in_process():
+        from meeting_recorder.core.engine import TranscriptionEngine
+
+        return TranscriptionEngine(model, **kwargs)
+    from meeting_recorder.core.worker.remote import RemoteEngine
+
+    return RemoteEngine(model, **kwargs)
+
+
+def make_diarizer(**kwargs: Any) -> Any:
+    if in_process():
+        from meeting_recorder.core.speakers.diarizer import Diarizer
+
+        return Diarizer(**kwargs)
+    from meeting_recorder.core.worker.remote import RemoteDiarizer
+
+    return RemoteDiarizer(**kwargs)
+
+
+def make_embedder(**kwargs: Any) -> Any:
+    if in_process():
+        from meeting_recorder.core.speakers.embedding import Embedder
+
+        return Embedder(**kwargs)
+    from meeting_recorder.core.worker.remote import RemoteEmbedder
+
+    return RemoteEmbedder(**kwargs)

@@ -1,0 +1,227 @@
+"""The main process's side of the worker process (see ``host.py`` for the messages).
+
+``WorkerClient`` starts the process on first need (``python -m
+meeting_recorder.core.worker.host`` with one end of a socket pair: a fresh interpreter that
+imports only what the models need, never the window, and never re-runs the caller's main
+module as multiprocessing's spawn would), sends calls and
+routes what comes back to the thread waiting for each call. If the process dies (SIGKILL,
+a segfault in a native library, the OOM killer) every call in flight raises
+``WorkerDied`` and the next call starts a new process; holders are created again there
+(their models load on first use, as they did the first time).
+
+``shutdown()`` ends the process (models released with it: the memory and the GPU context
+go back to the system with the process). One client per main process: ``shared_client()``.
+"""
+
+from __future__ import annotations
+
+import itertools
+import queue
+import socket
+import subprocess
+import sys
+import threading
+from collections.abc import Callable
+from multiprocessing.connection import Connection
+from typing import Any
+
+from meeting_recorder.core.errors import MeetingRecorderError
+from meeting_recorder.core.events import WorkerCrashed
+
+START_TIMEOUT = 60.0  # a fresh interpreter importing numpy and the core: seconds on a slow disk
+POLL_SECONDS = 0.1  # how often a waiting call looks at its cancel event
+
+
+class WorkerDied(MeetingRecorderError):
+    """The worker process ended during a call (killed, crashed, out of memory)."""
+
+
+class WorkerClient:
+    def __init__(self) -> None:
+        self._lock = threading.Lock()  # process start/stop and the object table
+        self._send_lock = threading.Lock()
+        self._process: subprocess.Popen | None = None
+        self._connection: Any = None
+        self._reader: threading.Thread | None = None
+        self._pending: dict[int, queue.Queue] = {}
+        self._ids = itertools.count(1)
+        self._objects: dict[str, tuple[str, dict]] = {}  # name -> (class, kwargs) to recreate
+        self._created: set[str] = set()  # made in the current process
+        self.generation = 0  # bumps with every new process (holders know to reload)
+        self.starts = 0
+
+    # -- lifecycle -----------------------------------------------------------------------
+    @property
+    def alive(self) -> bool:
+        process = self._process
+        return process is not None and process.poll() is None
+
+    @property
+    def pid(self) -> int | None:
+        return self._process.pid if self.alive else None
+
+    def _ensure_started(self) -> None:
+        if self.alive:
+            return
+        self._reap()
+        ours, theirs = socket.socketpair()
+        process = subprocess.Popen(
+            [sys.executable, "-m", "meeting_recorder.core.worker.host", str(theirs.fileno())],
+            pass_fds=(theirs.fileno(),), stdin=subprocess.DEVNULL,
+        )
+        theirs.close()
+        connection = Connection(ours.detach())
+        if not connection.poll(START_TIMEOUT):
+            process.kill()
+            process.wait()
+            connection.close()
+            raise WorkerDied(WorkerCrashed("the worker process did not start"))
+        try:
+            connection.recv()  # ("ready", pid)
+        except (EOFError, OSError) as error:
+            process.wait()
+            connection.close()
+            raise WorkerDied(WorkerCrashed(f"the worker process failed to start (exit code {process.returncode})")) from error
+        self._process, self._connection = process, connection
+        self._created.clear()
+        self.generation += 1
+        self.starts += 1
+        self._reader = threading.Thread(target=self._read, args=(connection, process), name="worker-reader", daemon=True)
+        self._reader.start()
+
+    def shutdown(self, timeout: float = 10.0) -> None:
+        """End the worker process (its models with it); the next call starts a new one."""
+        with self._lock:
+            process, connection = self._process, self._connection
+            if process is None:
+                return
+            try:
+                with self._send_lock:
+                    connection.send(("quit",))
+            except (OSError, ValueError):
+                pass
+            try:
+                process.wait(timeout)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait(5)
+            self._reap()
+
+    def _reap(self) -> None:
+        """Forget a process that ended (closing our end of its pipe)."""
+        process, connection, reader = self._process, self._connection, self._reader
+        self._process = self._connection = self._reader = None
+        self._created.clear()
+        if connection is not None:
+            connection.close()
+        if reader is not None and reader is not threading.current_thread():
+            reader.join(5)
+        if process is not None and process.poll() is None:
+            process.kill()  # only reached for a process that is being replaced or shut down
+        if process is not None:
+            process.wait(5)
+
+    # -- objects and calls ------------------------------------------------------------------
+    def register(self, name: str, qualified_class: str, **kwargs: Any) -> None:
+        """A model holder the worker makes (again, after a restart) when it is first used."""
+        with self._lock:
+            self._objects[name] = (qualified_class, kwargs)
+
+    def forget(self, name: str) -> None:
+        """Close and drop a holder in the worker (if it is running)."""
+        with self._lock:
+            self._objects.pop(name, None)
+            if name in self._created and self.alive:
+                self._created.discard(name)
+                self._send(("drop", name))
+
+    def holders(self) -> list[str]:
+        with self._lock:
+            return sorted(self._objects)
+
+    def call(
+        self,
+        name: str,
+        method: str,
+        *args: Any,
+        callbacks: dict[str, Callable[[Any], None]] | None = None,
+        cancel: threading.Event | None = None,
+        **kwargs: Any,
+    ) -> Any:
+        """``method`` of holder ``name`` in the worker; callbacks run on this thread as their
+        events arrive. Raises what the method raised, or WorkerDied."""
+        callbacks = callbacks or {}
+        with self._lock:
+            self._ensure_started()
+            if name not in self._created:
+                qualified, made_with = self._objects[name]
+                self._send(("create", name, qualified, made_with))
+                self._created.add(name)
+            call_id = next(self._ids)
+            answers: queue.Queue = queue.Queue()
+            self._pending[call_id] = answers
+            if cancel is not None:
+                kwargs["cancel"] = None  # the worker passes its own event, set by our "cancel"
+            self._send(("call", call_id, name, method, args, kwargs, tuple(callbacks)))
+        try:
+            return self._wait(call_id, answers, callbacks, cancel)
+        finally:
+            self._pending.pop(call_id, None)
+
+    def _wait(self, call_id: int, answers: queue.Queue, callbacks: dict, cancel: threading.Event | None) -> Any:
+        cancel_sent = False
+        while True:
+            try:
+                message = answers.get(timeout=POLL_SECONDS)
+            except queue.Empty:
+                if cancel is not None and cancel.is_set() and not cancel_sent:
+                    cancel_sent = True
+                    self._send(("cancel", call_id))
+                continue
+            kind = message[0]
+            if kind == "event":
+                callbacks[message[2]](message[3])
+            elif kind == "result":
+                return message[2]
+            elif kind == "error":
+                raise message[2]
+            elif kind == "died":
+                raise WorkerDied(WorkerCrashed(message[1]))
+
+    def _send(self, message: tuple) -> None:
+        try:
+            with self._send_lock:
+                self._connection.send(message)
+        except (OSError, ValueError, AttributeError) as error:  # the pipe broke: the process died
+            raise WorkerDied(WorkerCrashed(f"the worker process is gone ({error})")) from error
+
+    def _read(self, connection: Connection, process: subprocess.Popen) -> None:
+        """Route answers to their callers; when the pipe ends, fail every call in flight."""
+        while True:
+            try:
+                message = connection.recv()
+            except (EOFError, OSError, ValueError):
+                break
+            answers = self._pending.get(message[1])
+            if answers is not None:
+                answers.put(message)
+        try:
+            code = process.wait(1)
+        except subprocess.TimeoutExpired:
+            code = None
+        reason = "it was killed" if code is not None and code < 0 else f"exit code {code}"
+        for answers in list(self._pending.values()):
+            answers.put(("died", f"the worker process ended during the job ({reason})"))
+
+
+_SHARED: WorkerClient | None = None
+_SHARED_LOCK = threading.Lock()
+
+
+def shared_client() -> WorkerClient:
+    """The worker of this process: offline jobs, live sessions and enrollment share it."""
+    global _SHARED
+    with _SHARED_LOCK:
+        if _SHARED is None:
+            _SHARED = WorkerClient()
+        return _SHARED

@@ -1,0 +1,111 @@
+"""Stand-ins for the model holders that run them in the worker process: the same methods
+as ``TranscriptionEngine``, ``Diarizer`` and ``Embedder``, so the live session, the file
+queue, enrollment and the CLI use them unchanged. Callbacks (progress, segments) and
+cancel events cross the process boundary; results come back as the same dataclasses.
+
+``close()`` drops the model in the worker; when no stand-in holds one any more the worker
+process exits, and with it everything the libraries took (heap, CUDA context).
+"""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from meeting_recorder.core.worker.client import WorkerClient, shared_client
+
+
+class _Remote:
+    qualified_class = ""
+
+    def __init__(self, client: WorkerClient | None = None, **kwargs: Any) -> None:
+        self.client = client or shared_client()
+        self.name = f"{type(self).__name__}-{id(self):x}"
+        self._kwargs = kwargs
+        self._generation: int | None = None  # the worker process that loaded our model
+        self._lock = threading.Lock()
+
+    @property
+    def loaded(self) -> bool:
+        return self._generation == self.client.generation and self.client.alive
+
+    def load(self) -> None:
+        self._call("load")
+
+    def close(self) -> None:
+        """Release the model; the worker exits once no stand-in holds a model."""
+        with self._lock:
+            self._generation = None
+            self.client.forget(self.name)
+            if not self.client.holders():
+                self.client.shutdown()
+
+    def __enter__(self) -> "_Remote":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _call(self, method: str, *args: Any, **kwargs: Any) -> Any:
+        self.client.register(self.name, self.qualified_class, **self._kwargs)
+        result = self.client.call(self.name, method, *args, **kwargs)
+        self._generation = self.client.generation
+        return result
+
+
+class RemoteEngine(_Remote):
+    """``TranscriptionEngine`` in the worker process."""
+
+    qualified_class = "meeting_recorder.core.engine.TranscriptionEngine"
+
+    def __init__(self, model: str, *, client: WorkerClient | None = None, **kwargs: Any) -> None:
+        super().__init__(client, model=model, **kwargs)
+        self.model_name = model
+        self.device_preference = kwargs.get("device", "auto")
+
+    def transcribe_samples(self, samples: np.ndarray, options: Any = None, *, offset: float = 0.0,
+                           language: str | None = None, cancel: threading.Event | None = None,
+                           on_segment: Any = None) -> tuple[list, str]:
+        from meeting_recorder.core.engine import TranscribeOptions
+
+        callbacks = {"on_segment": on_segment} if on_segment is not None else {}
+        return self._call("transcribe_samples", np.ascontiguousarray(samples, dtype=np.float32),
+                          options or TranscribeOptions(), offset=offset, language=language,
+                          cancel=cancel, callbacks=callbacks)
+
+    def transcribe_file(self, path: str | Path, options: Any = None, *, progress: Any = None,
+                        cancel: threading.Event | None = None) -> Any:
+        from meeting_recorder.core.engine import TranscribeOptions
+
+        callbacks = {"progress": progress} if progress is not None else {}
+        return self._call("transcribe_file", str(path), options or TranscribeOptions(), cancel=cancel,
+                          callbacks=callbacks)
+
+
+class RemoteDiarizer(_Remote):
+    """``Diarizer`` in the worker process."""
+
+    qualified_class = "meeting_recorder.core.speakers.diarizer.Diarizer"
+
+    def analyze_file(self, path: str | Path, options: Any = None, *, progress: Any = None,
+                     cancel: threading.Event | None = None) -> Any:
+        from meeting_recorder.core.speakers.diarizer import DiarizeOptions
+
+        callbacks = {"progress": progress} if progress is not None else {}
+        return self._call("analyze_file", str(path), options or DiarizeOptions(), cancel=cancel,
+                          callbacks=callbacks)
+
+    def diarize_file(self, path: str | Path, options: Any = None, **kwargs: Any) -> list:
+        return self.analyze_file(path, options, **kwargs).turns
+
+
+class RemoteEmbedder(_Remote):
+    """``Embedder`` (CAM++) in the worker process."""
+
+    qualified_class = "meeting_recorder.core.speakers.embedding.Embedder"
+
+    def embed(self, samples: np.ndarray) -> np.ndarray:
+        return self._call("embed", np.ascontiguousarray(samples, dtype=np.float32))
