@@ -133,8 +133,8 @@ def _ctrl_c_cancels(cancel: threading.Event) -> Iterator[None]:
 
 
 def run_transcribe(args: argparse.Namespace) -> int:
-    from meeting_recorder.core.engine import TranscribeOptions, TranscriptionEngine, supported_languages
-    from meeting_recorder.core.speakers import Diarizer
+    from meeting_recorder.core.engine import TranscribeOptions, supported_languages
+    from meeting_recorder.core.worker import make_diarizer, make_engine
 
     try:
         formats = parse_formats(args.format)
@@ -156,9 +156,9 @@ def run_transcribe(args: argparse.Namespace) -> int:
     failures = 0
     with contextlib.ExitStack() as models:
         engine = models.enter_context(
-            TranscriptionEngine(args.model, device=args.device, allow_download=args.allow_download)
+            make_engine(args.model, device=args.device, allow_download=args.allow_download)
         )
-        diarizer = models.enter_context(Diarizer()) if speakers is not None else None
+        diarizer = models.enter_context(make_diarizer()) if speakers is not None else None
         try:
             engine.load()
             if diarizer is not None:

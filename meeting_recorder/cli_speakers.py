@@ -52,7 +52,7 @@ def _err(message: str) -> None:
 
 
 def _add(store, args: argparse.Namespace) -> int:
-    from meeting_recorder.core.speakers import Embedder
+    from meeting_recorder.core.worker import make_embedder
     from meeting_recorder.core.speakers.enrollment import enroll
     from meeting_recorder.core.speakers.profiles import normalize_name
 
@@ -61,7 +61,7 @@ def _add(store, args: argparse.Namespace) -> int:
         raise ProfileError(f"a speaker named '{store.get(name).name}' is already enrolled; "
                            "use --replace to replace it")
     try:
-        with Embedder() as embedder:
+        with make_embedder() as embedder:
             profile = enroll(embedder, name, args.file, start=args.start, end=args.end)
     except ValueError as error:  # a span that is not one
         _err(str(error))

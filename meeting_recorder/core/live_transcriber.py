@@ -21,14 +21,25 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
+import numpy as np
+
 from meeting_recorder.core.engine import TranscribeOptions, TranscriptionEngine
 from meeting_recorder.core.errors import Cancelled
 from meeting_recorder.core.levels import LevelFollower
 from meeting_recorder.core.resources import trim_heap
 from meeting_recorder.core.ring_buffer import RingBuffer
 from meeting_recorder.core.segmenter import SAMPLE_RATE, Segmenter, SegmenterOptions, Utterance
-from meeting_recorder.core.events import Event, ModelLoading, RecordOnly, TranscribingLive, TranscriptionBehind
+from meeting_recorder.core.events import (
+    Event,
+    ModelLoading,
+    RecordOnly,
+    TranscribingLive,
+    TranscriptionBehind,
+    TranscriptionResumed,
+    WorkerCrashed,
+)
 from meeting_recorder.core.speaker_assignment import assign_speakers
+from meeting_recorder.core.worker.client import WorkerDied
 from meeting_recorder.core.transcript import Segment
 
 if TYPE_CHECKING:
@@ -43,6 +54,7 @@ READ_SECONDS = 0.25
 # utterance instead of one per piece (~30 % less CAM++ time), to catch up before the ring
 # overwrites audio not yet transcribed. Real time never gets there; a loaded machine may.
 SPLIT_BACKLOG_SHARE = 0.5
+MAX_RESTARTS = 3  # worker processes that may die in one session before it goes record-only
 TRIM_INTERVAL = 60.0  # seconds between heap trims during a long session
 
 
@@ -68,6 +80,7 @@ class LiveTranscriber:
         self.on_status = on_status
         self.on_error = on_error
         self.skipped_seconds = 0.0
+        self.restarts = 0  # worker processes that died under this session
         self.segments_emitted = 0
         self._cursor = 0
         self._last_trim = time.monotonic()
@@ -134,6 +147,33 @@ class LiveTranscriber:
             return self._cursor + step
         return self.ring.written if closing else self._cursor
 
+    def _whisper(self, utterance: Utterance) -> tuple[list[Segment], np.ndarray, int] | None:
+        """Whisper's segments for the utterance (and the audio it heard, from where). If the
+        worker process dies, say so and try again in a new one with what the ring still
+        holds of the utterance; after MAX_RESTARTS the session goes on without transcription."""
+        for attempt in range(MAX_RESTARTS + 1):
+            audio, start = self.ring.read(utterance.start, utterance.end)
+            if len(audio) < SAMPLE_RATE // 4:
+                return None
+            if self.level is not None:
+                audio = self.level.apply(audio)  # the gain the VAD used as the utterance ended
+            try:
+                segments, _ = self.engine.transcribe_samples(
+                    audio, self.options, offset=start / SAMPLE_RATE, cancel=self._cancel
+                )
+            except WorkerDied as died:
+                self.restarts += 1
+                self.on_error(died.event or WorkerCrashed(str(died)))
+                if attempt == MAX_RESTARTS:
+                    raise
+                continue
+            if attempt:  # in a new worker: what the ring lost meanwhile was not transcribed
+                lost = (start - utterance.start) / SAMPLE_RATE
+                self.skipped_seconds += max(0.0, lost)
+                self.on_status(TranscriptionResumed(round(max(0.0, lost), 1)))
+            return segments, audio, start
+        return None
+
     def _consume(self, end: int) -> None:
         samples, start = self.ring.read(self._cursor, end)
         if start > self._cursor:
@@ -148,14 +188,10 @@ class LiveTranscriber:
             self._transcribe(utterance)
 
     def _transcribe(self, utterance: Utterance) -> None:
-        audio, start = self.ring.read(utterance.start, utterance.end)
-        if len(audio) < SAMPLE_RATE // 4:
+        heard = self._whisper(utterance)
+        if heard is None:
             return
-        if self.level is not None:
-            audio = self.level.apply(audio)  # the gain the VAD used as the utterance ended
-        segments, _ = self.engine.transcribe_samples(
-            audio, self.options, offset=start / SAMPLE_RATE, cancel=self._cancel
-        )
+        segments, audio, start = heard
         segments = [segment for segment in segments if segment.text]
         if segments and self.labels is not None:
             behind = self.ring.written - utterance.end > SPLIT_BACKLOG_SHARE * self.ring.capacity

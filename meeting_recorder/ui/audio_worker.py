@@ -189,13 +189,13 @@ class AudioWorker(QObject):
         return LiveSession(source, live, callbacks, engine=engine, embedder=self.embedder)
 
     def _engine_for(self, model: str, compute_device: str) -> "TranscriptionEngine":
-        from meeting_recorder.core.engine import TranscriptionEngine
+        from meeting_recorder.core.worker import make_engine
 
         engine = self.engine
         if engine is not None and (engine.model_name != model or engine.device_preference != compute_device):
             engine.close()  # only one speech model in memory at a time
             engine = None
-        self.engine = engine or TranscriptionEngine(model, device=compute_device)
+        self.engine = engine or make_engine(model, device=compute_device)
         return self.engine
 
     def _start_failed(self, message: str, keep: bool) -> None:

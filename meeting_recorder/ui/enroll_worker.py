@@ -70,14 +70,14 @@ class EnrollWorker(QObject):
     def enroll(self, job: int, name: str, path: str, start: float | None, end: float | None,
                replace: bool) -> None:
         """Runs in the worker thread (queued connection)."""
-        from meeting_recorder.core.speakers import Embedder
+        from meeting_recorder.core.worker import make_embedder
         from meeting_recorder.core.speakers.enrollment import enroll
         from meeting_recorder.core.speakers.profiles import ProfileStore
 
         self.started.emit(job)
         try:
             if self.embedder is None:
-                self.embedder = Embedder()
+                self.embedder = make_embedder()
                 self.last_embedder = weakref.ref(self.embedder)
             profile = enroll(self.embedder, name, path, start=start, end=end)
             ProfileStore(self.store_folder).add(profile, replace=replace)

@@ -179,21 +179,19 @@ class QueueWorker(QObject):
         return outputs
 
     def _models(self, job: Job) -> tuple[TranscriptionEngine, Diarizer | None]:
-        from meeting_recorder.core.engine import TranscriptionEngine
+        from meeting_recorder.core.worker import make_diarizer, make_engine
 
         engine = self.engine
         if engine is not None and (engine.model_name, engine.device_preference) != (job.model, job.device):
             engine.close()  # one Whisper model in memory at a time
             engine = None
         if engine is None:
-            engine = self.engine = TranscriptionEngine(job.model, device=job.device)
+            engine = self.engine = make_engine(job.model, device=job.device)
         if not job.speakers and self.diarizer is not None:
             self.diarizer.close()
             self.diarizer = None
         if job.speakers and self.diarizer is None:
-            from meeting_recorder.core.speakers.diarizer import Diarizer
-
-            self.diarizer = Diarizer()
+            self.diarizer = make_diarizer()
         if not engine.loaded or (self.diarizer is not None and not self.diarizer.loaded):
             self.loading_models.emit(job.id)
             engine.load()

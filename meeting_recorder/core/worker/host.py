@@ -110,7 +110,12 @@ def main(connection: Connection) -> None:
     _Host(connection).serve()
 
 
+PRELOAD_ENV = "MEETING_RECORDER_WORKER_PRELOAD"  # a module imported first (tests: a network guard)
+
 if __name__ == "__main__":  # python -m meeting_recorder.core.worker.host FD (see client.py)
+    import os
     import sys
 
+    if os.environ.get(PRELOAD_ENV):
+        importlib.import_module(os.environ[PRELOAD_ENV])
     main(Connection(int(sys.argv[1])))

