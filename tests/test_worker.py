@@ -22,10 +22,20 @@ from meeting_recorder.core.errors import Cancelled
 from meeting_recorder.core.live_session import LiveCallbacks, LiveSession, LiveSettings
 from meeting_recorder.core.resources import release_memory
 from meeting_recorder.core.sources import FileSource
+from meeting_recorder.core.worker import IN_PROCESS_ENV, WORKER_ENV
 from meeting_recorder.core.worker.client import WorkerDied, shared_client
 from meeting_recorder.core.worker.remote import RemoteEngine
 from tests.needs import needs_modules
 from tests.speech import JFK, MEETING_SENTENCES, espeak, repeat_audio
+
+
+@pytest.fixture(autouse=True)
+def worker_mode(monkeypatch):
+    """The app's models in the worker process (opt-in for now: core/worker/__init__.py)."""
+    monkeypatch.setenv(WORKER_ENV, "1")
+    monkeypatch.delenv(IN_PROCESS_ENV, raising=False)
+    yield
+    shared_client().shutdown()
 
 
 def children() -> list[psutil.Process]:
@@ -103,19 +113,53 @@ def test_main_process_gives_the_memory_back_after_a_job_with_speakers(tmp_path, 
 
 
 def test_twenty_start_stop_cycles_leave_nothing_behind(talk, tmp_path):
+    """Models kept loaded between recordings: exactly one worker the whole time, threads
+    and fds flat; the last stop without keeping them ends it."""
     process = psutil.Process()
 
     def census() -> tuple[int, int, int]:
         return threading.active_count(), process.num_fds(), len(children())
 
-    def cycle(index: int) -> None:
-        session = LiveSession(FileSource(talk, speed=0, max_seconds=3), LiveSettings(out_dir=tmp_path / str(index)))
+    def cycle(index: int, keep: bool = True) -> None:
+        settings = LiveSettings(out_dir=tmp_path / str(index), keep_models_loaded=keep)
+        session = LiveSession(FileSource(talk, speed=0, max_seconds=3), settings,
+                              engine=engine, embedder=embedder)
         session.start()
         assert session.wait(120)
         assert session.stop().error is None
 
+    from meeting_recorder.core.worker import make_embedder, make_engine
+
+    engine, embedder = make_engine("tiny.en"), make_embedder(num_threads=1)
     cycle(0)
     baseline = census()
+    assert baseline[2] == 1, "one worker, kept"
     for index in range(1, 20):
         cycle(index)
-    assert census() == baseline == (baseline[0], baseline[1], 0)
+    assert census() == baseline
+    cycle(20, keep=False)
+    assert census()[2] == 0 and not shared_client().alive
+
+
+def test_kill_during_an_offline_queue_fails_one_row_only(qtbot, talk, tmp_path):
+    import shutil
+
+    from meeting_recorder.ui.files_view import COL_ACTION, FilesView
+    from meeting_recorder.ui.settings import AppSettings
+
+    settings = AppSettings(tmp_path / "settings.ini")
+    settings.model, settings.speakers_enabled = "tiny.en", False
+    settings.recordings_dir = tmp_path / "recordings"
+    view = FilesView(settings)
+    qtbot.addWidget(view)
+    files = [shutil.copy(talk, tmp_path / f"{name}.wav") for name in ("first", "second", "third")]
+    view.add_files([str(f) for f in files])
+    states = lambda: [state for _path, state in view.job_states()]  # noqa: E731
+    qtbot.waitUntil(lambda: states()[:2] == ["done", "running"], timeout=240_000)
+    qtbot.wait(1500)  # Whisper is at work on the second file
+    os.kill(shared_client().pid, signal.SIGKILL)
+    qtbot.waitUntil(lambda: all(s in ("done", "failed") for s in states()), timeout=240_000)
+    assert states() == ["done", "failed", "done"]
+    assert "worker process ended" in view.table.cellWidget(1, COL_ACTION).toolTip()
+    view.shutdown()
+    qtbot.waitUntil(lambda: not shared_client().alive and children() == [], timeout=30_000)

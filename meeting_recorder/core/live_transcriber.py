@@ -39,6 +39,7 @@ from meeting_recorder.core.events import (
     WorkerCrashed,
 )
 from meeting_recorder.core.speaker_assignment import assign_speakers
+from meeting_recorder.core.worker import make_vad
 from meeting_recorder.core.worker.client import WorkerDied
 from meeting_recorder.core.transcript import Segment
 
@@ -81,6 +82,7 @@ class LiveTranscriber:
         self.on_error = on_error
         self.skipped_seconds = 0.0
         self.restarts = 0  # worker processes that died under this session
+        self._resume_pending = False
         self.segments_emitted = 0
         self._cursor = 0
         self._last_trim = time.monotonic()
@@ -106,7 +108,11 @@ class LiveTranscriber:
             self._cancel.set()
             self._thread.join()
         self._thread = None
-        self.segmenter = None  # its ONNX VAD session is faster-whisper's process-wide cached one (~2 MB)
+        if self.segmenter is not None:
+            close = getattr(self.segmenter.model, "close", None)
+            if close is not None:
+                close()  # the VAD in the worker (the worker ends once nothing else is held)
+        self.segmenter = None
         return complete
 
     def _run(self) -> None:
@@ -116,7 +122,7 @@ class LiveTranscriber:
                 self.engine.load()
             if self.labels is not None:
                 self.labels.load()
-            self.segmenter = Segmenter(self.segmenter_options)
+            self.segmenter = Segmenter(self.segmenter_options, make_vad())
             self.on_status(TranscribingLive())
             self._loop()
         except Cancelled:
@@ -151,7 +157,7 @@ class LiveTranscriber:
         """Whisper's segments for the utterance (and the audio it heard, from where). If the
         worker process dies, say so and try again in a new one with what the ring still
         holds of the utterance; after MAX_RESTARTS the session goes on without transcription."""
-        for attempt in range(MAX_RESTARTS + 1):
+        while True:
             audio, start = self.ring.read(utterance.start, utterance.end)
             if len(audio) < SAMPLE_RATE // 4:
                 return None
@@ -162,17 +168,11 @@ class LiveTranscriber:
                     audio, self.options, offset=start / SAMPLE_RATE, cancel=self._cancel
                 )
             except WorkerDied as died:
-                self.restarts += 1
-                self.on_error(died.event or WorkerCrashed(str(died)))
-                if attempt == MAX_RESTARTS:
-                    raise
+                self._worker_died(died)
                 continue
-            if attempt:  # in a new worker: what the ring lost meanwhile was not transcribed
-                lost = (start - utterance.start) / SAMPLE_RATE
-                self.skipped_seconds += max(0.0, lost)
-                self.on_status(TranscriptionResumed(round(max(0.0, lost), 1)))
+            # In a new worker, what the ring lost meanwhile was not transcribed.
+            self._resumed(max(0.0, (start - utterance.start) / SAMPLE_RATE))
             return segments, audio, start
-        return None
 
     def _consume(self, end: int) -> None:
         samples, start = self.ring.read(self._cursor, end)
@@ -184,8 +184,32 @@ class LiveTranscriber:
         self._cursor = start + len(samples)
         if self.level is not None:
             samples = self.level.process(samples)  # the VAD hears the normalized level
-        for utterance in self.segmenter.feed(samples):
+        try:
+            utterances = self.segmenter.feed(samples)
+        except WorkerDied as died:  # the VAD's worker: feed again from the ring in a new one
+            self._worker_died(died)
+            self._cursor = self.segmenter.restart_point()
+            self.segmenter.reset(self._cursor)
+            return
+        self._resumed(0.0)
+        for utterance in utterances:
             self._transcribe(utterance)
+
+    def _worker_died(self, died: WorkerDied) -> None:
+        """Say so; a new worker starts with the next call (the session goes record-only
+        after MAX_RESTARTS)."""
+        self.restarts += 1
+        self.on_error(died.event or WorkerCrashed(str(died)))
+        if self.restarts > MAX_RESTARTS:
+            raise died
+        self._resume_pending = True
+
+    def _resumed(self, lost: float) -> None:
+        """The first call that works in a new worker: say transcription is back."""
+        if self._resume_pending:
+            self._resume_pending = False
+            self.skipped_seconds += lost
+            self.on_status(TranscriptionResumed(round(lost, 1)))
 
     def _transcribe(self, utterance: Utterance) -> None:
         heard = self._whisper(utterance)

@@ -37,12 +37,31 @@ class SegmenterOptions:
     pad_seconds: float = 0.2  # context kept before/after the detected speech
 
 
-class Segmenter:
-    def __init__(self, options: SegmenterOptions = SegmenterOptions(), vad_model=None) -> None:
+class SileroVad:
+    """Silero VAD (faster-whisper's ONNX model, one per process) as a model holder, so the
+    worker process can keep it: ``probabilities(audio)`` for whole 512-sample frames."""
+
+    def load(self) -> None:
         from faster_whisper.vad import get_vad_model
 
+        get_vad_model()
+
+    def probabilities(self, audio: np.ndarray) -> np.ndarray:
+        from faster_whisper.vad import get_vad_model
+
+        return get_vad_model()(audio)
+
+    def __call__(self, audio: np.ndarray) -> np.ndarray:
+        return self.probabilities(audio)
+
+    def close(self) -> None:
+        """The ONNX session is faster-whisper's process-wide cached one (~2 MB): kept."""
+
+
+class Segmenter:
+    def __init__(self, options: SegmenterOptions = SegmenterOptions(), vad_model=None) -> None:
         self.options = options
-        self.model = vad_model or get_vad_model()
+        self.model = vad_model or SileroVad()  # any callable: frames -> speech probabilities
         self._max_frames = int(options.max_utterance_seconds * SAMPLE_RATE / FRAME)
         self._probabilities = np.zeros(self._max_frames + 1, dtype=np.float32)
         self._pending = np.zeros(0, dtype=np.float32)  # < 1 frame left over between feeds
@@ -55,6 +74,11 @@ class Segmenter:
         self._speech_start: int | None = None
         self._speech_frames = 0
         self._silent_frames = 0
+
+    def restart_point(self) -> int:
+        """Where to feed again from after a failed ``feed`` (the worker running the VAD
+        died): the start of the utterance in progress, else the next unscored sample."""
+        return self._speech_start if self._speech_start is not None else self._position
 
     def feed(self, samples: np.ndarray) -> list[Utterance]:
         """Score new audio; return the utterances that ended in it."""

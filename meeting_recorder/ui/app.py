@@ -88,26 +88,43 @@ def write_startup_stamp(path: str) -> None:
 
 
 class Preloader(QThread):
-    """Imports the heavy libraries in the background so the first job starts sooner.
+    """Gets the first job ready sooner, in the background, once the window is up.
 
-    An import cannot be interrupted: ``requestInterruption()`` stops it after the import
-    under way, and ``wait()`` for that before the interpreter exits.
+    Models run in the worker process (``core/worker``): the window's process never imports
+    them. When models are kept loaded, the worker is started now and imports the libraries
+    (it stays, as the kept models will); otherwise nothing is done ahead: the worker starts
+    with the first job and ends with it. With ``MEETING_RECORDER_IN_PROCESS=1`` the
+    libraries are imported here as before. An import cannot be interrupted:
+    ``requestInterruption()`` stops after the one under way, ``wait()`` for that.
     """
 
-    def __init__(self, speakers: bool, parent: QCoreApplication | None = None) -> None:
+    def __init__(self, speakers: bool, keep_loaded: bool = False, parent: QCoreApplication | None = None) -> None:
         super().__init__(parent)
         self.speakers = speakers
+        self.keep_loaded = keep_loaded
         self.failed: list[str] = []
 
-    def run(self) -> None:
+    def steps(self) -> list[str]:
         steps = ["faster_whisper", "meeting_recorder.core.live_session"]
-        if self.speakers:
-            steps += ["torch", "pyannote"]
-        for step in steps:
+        return steps + ["torch", "meeting_recorder.core.speakers.pipeline"] if self.speakers else steps
+
+    def run(self) -> None:
+        from meeting_recorder.core.worker import in_process
+
+        if not in_process():
+            if self.keep_loaded:
+                from meeting_recorder.core.worker.client import shared_client
+
+                try:
+                    shared_client().warm(self.steps())
+                except Exception as error:  # noqa: BLE001 — the first job reports it properly
+                    self.failed.append(str(error))
+            return
+        for step in self.steps():
             if self.isInterruptionRequested():  # quitting: stop after the import under way
                 return
             try:
-                if step == "pyannote":
+                if step == "meeting_recorder.core.speakers.pipeline":
                     importlib.import_module("meeting_recorder.core.speakers.torchaudio_compat").import_pyannote_audio()
                 else:
                     importlib.import_module(step)
@@ -127,7 +144,7 @@ def run_app(argv: Sequence[str] | None = None) -> int:
     # Shown in window titles and the desktop's task list, so in the user's language.
     app.setApplicationDisplayName(QCoreApplication.translate("MainWindow", "Meeting Recorder"))
     window = MainWindow(settings)
-    preloader = Preloader(settings.speakers_enabled)
+    preloader = Preloader(settings.speakers_enabled, settings.keep_models_loaded)
     stamp = os.environ.get(STARTUP_STAMP_ENV)
     if stamp:
         window.first_shown.connect(lambda: write_startup_stamp(stamp))

@@ -15,6 +15,7 @@ go back to the system with the process). One client per main process: ``shared_c
 
 from __future__ import annotations
 
+import atexit
 import itertools
 import queue
 import socket
@@ -43,7 +44,7 @@ class WorkerClient:
         self._process: subprocess.Popen | None = None
         self._connection: Any = None
         self._reader: threading.Thread | None = None
-        self._pending: dict[int, queue.Queue] = {}
+        self._pending: dict[int, tuple[int, queue.Queue]] = {}  # call -> (process generation, answers)
         self._ids = itertools.count(1)
         self._objects: dict[str, tuple[str, dict]] = {}  # name -> (class, kwargs) to recreate
         self._created: set[str] = set()  # made in the current process
@@ -86,7 +87,8 @@ class WorkerClient:
         self._created.clear()
         self.generation += 1
         self.starts += 1
-        self._reader = threading.Thread(target=self._read, args=(connection, process), name="worker-reader", daemon=True)
+        self._reader = threading.Thread(target=self._read, args=(connection, process, self.generation),
+                                        name="worker-reader", daemon=True)
         self._reader.start()
 
     def shutdown(self, timeout: float = 10.0) -> None:
@@ -108,18 +110,20 @@ class WorkerClient:
             self._reap()
 
     def _reap(self) -> None:
-        """Forget a process that ended (closing our end of its pipe)."""
+        """Forget a process that ended or is being replaced. The pipe is closed only after
+        its reader thread has seen the end: closing an fd a thread still blocks on frees its
+        number for the next process's pipe, and that reader would steal the new answers."""
         process, connection, reader = self._process, self._connection, self._reader
         self._process = self._connection = self._reader = None
         self._created.clear()
-        if connection is not None:
-            connection.close()
-        if reader is not None and reader is not threading.current_thread():
-            reader.join(5)
-        if process is not None and process.poll() is None:
-            process.kill()  # only reached for a process that is being replaced or shut down
         if process is not None:
+            if process.poll() is None:
+                process.kill()
             process.wait(5)
+        if reader is not None and reader is not threading.current_thread():
+            reader.join(5)  # the process is gone: its end of the pipe is closed, recv sees EOF
+        if connection is not None and (reader is None or not reader.is_alive()):
+            connection.close()
 
     # -- objects and calls ------------------------------------------------------------------
     def register(self, name: str, qualified_class: str, **kwargs: Any) -> None:
@@ -134,6 +138,13 @@ class WorkerClient:
             if name in self._created and self.alive:
                 self._created.discard(name)
                 self._send(("drop", name))
+
+    def warm(self, modules: list[str]) -> None:
+        """Start the worker now and have it import ``modules`` (models kept loaded: the
+        first job then finds them ready). It stays until ``shutdown``."""
+        with self._lock:
+            self._ensure_started()
+            self._send(("warm", tuple(modules)))
 
     def holders(self) -> list[str]:
         with self._lock:
@@ -159,21 +170,26 @@ class WorkerClient:
                 self._created.add(name)
             call_id = next(self._ids)
             answers: queue.Queue = queue.Queue()
-            self._pending[call_id] = answers
+            self._pending[call_id] = (self.generation, answers)
             if cancel is not None:
                 kwargs["cancel"] = None  # the worker passes its own event, set by our "cancel"
             self._send(("call", call_id, name, method, args, kwargs, tuple(callbacks)))
         try:
-            return self._wait(call_id, answers, callbacks, cancel)
+            return self._wait(call_id, answers, callbacks, cancel, self._pending[call_id][0])
         finally:
             self._pending.pop(call_id, None)
 
-    def _wait(self, call_id: int, answers: queue.Queue, callbacks: dict, cancel: threading.Event | None) -> Any:
+    def _wait(self, call_id: int, answers: queue.Queue, callbacks: dict, cancel: threading.Event | None,
+              generation: int) -> Any:
         cancel_sent = False
         while True:
             try:
                 message = answers.get(timeout=POLL_SECONDS)
             except queue.Empty:
+                if self.generation != generation or not self.alive:  # it ended and no answer came
+                    if answers.empty():
+                        raise WorkerDied(WorkerCrashed("the worker process ended during the job")) from None
+                    continue
                 if cancel is not None and cancel.is_set() and not cancel_sent:
                     cancel_sent = True
                     self._send(("cancel", call_id))
@@ -195,23 +211,25 @@ class WorkerClient:
         except (OSError, ValueError, AttributeError) as error:  # the pipe broke: the process died
             raise WorkerDied(WorkerCrashed(f"the worker process is gone ({error})")) from error
 
-    def _read(self, connection: Connection, process: subprocess.Popen) -> None:
-        """Route answers to their callers; when the pipe ends, fail every call in flight."""
+    def _read(self, connection: Connection, process: subprocess.Popen, generation: int) -> None:
+        """Route answers to their callers; when the pipe ends, fail every call in flight
+        to this process."""
         while True:
             try:
                 message = connection.recv()
             except (EOFError, OSError, ValueError):
                 break
-            answers = self._pending.get(message[1])
-            if answers is not None:
-                answers.put(message)
+            entry = self._pending.get(message[1])
+            if entry is not None:
+                entry[1].put(message)
         try:
-            code = process.wait(1)
+            code = process.wait(5)
         except subprocess.TimeoutExpired:
             code = None
         reason = "it was killed" if code is not None and code < 0 else f"exit code {code}"
-        for answers in list(self._pending.values()):
-            answers.put(("died", f"the worker process ended during the job ({reason})"))
+        for call_generation, answers in list(self._pending.values()):
+            if call_generation == generation:
+                answers.put(("died", f"the worker process ended during the job ({reason})"))
 
 
 _SHARED: WorkerClient | None = None
@@ -224,4 +242,5 @@ def shared_client() -> WorkerClient:
     with _SHARED_LOCK:
         if _SHARED is None:
             _SHARED = WorkerClient()
+            atexit.register(_SHARED.shutdown)  # kept models go with the app
         return _SHARED

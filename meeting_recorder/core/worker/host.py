@@ -8,6 +8,7 @@ Messages (tuples over a ``multiprocessing.connection.Connection`` on a socket pa
   ("call", call_id, name, method, args, kwargs, callbacks)   callbacks: kwarg names to forward
   ("cancel", call_id)                               set the call's ``cancel`` event
   ("drop", name)                                    close and forget a holder
+  ("warm", modules)                                 import these now (models kept loaded)
   ("quit",)                                         close everything, exit
 worker → main:
   ("ready", pid) once; ("event", call_id, kwarg, payload); ("result", call_id, value);
@@ -48,6 +49,8 @@ class _Host:
             if kind == "create":
                 _, name, qualified, kwargs = message
                 self.objects[name] = _class(qualified)(**kwargs)
+            elif kind == "warm":  # import ahead of the first job (its errors surface then)
+                threading.Thread(target=_import_all, args=(message[1],), name="warm", daemon=True).start()
             elif kind == "drop":
                 holder = self.objects.pop(message[1], None)
                 if holder is not None:
@@ -90,6 +93,14 @@ class _Host:
                 holder.close()
             except Exception:  # noqa: BLE001 — exiting anyway
                 pass
+
+
+def _import_all(modules: tuple[str, ...]) -> None:
+    for module in modules:
+        try:
+            importlib.import_module(module)
+        except Exception:  # noqa: BLE001
+            pass
 
 
 def _class(qualified: str) -> type:

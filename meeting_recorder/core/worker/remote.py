@@ -109,3 +109,12 @@ class RemoteEmbedder(_Remote):
 
     def embed(self, samples: np.ndarray) -> np.ndarray:
         return self._call("embed", np.ascontiguousarray(samples, dtype=np.float32))
+
+
+class RemoteVad(_Remote):
+    """Silero VAD in the worker process: ``vad(frames)`` gives speech probabilities."""
+
+    qualified_class = "meeting_recorder.core.segmenter.SileroVad"
+
+    def __call__(self, audio: np.ndarray) -> np.ndarray:
+        return self._call("probabilities", np.ascontiguousarray(audio, dtype=np.float32))
