@@ -70,17 +70,17 @@
 <context>
     <name>AudioWorker</name>
     <message>
-        <location filename="../audio_worker.py" line="160"/>
+        <location filename="../audio_worker.py" line="149"/>
         <source>A recording is already running.</source>
         <translation>이미 녹음 중입니다.</translation>
     </message>
     <message>
-        <location filename="../audio_worker.py" line="282"/>
+        <location filename="../audio_worker.py" line="271"/>
         <source>Stopping the recording failed: {error}</source>
         <translation>녹음을 중지하지 못했습니다: {error}</translation>
     </message>
     <message>
-        <location filename="../audio_worker.py" line="318"/>
+        <location filename="../audio_worker.py" line="307"/>
         <source>Could not recover a recording: {message}</source>
         <translation>녹음을 복구하지 못했습니다: {message}</translation>
     </message>
@@ -204,101 +204,111 @@
     </message>
     <message>
         <location filename="../../messages.py" line="69"/>
+        <source>Transcription stopped: {reason}. The recording is untouched; restarting the models…</source>
+        <translation>전사가 멈췄습니다: {reason}. 녹음은 그대로입니다. 모델을 다시 시작합니다…</translation>
+    </message>
+    <message>
+        <location filename="../../messages.py" line="72"/>
+        <source>Live transcription resumed; {skipped:.1f} s were not transcribed (they are in the recording).</source>
+        <translation>실시간 전사를 다시 시작했습니다. {skipped:.1f}초는 전사되지 않았습니다(녹음에는 남아 있습니다).</translation>
+    </message>
+    <message>
+        <location filename="../../messages.py" line="76"/>
         <source>Transcription fell behind and skipped {seconds:.1f} s (the recording keeps every sample).</source>
         <translation>전사가 밀려 {seconds:.1f}초를 건너뛰었습니다(녹음에는 모든 소리가 남아 있습니다).</translation>
     </message>
     <message>
-        <location filename="../../messages.py" line="72"/>
+        <location filename="../../messages.py" line="79"/>
         <source>Speaker labels are off: {reason}</source>
         <translation>화자 구분이 꺼졌습니다: {reason}</translation>
     </message>
     <message>
-        <location filename="../../messages.py" line="73"/>
+        <location filename="../../messages.py" line="80"/>
         <source>No speaker label for an utterance ({reason}); further such misses are not reported.</source>
         <translation>한 발화의 화자를 구분하지 못했습니다({reason}). 이후 같은 경우는 알리지 않습니다.</translation>
     </message>
     <message>
-        <location filename="../../messages.py" line="77"/>
+        <location filename="../../messages.py" line="84"/>
         <source>no speech found in {where} (silent or only noise)</source>
         <translation>{where}에서 음성을 찾지 못했습니다(무음이거나 잡음뿐입니다)</translation>
     </message>
     <message>
-        <location filename="../../messages.py" line="78"/>
+        <location filename="../../messages.py" line="85"/>
         <source>only {seconds} s of speech in {where}; at least {needed:g} s is needed</source>
         <translation>{where}의 음성이 {seconds}초뿐입니다. 최소 {needed:g}초가 필요합니다</translation>
     </message>
     <message>
-        <location filename="../../messages.py" line="81"/>
+        <location filename="../../messages.py" line="88"/>
         <source>{path} is only {length:.1f} s long; the span starts at {start:.1f} s</source>
         <translation>{path}의 길이는 {length:.1f}초뿐인데 구간은 {start:.1f}초에서 시작합니다</translation>
     </message>
     <message>
-        <location filename="../../messages.py" line="82"/>
+        <location filename="../../messages.py" line="89"/>
         <source>no usable voice print from the speech in {where} ({reason})</source>
         <translation>{where}의 음성에서 쓸 수 있는 목소리 특징을 얻지 못했습니다({reason})</translation>
     </message>
     <message>
-        <location filename="../../messages.py" line="91"/>
+        <location filename="../../messages.py" line="98"/>
         <source>Could not open audio device &apos;{name}&apos;: {reason}</source>
         <translation>오디오 장치 &apos;{name}&apos;을(를) 열 수 없습니다: {reason}</translation>
     </message>
     <message>
-        <location filename="../../messages.py" line="94"/>
+        <location filename="../../messages.py" line="101"/>
         <source>{path}: playback failed ({reason})</source>
         <translation>{path}: 재생 실패({reason})</translation>
     </message>
     <message>
-        <location filename="../../messages.py" line="100"/>
+        <location filename="../../messages.py" line="107"/>
         <source>{path}: not a readable audio or video file ({reason})</source>
         <translation>{path}: 읽을 수 있는 오디오/비디오 파일이 아닙니다({reason})</translation>
     </message>
     <message>
-        <location filename="../../messages.py" line="101"/>
+        <location filename="../../messages.py" line="108"/>
         <source>{path}: cannot be read ({reason})</source>
         <translation>{path}: 읽을 수 없습니다({reason})</translation>
     </message>
     <message>
-        <location filename="../../messages.py" line="102"/>
+        <location filename="../../messages.py" line="109"/>
         <source>{path}: decoding failed ({reason})</source>
         <translation>{path}: 디코딩 실패({reason})</translation>
     </message>
     <message>
-        <location filename="../../messages.py" line="107"/>
+        <location filename="../../messages.py" line="114"/>
         <source>{path}: is not a regular file (a pipe, socket or device)</source>
         <translation>{path}: 일반 파일이 아닙니다(파이프, 소켓 또는 장치)</translation>
     </message>
     <message>
-        <location filename="../../messages.py" line="108"/>
+        <location filename="../../messages.py" line="115"/>
         <source>{path}: the audio track is empty (no samples to transcribe)</source>
         <translation>{path}: 오디오 트랙이 비어 있습니다(전사할 소리가 없습니다)</translation>
     </message>
     <message>
-        <location filename="../../messages.py" line="109"/>
+        <location filename="../../messages.py" line="116"/>
         <source>{path}: the file is truncated (it declares {declared} s of audio, only {decoded} s could be read)</source>
         <translation>{path}: 파일이 잘려 있습니다({declared}초라고 되어 있지만 {decoded}초만 읽을 수 있습니다)</translation>
     </message>
     <message>
-        <location filename="../../messages.py" line="114"/>
+        <location filename="../../messages.py" line="121"/>
         <source>The speaker profiles file {path} cannot be used ({problem}). It was renamed to {kept_as} and no speakers are enrolled now.</source>
         <translation>화자 프로필 파일 {path}을(를) 쓸 수 없습니다({problem}). {kept_as}(으)로 이름을 바꿔 두었고, 지금은 등록된 화자가 없습니다.</translation>
     </message>
     <message>
-        <location filename="../../messages.py" line="119"/>
+        <location filename="../../messages.py" line="126"/>
         <source>Cannot read the speaker profiles file {path} ({reason}).</source>
         <translation>화자 프로필 파일 {path}을(를) 읽을 수 없습니다({reason}).</translation>
     </message>
     <message>
-        <location filename="../../messages.py" line="120"/>
+        <location filename="../../messages.py" line="127"/>
         <source>Could not save the speaker profiles to {path} ({reason}).</source>
         <translation>화자 프로필을 {path}에 저장할 수 없습니다({reason}).</translation>
     </message>
     <message>
-        <location filename="../../messages.py" line="121"/>
+        <location filename="../../messages.py" line="128"/>
         <source>The settings file {path} could not be read. It was renamed to {kept_as} and the default settings are used.</source>
         <translation>설정 파일 {path}을(를) 읽을 수 없습니다. {kept_as}(으)로 이름을 바꿔 두었고 기본 설정을 사용합니다.</translation>
     </message>
     <message>
-        <location filename="../../messages.py" line="125"/>
+        <location filename="../../messages.py" line="132"/>
         <source>The settings file {path} could not be read ({reason}); the default settings are used for now.</source>
         <translation>설정 파일 {path}을(를) 읽을 수 없습니다({reason}). 지금은 기본 설정을 사용합니다.</translation>
     </message>
@@ -308,52 +318,52 @@
         <translation>화자 모델을 불러오는 중…</translation>
     </message>
     <message>
-        <location filename="../../messages.py" line="84"/>
+        <location filename="../../messages.py" line="91"/>
         <source>No audio input device found (is a microphone connected?).</source>
         <translation>오디오 입력 장치가 없습니다 (마이크가 연결되어 있나요?).</translation>
     </message>
     <message>
-        <location filename="../../messages.py" line="85"/>
+        <location filename="../../messages.py" line="92"/>
         <source>Audio device &apos;{name}&apos; matches several devices; available: {names}.</source>
         <translation>오디오 장치 &apos;{name}&apos;에 해당하는 장치가 여러 개입니다. 사용 가능: {names}.</translation>
     </message>
     <message>
-        <location filename="../../messages.py" line="88"/>
+        <location filename="../../messages.py" line="95"/>
         <source>Audio device &apos;{name}&apos; matches no input device; available: {names}.</source>
         <translation>오디오 장치 &apos;{name}&apos;에 해당하는 입력 장치가 없습니다. 사용 가능: {names}.</translation>
     </message>
     <message>
-        <location filename="../../messages.py" line="92"/>
+        <location filename="../../messages.py" line="99"/>
         <source>Audio device &apos;{name}&apos; stopped unexpectedly (unplugged?).</source>
         <translation>오디오 장치 &apos;{name}&apos;이(가) 갑자기 멈췄습니다 (연결이 끊겼나요?).</translation>
     </message>
     <message>
-        <location filename="../../messages.py" line="93"/>
+        <location filename="../../messages.py" line="100"/>
         <source>Audio device &apos;{name}&apos; stopped delivering audio (unplugged?).</source>
         <translation>오디오 장치 &apos;{name}&apos;에서 소리가 더 이상 들어오지 않습니다 (연결이 끊겼나요?).</translation>
     </message>
     <message>
-        <location filename="../../messages.py" line="96"/>
+        <location filename="../../messages.py" line="103"/>
         <source>{path}: file not found</source>
         <translation>{path}: 파일을 찾을 수 없습니다</translation>
     </message>
     <message>
-        <location filename="../../messages.py" line="97"/>
+        <location filename="../../messages.py" line="104"/>
         <source>{path}: is a folder, not an audio or video file</source>
         <translation>{path}: 오디오나 비디오 파일이 아니라 폴더입니다</translation>
     </message>
     <message>
-        <location filename="../../messages.py" line="98"/>
+        <location filename="../../messages.py" line="105"/>
         <source>{path}: the file is empty (0 bytes)</source>
         <translation>{path}: 빈 파일입니다 (0바이트)</translation>
     </message>
     <message>
-        <location filename="../../messages.py" line="99"/>
+        <location filename="../../messages.py" line="106"/>
         <source>{path}: has no audio track</source>
         <translation>{path}: 오디오 트랙이 없습니다</translation>
     </message>
     <message>
-        <location filename="../../messages.py" line="103"/>
+        <location filename="../../messages.py" line="110"/>
         <source>{path}: the WAV file is truncated (its header declares {declared} bytes, the file holds {actual})</source>
         <translation>{path}: WAV 파일이 잘렸습니다 (헤더에는 {declared}바이트, 실제 파일은 {actual}바이트)</translation>
     </message>
@@ -654,208 +664,208 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../app.py" line="128"/>
-        <location filename="../main_window.py" line="230"/>
+        <location filename="../app.py" line="145"/>
+        <location filename="../main_window.py" line="231"/>
         <source>Meeting Recorder</source>
         <translation>회의 녹음기</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="78"/>
+        <location filename="../main_window.py" line="79"/>
         <source>Record</source>
         <translation>녹음</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="79"/>
+        <location filename="../main_window.py" line="80"/>
         <source>Files</source>
         <translation>파일</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="80"/>
+        <location filename="../main_window.py" line="81"/>
         <source>Transcript</source>
         <translation>녹취록</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="82"/>
+        <location filename="../main_window.py" line="83"/>
         <source>Speakers</source>
         <translation>화자</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="83"/>
+        <location filename="../main_window.py" line="84"/>
         <source>Resources</source>
         <translation>리소스</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="86"/>
+        <location filename="../main_window.py" line="87"/>
         <source>Switch between views (Ctrl+1 … Ctrl+5)</source>
         <translation>보기 전환 (Ctrl+1 … Ctrl+5)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="103"/>
+        <location filename="../main_window.py" line="104"/>
         <source>● Recording</source>
         <translation>● 녹음 중</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="105"/>
+        <location filename="../main_window.py" line="106"/>
         <source>A recording is running</source>
         <translation>녹음 중입니다</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="112"/>
+        <location filename="../main_window.py" line="113"/>
         <source>Resource warning (see Resources, Ctrl+5)</source>
         <translation>리소스 경고 (리소스 보기 참조, Ctrl+5)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="116"/>
+        <location filename="../main_window.py" line="117"/>
         <source>Ready.</source>
         <translation>준비되었습니다.</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="154"/>
+        <location filename="../main_window.py" line="155"/>
         <source>&amp;File</source>
         <translation>파일(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="156"/>
+        <location filename="../main_window.py" line="157"/>
         <source>&amp;Open files…</source>
         <translation>파일 열기(&amp;O)…</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="157"/>
+        <location filename="../main_window.py" line="158"/>
         <source>Transcribe audio or video files</source>
         <translation>오디오 또는 동영상 파일을 텍스트로 변환합니다</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="158"/>
+        <location filename="../main_window.py" line="159"/>
         <source>Open &amp;transcript…</source>
         <translation>녹취록 열기(&amp;T)…</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="159"/>
+        <location filename="../main_window.py" line="160"/>
         <source>Open a saved transcript in the editor</source>
         <translation>저장된 녹취록을 편집기에서 엽니다</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="160"/>
+        <location filename="../main_window.py" line="161"/>
         <source>&amp;Save transcript</source>
         <translation>녹취록 저장(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="161"/>
+        <location filename="../main_window.py" line="162"/>
         <source>Save the edited transcript</source>
         <translation>편집한 녹취록을 저장합니다</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="162"/>
+        <location filename="../main_window.py" line="163"/>
         <source>&amp;Preferences…</source>
         <translation>환경설정(&amp;P)…</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="163"/>
+        <location filename="../main_window.py" line="164"/>
         <source>Model, language, device, folders and thresholds</source>
         <translation>모델, 언어, 장치, 폴더 및 경고 기준</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="165"/>
+        <location filename="../main_window.py" line="166"/>
         <source>&amp;Quit</source>
         <translation>끝내기(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="169"/>
+        <location filename="../main_window.py" line="170"/>
         <source>&amp;Export transcript</source>
         <translation>녹취록 내보내기(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="170"/>
+        <location filename="../main_window.py" line="171"/>
         <source>Write the transcript as TXT, SRT, VTT, JSON, Markdown or RTTM</source>
         <translation>녹취록을 TXT, SRT, VTT, JSON, 마크다운 또는 RTTM 형식으로 저장합니다</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="176"/>
+        <location filename="../main_window.py" line="177"/>
         <source>&amp;View</source>
         <translation>보기(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="189"/>
+        <location filename="../main_window.py" line="190"/>
         <source>&amp;Speakers</source>
         <translation>화자(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="190"/>
+        <location filename="../main_window.py" line="191"/>
         <source>Enroll from a &amp;file…</source>
         <translation>파일에서 등록(&amp;F)…</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="191"/>
+        <location filename="../main_window.py" line="192"/>
         <source>Teach the app a person&apos;s voice from a recording of them</source>
         <translation>녹음 파일로 사람의 목소리를 앱에 학습시킵니다</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="193"/>
+        <location filename="../main_window.py" line="194"/>
         <source>Enroll the selected &amp;segment&apos;s speaker…</source>
         <translation>선택한 구간의 화자 등록(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="194"/>
+        <location filename="../main_window.py" line="195"/>
         <source>Name the person speaking in the segment selected in the transcript and learn their voice</source>
         <translation>녹취록에서 선택한 구간의 화자에게 이름을 붙이고 목소리를 학습합니다</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="198"/>
+        <location filename="../main_window.py" line="199"/>
         <source>&amp;Help</source>
         <translation>도움말(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="199"/>
+        <location filename="../main_window.py" line="200"/>
         <source>Meeting Recorder &amp;Help</source>
         <translation>회의 녹음기 도움말(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="200"/>
+        <location filename="../main_window.py" line="201"/>
         <source>&amp;About Meeting Recorder</source>
         <translation>회의 녹음기 정보(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="248"/>
+        <location filename="../main_window.py" line="252"/>
         <source>Recording stopped</source>
         <translation>녹음이 멈췄습니다</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="259"/>
+        <location filename="../main_window.py" line="263"/>
         <source>Recording stopped: the recordings folder is almost out of free space. The recording was saved.</source>
         <translation>녹음 폴더의 여유 공간이 거의 없어 녹음을 중지했습니다. 녹음은 저장되었습니다.</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="297"/>
+        <location filename="../main_window.py" line="301"/>
         <source>No transcript is open. Open one first (Ctrl+Shift+O).</source>
         <translation>열린 녹취록이 없습니다. 먼저 녹취록을 여세요 (Ctrl+Shift+O).</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="323"/>
+        <location filename="../main_window.py" line="327"/>
         <source>Select a segment of a transcript whose audio is available first.</source>
         <translation>먼저 오디오가 있는 녹취록에서 구간을 선택하세요.</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="365"/>
+        <location filename="../main_window.py" line="369"/>
         <source>The new interface language is used from the next start.</source>
         <translation>새 인터페이스 언어는 다음 실행부터 적용됩니다.</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="366"/>
+        <location filename="../main_window.py" line="370"/>
         <source>Preferences saved; they apply to the next recording or file.</source>
         <translation>환경설정을 저장했습니다. 다음 녹음 또는 파일부터 적용됩니다.</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="370"/>
+        <location filename="../main_window.py" line="374"/>
         <source>Meeting Recorder Help</source>
         <translation>회의 녹음기 도움말</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="374"/>
+        <location filename="../main_window.py" line="378"/>
         <source>About Meeting Recorder</source>
         <translation>회의 녹음기 정보</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="426"/>
+        <location filename="../main_window.py" line="430"/>
         <source>Stopping the recording…</source>
         <translation>녹음을 중지하는 중…</translation>
     </message>
@@ -916,101 +926,101 @@
 <context>
     <name>RecordView</name>
     <message>
-        <location filename="../record_view.py" line="98"/>
+        <location filename="../record_view.py" line="99"/>
         <source>The microphone or other input to record from</source>
         <translation>녹음할 마이크 또는 기타 입력 장치</translation>
     </message>
     <message>
-        <location filename="../record_view.py" line="99"/>
-        <location filename="../record_view.py" line="230"/>
+        <location filename="../record_view.py" line="100"/>
+        <location filename="../record_view.py" line="231"/>
         <source>System default</source>
         <translation>시스템 기본값</translation>
     </message>
     <message>
-        <location filename="../record_view.py" line="104"/>
+        <location filename="../record_view.py" line="105"/>
         <source>&amp;Input:</source>
         <translation>입력(&amp;I):</translation>
     </message>
     <message>
-        <location filename="../record_view.py" line="106"/>
+        <location filename="../record_view.py" line="107"/>
         <source>Re&amp;fresh</source>
         <translation>새로 고침(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../record_view.py" line="107"/>
+        <location filename="../record_view.py" line="108"/>
         <source>Look again for connected input devices</source>
         <translation>연결된 입력 장치를 다시 찾습니다</translation>
     </message>
     <message>
-        <location filename="../record_view.py" line="112"/>
-        <location filename="../record_view.py" line="341"/>
-        <location filename="../record_view.py" line="348"/>
+        <location filename="../record_view.py" line="113"/>
+        <location filename="../record_view.py" line="342"/>
+        <location filename="../record_view.py" line="349"/>
         <source>&amp;Record</source>
         <translation>녹음(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../record_view.py" line="119"/>
+        <location filename="../record_view.py" line="120"/>
         <source>Time recorded</source>
         <translation>녹음 시간</translation>
     </message>
     <message>
-        <location filename="../record_view.py" line="121"/>
+        <location filename="../record_view.py" line="122"/>
         <source>Size of the recording on disk</source>
         <translation>디스크에 저장된 녹음 크기</translation>
     </message>
     <message>
-        <location filename="../record_view.py" line="147"/>
+        <location filename="../record_view.py" line="148"/>
         <source>Live transcript</source>
         <translation>실시간 녹취록</translation>
     </message>
     <message>
-        <location filename="../record_view.py" line="169"/>
+        <location filename="../record_view.py" line="170"/>
         <source>&amp;Jump to latest</source>
         <translation>최신 항목으로 이동(&amp;J)</translation>
     </message>
     <message>
-        <location filename="../record_view.py" line="170"/>
+        <location filename="../record_view.py" line="171"/>
         <source>Scroll to the newest line and follow the transcript again</source>
         <translation>가장 최근 줄로 스크롤하고 다시 녹취록을 따라갑니다</translation>
     </message>
     <message>
-        <location filename="../record_view.py" line="232"/>
+        <location filename="../record_view.py" line="233"/>
         <source>{name} (default)</source>
         <translation>{name} (기본값)</translation>
     </message>
     <message>
-        <location filename="../record_view.py" line="235"/>
+        <location filename="../record_view.py" line="236"/>
         <source>{name} (not connected)</source>
         <translation>{name} (연결 안 됨)</translation>
     </message>
     <message>
-        <location filename="../record_view.py" line="333"/>
+        <location filename="../record_view.py" line="334"/>
         <source>Saved {path}</source>
         <translation>{path}에 저장했습니다</translation>
     </message>
     <message>
-        <location filename="../record_view.py" line="341"/>
         <location filename="../record_view.py" line="342"/>
+        <location filename="../record_view.py" line="343"/>
         <source>&amp;Stop</source>
         <translation>중지(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../record_view.py" line="342"/>
+        <location filename="../record_view.py" line="343"/>
         <source>Stopping…</source>
         <translation>중지하는 중…</translation>
     </message>
     <message>
-        <location filename="../record_view.py" line="344"/>
+        <location filename="../record_view.py" line="345"/>
         <source>Stop and save the recording (Space or Ctrl+R)</source>
         <translation>녹음을 중지하고 저장합니다 (Space 또는 Ctrl+R)</translation>
     </message>
     <message>
-        <location filename="../record_view.py" line="345"/>
+        <location filename="../record_view.py" line="346"/>
         <source>Start recording from the chosen input (Space or Ctrl+R)</source>
         <translation>선택한 입력 장치로 녹음을 시작합니다 (Space 또는 Ctrl+R)</translation>
     </message>
     <message>
-        <location filename="../record_view.py" line="348"/>
+        <location filename="../record_view.py" line="349"/>
         <source>&amp;Stop recording</source>
         <translation>녹음 중지(&amp;S)</translation>
     </message>
@@ -1092,107 +1102,107 @@
 <context>
     <name>ResourceDashboard</name>
     <message>
-        <location filename="../dashboard.py" line="247"/>
+        <location filename="../dashboard.py" line="241"/>
         <source>Resource warning</source>
         <translation>리소스 경고</translation>
     </message>
     <message>
-        <location filename="../dashboard.py" line="253"/>
+        <location filename="../dashboard.py" line="247"/>
         <source>Memory:</source>
         <translation>메모리:</translation>
     </message>
     <message>
-        <location filename="../dashboard.py" line="253"/>
+        <location filename="../dashboard.py" line="247"/>
         <source>Memory used by Meeting Recorder (resident set size)</source>
         <translation>회의 녹음기가 사용하는 메모리 (상주 세트 크기, RSS)</translation>
     </message>
     <message>
-        <location filename="../dashboard.py" line="254"/>
+        <location filename="../dashboard.py" line="248"/>
         <source>CPU:</source>
         <translation>CPU:</translation>
     </message>
     <message>
-        <location filename="../dashboard.py" line="254"/>
+        <location filename="../dashboard.py" line="248"/>
         <source>Share of all CPU cores used by Meeting Recorder</source>
         <translation>전체 CPU 코어 중 회의 녹음기가 사용하는 비율</translation>
     </message>
     <message>
-        <location filename="../dashboard.py" line="255"/>
+        <location filename="../dashboard.py" line="249"/>
         <source>GPU memory:</source>
         <translation>GPU 메모리:</translation>
     </message>
     <message>
-        <location filename="../dashboard.py" line="255"/>
+        <location filename="../dashboard.py" line="249"/>
         <source>GPU memory held by the speech and speaker models</source>
         <translation>음성 인식 모델과 화자 모델이 점유한 GPU 메모리</translation>
     </message>
     <message>
-        <location filename="../dashboard.py" line="256"/>
+        <location filename="../dashboard.py" line="250"/>
         <source>Free disk:</source>
         <translation>디스크 여유 공간:</translation>
     </message>
     <message>
-        <location filename="../dashboard.py" line="256"/>
+        <location filename="../dashboard.py" line="250"/>
         <source>Free space where recordings are saved</source>
         <translation>녹음이 저장되는 위치의 여유 공간</translation>
     </message>
     <message>
-        <location filename="../dashboard.py" line="257"/>
+        <location filename="../dashboard.py" line="251"/>
         <source>Recording:</source>
         <translation>녹음:</translation>
     </message>
     <message>
-        <location filename="../dashboard.py" line="257"/>
+        <location filename="../dashboard.py" line="251"/>
         <source>Size of the recording in progress</source>
         <translation>진행 중인 녹음의 크기</translation>
     </message>
     <message>
-        <location filename="../dashboard.py" line="258"/>
+        <location filename="../dashboard.py" line="252"/>
         <source>Temporary files:</source>
         <translation>임시 파일:</translation>
     </message>
     <message>
-        <location filename="../dashboard.py" line="259"/>
+        <location filename="../dashboard.py" line="253"/>
         <source>Unfinished recordings, transcript journals and other temporary files</source>
         <translation>완료되지 않은 녹음, 녹취록 저널 및 기타 임시 파일</translation>
     </message>
     <message>
-        <location filename="../dashboard.py" line="338"/>
+        <location filename="../dashboard.py" line="332"/>
         <source>{percent} %</source>
         <translation>{percent}%</translation>
     </message>
     <message>
-        <location filename="../dashboard.py" line="340"/>
+        <location filename="../dashboard.py" line="334"/>
         <source>no GPU</source>
         <translation>GPU 없음</translation>
     </message>
     <message>
-        <location filename="../dashboard.py" line="341"/>
+        <location filename="../dashboard.py" line="335"/>
         <source>{free} free in {folder}</source>
         <translation>{folder}에 {free} 남음</translation>
     </message>
     <message>
-        <location filename="../dashboard.py" line="344"/>
+        <location filename="../dashboard.py" line="338"/>
         <source>not recording</source>
         <translation>녹음 안 함</translation>
     </message>
     <message>
-        <location filename="../dashboard.py" line="351"/>
+        <location filename="../dashboard.py" line="345"/>
         <source>Memory use is high: {used} (warning level {limit} MB).</source>
         <translation>메모리 사용량이 높습니다: {used} (경고 기준 {limit} MB).</translation>
     </message>
     <message>
-        <location filename="../dashboard.py" line="354"/>
+        <location filename="../dashboard.py" line="348"/>
         <source>CPU use is high: {percent} % (warning level {limit} %).</source>
         <translation>CPU 사용률이 높습니다: {percent}% (경고 기준 {limit}%).</translation>
     </message>
     <message>
-        <location filename="../dashboard.py" line="359"/>
+        <location filename="../dashboard.py" line="353"/>
         <source>Only {free} free in {folder}: recording stops before the disk fills (stop level {limit} MB).</source>
         <translation>{folder}의 여유 공간이 {free}뿐입니다: 디스크가 가득 차기 전에 녹음이 중지됩니다 (중지 기준 {limit} MB).</translation>
     </message>
     <message>
-        <location filename="../dashboard.py" line="362"/>
+        <location filename="../dashboard.py" line="356"/>
         <source>Disk space is low: {free} free in {folder} (warning level {limit} MB).</source>
         <translation>디스크 공간이 부족합니다: {folder}에 {free} 남음 (경고 기준 {limit} MB).</translation>
     </message>
