@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import atexit
 import itertools
+import os
 import queue
 import socket
 import subprocess
@@ -69,6 +70,10 @@ class WorkerClient:
         process = subprocess.Popen(
             [sys.executable, "-m", "meeting_recorder.core.worker.host", str(theirs.fileno())],
             pass_fds=(theirs.fileno(),), stdin=subprocess.DEVNULL,
+            # Calls run on short-lived threads: with OpenMP's default active wait, the threads
+            # of a model loaded on one that has ended spin at their barriers and starve the
+            # work 4-16x (scripts/bench_worker.py); passive waiting costs nothing measurable.
+            env={"OMP_WAIT_POLICY": "PASSIVE", **os.environ},
         )
         theirs.close()
         connection = Connection(ours.detach())
