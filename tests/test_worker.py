@@ -29,12 +29,6 @@ from tests.needs import needs_modules
 from tests.speech import JFK, MEETING_SENTENCES, espeak, repeat_audio
 
 
-# Opt-in code (issue 12, in progress): these pass alone (5 passed) but three failed in the
-# full CI run on 2 busy cores (a worker killed between calls restarts without WorkerCrashed;
-# the thread census caught threads still ending; the queue kill timing). Not strict until fixed.
-pytestmark = pytest.mark.xfail(strict=False, reason="worker mode is opt-in and unfinished (issue 12)")
-
-
 @pytest.fixture(autouse=True)
 def worker_mode(monkeypatch):
     """The app's models in the worker process (opt-in for now: core/worker/__init__.py)."""
@@ -124,7 +118,16 @@ def test_twenty_start_stop_cycles_leave_nothing_behind(talk, tmp_path):
     process = psutil.Process()
 
     def census() -> tuple[int, int, int]:
-        return threading.active_count(), process.num_fds(), len(children())
+        """Threads, fds, child processes once threads of the last stop have ended (on busy
+        cores they can take a moment: the same count 1 s apart, 20 s at most)."""
+        last, deadline = None, time.monotonic() + 20
+        while time.monotonic() < deadline:
+            now = threading.active_count(), process.num_fds(), len(children())
+            if now == last:
+                break
+            last = now
+            time.sleep(1)
+        return last
 
     def cycle(index: int, keep: bool = True) -> None:
         settings = LiveSettings(out_dir=tmp_path / str(index), keep_models_loaded=keep)
@@ -142,7 +145,8 @@ def test_twenty_start_stop_cycles_leave_nothing_behind(talk, tmp_path):
     assert baseline[2] == 1, "one worker, kept"
     for index in range(1, 20):
         cycle(index)
-    assert census() == baseline
+    threads, fds, workers = census()
+    assert threads <= baseline[0] and fds <= baseline[1] and workers == 1, (baseline, (threads, fds, workers))
     cycle(20, keep=False)
     assert census()[2] == 0 and not shared_client().alive
 

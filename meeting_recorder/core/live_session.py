@@ -226,9 +226,10 @@ class LiveSession:
         self.engine.close()
         if say:
             say(events.ModelReleased("speech"))
-        if self.embedder is not None and self.embedder.loaded:
+        if self.embedder is not None:  # even if not loaded now: a worker's holder counts as kept
+            was_loaded = self.embedder.loaded
             self.embedder.close()
-            if say:
+            if say and was_loaded:
                 say(events.ModelReleased("speaker"))
 
     def stop(self, finish_timeout: float | None = None) -> SessionResult | None:

@@ -16,6 +16,7 @@ go back to the system with the process). One client per main process: ``shared_c
 from __future__ import annotations
 
 import atexit
+import collections
 import itertools
 import os
 import queue
@@ -49,6 +50,9 @@ class WorkerClient:
         self._ids = itertools.count(1)
         self._objects: dict[str, tuple[str, dict]] = {}  # name -> (class, kwargs) to recreate
         self._created: set[str] = set()  # made in the current process
+        self._abandoned: collections.deque[str] = collections.deque()  # holders collected unclosed
+        self._quitting: int | None = None  # the generation we asked to quit
+        self._lost: dict[int, str] = {}  # generation -> why it ended without being asked to
         self.generation = 0  # bumps with every new process (holders know to reload)
         self.starts = 0
 
@@ -102,6 +106,7 @@ class WorkerClient:
             process, connection = self._process, self._connection
             if process is None:
                 return
+            self._quitting = self.generation
             try:
                 with self._send_lock:
                     connection.send(("quit",))
@@ -139,10 +144,30 @@ class WorkerClient:
     def forget(self, name: str) -> None:
         """Close and drop a holder in the worker (if it is running)."""
         with self._lock:
-            self._objects.pop(name, None)
-            if name in self._created and self.alive:
-                self._created.discard(name)
+            self._forget(name)
+
+    def abandon(self, name: str) -> None:
+        """A stand-in was garbage-collected without ``close()``: forget it at the next chance.
+        (Called from a finalizer, which may run inside ``_lock``: only a deque append here.)"""
+        self._abandoned.append(name)
+
+    def _forget(self, name: str) -> None:
+        self._objects.pop(name, None)
+        if name in self._created and self.alive:
+            self._created.discard(name)
+            try:
                 self._send(("drop", name))
+            except WorkerDied:  # gone anyway
+                pass
+
+    def _forget_abandoned(self) -> None:
+        while self._abandoned:
+            self._forget(self._abandoned.popleft())
+
+    def lost_reason(self, generation: int) -> str | None:
+        """Why worker process ``generation`` ended by itself (killed, crashed), or None if it
+        runs or was asked to quit."""
+        return self._lost.get(generation)
 
     def warm(self, modules: list[str]) -> None:
         """Start the worker now and have it import ``modules`` (models kept loaded: the
@@ -153,6 +178,7 @@ class WorkerClient:
 
     def holders(self) -> list[str]:
         with self._lock:
+            self._forget_abandoned()
             return sorted(self._objects)
 
     def call(
@@ -168,6 +194,7 @@ class WorkerClient:
         events arrive. Raises what the method raised, or WorkerDied."""
         callbacks = callbacks or {}
         with self._lock:
+            self._forget_abandoned()
             self._ensure_started()
             if name not in self._created:
                 qualified, made_with = self._objects[name]
@@ -232,6 +259,8 @@ class WorkerClient:
         except subprocess.TimeoutExpired:
             code = None
         reason = "it was killed" if code is not None and code < 0 else f"exit code {code}"
+        if self._quitting != generation:
+            self._lost[generation] = f"the worker process ended ({reason})"
         for call_generation, answers in list(self._pending.values()):
             if call_generation == generation:
                 answers.put(("died", f"the worker process ended during the job ({reason})"))

@@ -9,24 +9,34 @@ process exits, and with it everything the libraries took (heap, CUDA context).
 
 from __future__ import annotations
 
+import itertools
 import threading
+import weakref
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from meeting_recorder.core.worker.client import WorkerClient, shared_client
+from meeting_recorder.core.events import WorkerCrashed
+from meeting_recorder.core.worker.client import WorkerClient, WorkerDied, shared_client
+
+_NAMES = itertools.count(1)  # holder names are never reused (id() of a collected one could be)
 
 
 class _Remote:
     qualified_class = ""
+    # A holder whose calls build on each other (the VAD's recurrent state): when its worker
+    # died between two calls, the next one raises WorkerDied instead of silently starting
+    # over, so the caller says so and feeds again what the new worker has not heard.
+    stateful = False
 
     def __init__(self, client: WorkerClient | None = None, **kwargs: Any) -> None:
         self.client = client or shared_client()
-        self.name = f"{type(self).__name__}-{id(self):x}"
+        self.name = f"{type(self).__name__}-{next(_NAMES)}"
         self._kwargs = kwargs
         self._generation: int | None = None  # the worker process that loaded our model
         self._lock = threading.Lock()
+        weakref.finalize(self, self.client.abandon, self.name)  # dropped unclosed: forgotten
 
     @property
     def loaded(self) -> bool:
@@ -50,8 +60,17 @@ class _Remote:
         self.close()
 
     def _call(self, method: str, *args: Any, **kwargs: Any) -> Any:
+        if self.stateful and self._generation is not None:
+            lost = self.client.lost_reason(self._generation)
+            if lost:
+                self._generation = None
+                raise WorkerDied(WorkerCrashed(lost))
         self.client.register(self.name, self.qualified_class, **self._kwargs)
-        result = self.client.call(self.name, method, *args, **kwargs)
+        try:
+            result = self.client.call(self.name, method, *args, **kwargs)
+        except WorkerDied:
+            self._generation = None  # reported once: the next call starts afresh
+            raise
         self._generation = self.client.generation
         return result
 
@@ -115,6 +134,7 @@ class RemoteVad(_Remote):
     """Silero VAD in the worker process: ``vad(frames)`` gives speech probabilities."""
 
     qualified_class = "meeting_recorder.core.segmenter.SileroVad"
+    stateful = True
 
     def __call__(self, audio: np.ndarray) -> np.ndarray:
         return self._call("probabilities", np.ascontiguousarray(audio, dtype=np.float32))
