@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -9,6 +10,9 @@ from meeting_recorder.core.loaded_model import LoadedModel
 from meeting_recorder.core.speakers.campplus import MIN_FRAMES, SAMPLE_RATE, CampplusEncoder
 from meeting_recorder.core.speakers.threads import torch_threads
 from meeting_recorder.core.speakers.weights import SpeakerWeights, find_weights
+
+if TYPE_CHECKING:
+    from meeting_recorder.core.speakers.profiles import SpeakerProfile
 
 # fbank needs a 25 ms window plus MIN_FRAMES hops of 10 ms.
 MIN_SECONDS = (MIN_FRAMES - 1) * 0.010 + 0.025
@@ -58,3 +62,11 @@ class Embedder(LoadedModel):
         if not np.isfinite(norm) or norm == 0.0:
             raise ValueError("no usable speaker embedding (corrupt audio)")
         return (vector / norm).astype(np.float32)
+
+    def enroll_profile(self, name: str, path: str, *, start: float | None = None,
+                       end: float | None = None) -> "SpeakerProfile":
+        """``enrollment.enroll`` with this model, run where the model is (in the worker the
+        VAD it uses loads there too, not in the main process)."""
+        from meeting_recorder.core.speakers.enrollment import enroll_here
+
+        return enroll_here(self, name, path, start=start, end=end)

@@ -109,7 +109,14 @@ def enroll(embedder, name: str, path: str | Path, start: float | None = None,
     (Silero VAD) counts; at most MAX_SPEECH_SECONDS of it is used. AudioDecodeError for a file
     that cannot be read, EnrollmentError for no speech or less than MIN_SPEECH_SECONDS of it,
     ValueError for a span that is not one (negative start, end not after start).
+    Runs where ``embedder``'s model is: the worker process for its stand-in.
     """
+    return embedder.enroll_profile(name, str(path), start=start, end=end)
+
+
+def enroll_here(embedder, name: str, path: str | Path, start: float | None = None,
+                end: float | None = None) -> SpeakerProfile:
+    """``enroll`` in this process."""
     from meeting_recorder.core.audio import probe
 
     name = normalize_name(name)

@@ -7,10 +7,9 @@ down with it. The worker exits when no model is held, giving all of that back; i
 the recording goes on and the next call starts a new one.
 
 ``make_engine``, ``make_diarizer``, ``make_embedder`` and ``make_vad`` give the holders the
-app uses: in the worker with ``MEETING_RECORDER_WORKER=1``, else in this process. The worker
-is opt-in until every path passes with it (issue 12: the window's file queue over the
-bad-input corpus still stalls in worker mode); ``MEETING_RECORDER_IN_PROCESS=1`` forces
-in-process either way (the benchmarks compare both).
+app uses: stand-ins for models in the worker (the default), or the models themselves in this
+process with ``MEETING_RECORDER_IN_PROCESS=1`` (the benchmarks compare both; a holder made
+directly, as some tests do, also runs in this process).
 """
 
 from __future__ import annotations
@@ -19,13 +18,12 @@ import os
 from typing import Any
 
 IN_PROCESS_ENV = "MEETING_RECORDER_IN_PROCESS"
-WORKER_ENV = "MEETING_RECORDER_WORKER"
+WORKER_ENV = "MEETING_RECORDER_WORKER"  # "1": the worker (the default; kept for scripts that say so)
 
 
 def in_process() -> bool:
-    if os.environ.get(IN_PROCESS_ENV, "") not in ("", "0"):
-        return True
-    return os.environ.get(WORKER_ENV, "") in ("", "0")
+    """Models in this process instead of the worker (``MEETING_RECORDER_IN_PROCESS=1``)."""
+    return os.environ.get(IN_PROCESS_ENV, "") not in ("", "0")
 
 
 def make_engine(model: str, **kwargs: Any) -> Any:

@@ -129,6 +129,12 @@ class RemoteEmbedder(_Remote):
     def embed(self, samples: np.ndarray) -> np.ndarray:
         return self._call("embed", np.ascontiguousarray(samples, dtype=np.float32))
 
+    def enroll_profile(self, name: str, path: str, *, start: float | None = None,
+                       end: float | None = None) -> Any:
+        """Enrollment in the worker: the file is decoded and its speech found (Silero VAD)
+        there, so the main process loads no model for it."""
+        return self._call("enroll_profile", name, str(path), start=start, end=end)
+
 
 class RemoteVad(_Remote):
     """Silero VAD in the worker process: ``vad(frames)`` gives speech probabilities."""
