@@ -24,7 +24,7 @@ from meeting_recorder.core.resources import release_memory
 from meeting_recorder.core.sources import FileSource
 from meeting_recorder.core.worker import IN_PROCESS_ENV, WORKER_ENV
 from meeting_recorder.core.worker.client import WorkerDied, shared_client
-from meeting_recorder.core.worker.remote import RemoteEngine
+from meeting_recorder.core.worker.remote import RemoteEngine, RemoteVad
 from tests.needs import needs_modules
 from tests.speech import JFK, MEETING_SENTENCES, espeak, repeat_audio
 
@@ -75,6 +75,34 @@ def test_calls_cancel_and_a_new_worker_after_a_kill():
     finally:
         engine.close()
     assert not shared_client().alive and children() == []
+
+
+def test_a_death_between_calls_reaches_the_stateful_holder_once():
+    """The live VAD builds on its earlier calls: a worker killed while idle must be heard of
+    (once) at its next call, not replaced silently. Whisper's calls stand alone: a new
+    worker just serves them."""
+    client = shared_client()
+    vad, engine = RemoteVad(), RemoteEngine("tiny.en")
+    frames = np.zeros(512 * 8, dtype=np.float32)
+    try:
+        assert len(vad(frames)) == 8
+        engine.load()
+        killed = client.generation
+        os.kill(client.pid, signal.SIGKILL)
+        deadline = time.monotonic() + 30
+        while client.lost_reason(killed) is None and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert "killed" in client.lost_reason(killed)
+        with pytest.raises(WorkerDied) as died:
+            vad(frames)
+        assert died.value.generation == killed and died.value.event.code == "WorkerCrashed"
+        assert len(vad(frames)) == 8 and client.generation == killed + 1  # a new worker
+        samples = np.concatenate(list(iter_blocks(JFK)))
+        assert "fellow Americans" in " ".join(s.text for s in engine.transcribe_samples(samples)[0])
+    finally:
+        vad.close()
+        engine.close()
+    assert not client.alive and children() == []
 
 
 def test_kill_mid_live_session_keeps_the_recording_and_resumes(talk, tmp_path):
@@ -173,3 +201,27 @@ def test_kill_during_an_offline_queue_fails_one_row_only(qtbot, talk, tmp_path):
     assert "worker process ended" in view.table.cellWidget(1, COL_ACTION).toolTip()
     view.shutdown()
     qtbot.waitUntil(lambda: not shared_client().alive and children() == [], timeout=30_000)
+
+
+def test_dashboard_counts_the_worker(qtbot, tmp_path):
+    """The Resources view shows the app's memory, the worker's models included."""
+    from meeting_recorder.ui.dashboard import ResourceDashboard
+    from meeting_recorder.ui.settings import AppSettings
+
+    settings = AppSettings(tmp_path / "settings.ini")
+    settings.recordings_dir = tmp_path
+    dashboard = ResourceDashboard(settings, interval_ms=600_000)
+    qtbot.addWidget(dashboard)
+    assert dashboard.refresh_now()["worker_rss_bytes"] == 0
+    engine = RemoteEngine("tiny.en")
+    try:
+        engine.load()
+        sample = dashboard.refresh_now()
+        worker = psutil.Process(shared_client().pid).memory_info().rss
+        assert sample["worker_rss_bytes"] > 50e6 and abs(sample["worker_rss_bytes"] - worker) < 50e6
+        assert sample["rss_bytes"] > sample["worker_rss_bytes"] + 20e6  # plus this process
+        assert "models:" in dashboard.rss_label.text()
+    finally:
+        engine.close()
+    assert dashboard.refresh_now()["worker_rss_bytes"] == 0 and "models:" not in dashboard.rss_label.text()
+    dashboard.shutdown()

@@ -82,6 +82,7 @@ class LiveTranscriber:
         self.on_error = on_error
         self.skipped_seconds = 0.0
         self.restarts = 0  # worker processes that died under this session
+        self._deaths_reported: set[int] = set()  # their generations (at most MAX_RESTARTS + 1)
         self._resume_pending = False
         self.segments_emitted = 0
         self._cursor = 0
@@ -196,8 +197,13 @@ class LiveTranscriber:
             self._transcribe(utterance)
 
     def _worker_died(self, died: WorkerDied) -> None:
-        """Say so; a new worker starts with the next call (the session goes record-only
-        after MAX_RESTARTS)."""
+        """Say so (once per worker process: the engine and the VAD can both hear of one
+        death); a new worker starts with the next call (the session goes record-only after
+        MAX_RESTARTS)."""
+        if died.generation is not None:  # None: a worker that did not start, each one counts
+            if died.generation in self._deaths_reported:
+                return
+            self._deaths_reported.add(died.generation)
         self.restarts += 1
         self.on_error(died.event or WorkerCrashed(str(died)))
         if self.restarts > MAX_RESTARTS:

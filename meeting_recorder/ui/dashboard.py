@@ -29,6 +29,7 @@ from __future__ import annotations
 import math
 import os
 import shutil
+import subprocess
 import sys
 import tempfile
 import threading
@@ -153,33 +154,88 @@ def gpu_memory_bytes() -> int | None:
         return None
 
 
+def worker_gpu_bytes(pids: list[int]) -> int | None:
+    """GPU memory of our worker processes as the NVIDIA driver reports it (the models run
+    there, torch is not in this process), or None without ``nvidia-smi``."""
+    nvidia_smi = shutil.which("nvidia-smi")
+    if nvidia_smi is None or not pids:
+        return None
+    try:
+        listing = subprocess.run(
+            [nvidia_smi, "--query-compute-apps=pid,used_memory", "--format=csv,noheader,nounits"],
+            capture_output=True, text=True, timeout=5, check=True,
+        ).stdout
+    except (OSError, subprocess.SubprocessError):
+        return None
+    total = 0
+    for line in listing.splitlines():
+        pid, _, used = line.partition(",")
+        if pid.strip().isdigit() and int(pid) in pids and used.strip().isdigit():
+            total += int(used) * MIB
+    return total
+
+
 class ResourceSampler:
-    """One snapshot of the numbers; thread-safe (the UI thread and the sampler thread share it)."""
+    """One snapshot of the numbers; thread-safe (the UI thread and the sampler thread share it).
+    The app is this process and its children: the model worker holds most of the memory."""
 
     def __init__(self) -> None:
         self._process = psutil.Process()
+        self._children: dict[int, psutil.Process] = {}
         self._cores = psutil.cpu_count() or 1
         self._lock = threading.Lock()
         self._process.cpu_percent(None)  # the first reading is always 0: prime it
 
+    def _workers(self) -> list[psutil.Process]:
+        """The child processes now (the same objects as last time, so CPU readings continue)."""
+        try:
+            children = self._process.children(recursive=True)
+        except psutil.Error:
+            children = []
+        known = {}
+        for child in children:
+            known[child.pid] = self._children.get(child.pid, child)
+            if child.pid not in self._children:
+                _reading(lambda: child.cpu_percent(None), 0.0)  # prime
+        self._children = known
+        return list(known.values())
+
     def sample(self, folder: Path, recording: Path | None) -> dict[str, Any]:
-        """Keys: time (monotonic s), rss_bytes, cpu_percent (100 = every core busy), gpu_bytes
-        (None = no GPU), disk_path, disk_free_bytes, recording_path and recording_bytes (None = not
+        """Keys: time (monotonic s), rss_bytes (the app: this process and its worker),
+        worker_rss_bytes, cpu_percent (100 = every core busy), gpu_bytes (None = no GPU),
+        disk_path, disk_free_bytes, recording_path and recording_bytes (None = not
         recording), temp_bytes."""
         with self._lock:
-            rss = self._process.memory_info().rss
-            cpu = self._process.cpu_percent(None) / self._cores
+            workers = self._workers()
+            worker_rss = sum(_reading(lambda w=w: w.memory_info().rss, 0) for w in workers)
+            rss = self._process.memory_info().rss + worker_rss
+            cpu = (self._process.cpu_percent(None)
+                   + sum(_reading(lambda w=w: w.cpu_percent(None), 0.0) for w in workers)) / self._cores
+        gpu = gpu_memory_bytes()
+        if workers:
+            in_workers = worker_gpu_bytes([w.pid for w in workers])
+            if in_workers is not None:
+                gpu = (gpu or 0) + in_workers
         return {
             "time": time.monotonic(),
             "rss_bytes": rss,
+            "worker_rss_bytes": worker_rss,
             "cpu_percent": cpu,
-            "gpu_bytes": gpu_memory_bytes(),
+            "gpu_bytes": gpu,
             "disk_path": str(existing_parent(folder)),
             "disk_free_bytes": free_disk_bytes(folder),
             "recording_path": None if recording is None else str(recording),
             "recording_bytes": file_size(recording),
             "temp_bytes": temp_usage_bytes(folder),
         }
+
+
+def _reading(read: Callable[[], Any], otherwise: Any) -> Any:
+    """A child's reading, or ``otherwise`` if it ended meanwhile."""
+    try:
+        return read()
+    except psutil.Error:
+        return otherwise
 
 
 class _SamplerWorker(QObject):
@@ -244,7 +300,7 @@ class ResourceDashboard(QWidget):
         self.disk_label, self.recording_label, self.temp_label = QLabel(self), QLabel(self), QLabel(self)
         form = QFormLayout()
         rows = (
-            (self.tr("Memory:"), self.rss_label, self.tr("Memory used by Meeting Recorder (resident set size)")),
+            (self.tr("Memory:"), self.rss_label, self.tr("Memory used by Meeting Recorder (resident set size), its model process included")),
             (self.tr("CPU:"), self.cpu_label, self.tr("Share of all CPU cores used by Meeting Recorder")),
             (self.tr("GPU memory:"), self.gpu_label, self.tr("GPU memory held by the speech and speaker models")),
             (self.tr("Free disk:"), self.disk_label, self.tr("Free space where recordings are saved")),
@@ -328,7 +384,10 @@ class ResourceDashboard(QWidget):
         self.sampled.emit(sample)
 
     def _show(self, sample: dict[str, Any]) -> None:
-        self.rss_label.setText(format_bytes(sample["rss_bytes"]))
+        worker = sample.get("worker_rss_bytes") or 0
+        total = format_bytes(sample["rss_bytes"])
+        self.rss_label.setText(self.tr("{total} (models: {models})").format(total=total, models=format_bytes(worker))
+                               if worker else total)
         self.cpu_label.setText(self.tr("{percent} %").format(percent=f"{sample['cpu_percent']:.0f}"))
         gpu = sample["gpu_bytes"]
         self.gpu_label.setText(self.tr("no GPU") if gpu is None else format_bytes(gpu))

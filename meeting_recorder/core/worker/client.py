@@ -36,7 +36,12 @@ POLL_SECONDS = 0.1  # how often a waiting call looks at its cancel event
 
 
 class WorkerDied(MeetingRecorderError):
-    """The worker process ended during a call (killed, crashed, out of memory)."""
+    """The worker process ended during a call (killed, crashed, out of memory).
+    ``generation``: which worker process (one death can reach several callers)."""
+
+    def __init__(self, message: "str | WorkerCrashed" = "", generation: int | None = None) -> None:
+        super().__init__(message)
+        self.generation = generation
 
 
 class WorkerClient:
@@ -220,7 +225,7 @@ class WorkerClient:
             except queue.Empty:
                 if self.generation != generation or not self.alive:  # it ended and no answer came
                     if answers.empty():
-                        raise WorkerDied(WorkerCrashed("the worker process ended during the job")) from None
+                        raise WorkerDied(WorkerCrashed("the worker process ended during the job"), generation) from None
                     continue
                 if cancel is not None and cancel.is_set() and not cancel_sent:
                     cancel_sent = True
@@ -234,14 +239,14 @@ class WorkerClient:
             elif kind == "error":
                 raise message[2]
             elif kind == "died":
-                raise WorkerDied(WorkerCrashed(message[1]))
+                raise WorkerDied(WorkerCrashed(message[1]), generation)
 
     def _send(self, message: tuple) -> None:
         try:
             with self._send_lock:
                 self._connection.send(message)
         except (OSError, ValueError, AttributeError) as error:  # the pipe broke: the process died
-            raise WorkerDied(WorkerCrashed(f"the worker process is gone ({error})")) from error
+            raise WorkerDied(WorkerCrashed(f"the worker process is gone ({error})"), self.generation) from error
 
     def _read(self, connection: Connection, process: subprocess.Popen, generation: int) -> None:
         """Route answers to their callers; when the pipe ends, fail every call in flight

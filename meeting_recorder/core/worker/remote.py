@@ -63,8 +63,8 @@ class _Remote:
         if self.stateful and self._generation is not None:
             lost = self.client.lost_reason(self._generation)
             if lost:
-                self._generation = None
-                raise WorkerDied(WorkerCrashed(lost))
+                generation, self._generation = self._generation, None
+                raise WorkerDied(WorkerCrashed(lost), generation)
         self.client.register(self.name, self.qualified_class, **self._kwargs)
         try:
             result = self.client.call(self.name, method, *args, **kwargs)

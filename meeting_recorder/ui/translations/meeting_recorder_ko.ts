@@ -1102,107 +1102,112 @@
 <context>
     <name>ResourceDashboard</name>
     <message>
-        <location filename="../dashboard.py" line="241"/>
+        <location filename="../dashboard.py" line="297"/>
         <source>Resource warning</source>
         <translation>리소스 경고</translation>
     </message>
     <message>
-        <location filename="../dashboard.py" line="247"/>
+        <location filename="../dashboard.py" line="303"/>
         <source>Memory:</source>
         <translation>메모리:</translation>
     </message>
     <message>
-        <location filename="../dashboard.py" line="247"/>
-        <source>Memory used by Meeting Recorder (resident set size)</source>
-        <translation>회의 녹음기가 사용하는 메모리 (상주 세트 크기, RSS)</translation>
+        <location filename="../dashboard.py" line="303"/>
+        <source>Memory used by Meeting Recorder (resident set size), its model process included</source>
+        <translation>Meeting Recorder가 사용하는 메모리(상주 메모리, 모델 프로세스 포함)</translation>
     </message>
     <message>
-        <location filename="../dashboard.py" line="248"/>
+        <location filename="../dashboard.py" line="304"/>
         <source>CPU:</source>
         <translation>CPU:</translation>
     </message>
     <message>
-        <location filename="../dashboard.py" line="248"/>
+        <location filename="../dashboard.py" line="304"/>
         <source>Share of all CPU cores used by Meeting Recorder</source>
         <translation>전체 CPU 코어 중 회의 녹음기가 사용하는 비율</translation>
     </message>
     <message>
-        <location filename="../dashboard.py" line="249"/>
+        <location filename="../dashboard.py" line="305"/>
         <source>GPU memory:</source>
         <translation>GPU 메모리:</translation>
     </message>
     <message>
-        <location filename="../dashboard.py" line="249"/>
+        <location filename="../dashboard.py" line="305"/>
         <source>GPU memory held by the speech and speaker models</source>
         <translation>음성 인식 모델과 화자 모델이 점유한 GPU 메모리</translation>
     </message>
     <message>
-        <location filename="../dashboard.py" line="250"/>
+        <location filename="../dashboard.py" line="306"/>
         <source>Free disk:</source>
         <translation>디스크 여유 공간:</translation>
     </message>
     <message>
-        <location filename="../dashboard.py" line="250"/>
+        <location filename="../dashboard.py" line="306"/>
         <source>Free space where recordings are saved</source>
         <translation>녹음이 저장되는 위치의 여유 공간</translation>
     </message>
     <message>
-        <location filename="../dashboard.py" line="251"/>
+        <location filename="../dashboard.py" line="307"/>
         <source>Recording:</source>
         <translation>녹음:</translation>
     </message>
     <message>
-        <location filename="../dashboard.py" line="251"/>
+        <location filename="../dashboard.py" line="307"/>
         <source>Size of the recording in progress</source>
         <translation>진행 중인 녹음의 크기</translation>
     </message>
     <message>
-        <location filename="../dashboard.py" line="252"/>
+        <location filename="../dashboard.py" line="308"/>
         <source>Temporary files:</source>
         <translation>임시 파일:</translation>
     </message>
     <message>
-        <location filename="../dashboard.py" line="253"/>
+        <location filename="../dashboard.py" line="309"/>
         <source>Unfinished recordings, transcript journals and other temporary files</source>
         <translation>완료되지 않은 녹음, 녹취록 저널 및 기타 임시 파일</translation>
     </message>
     <message>
-        <location filename="../dashboard.py" line="332"/>
+        <location filename="../dashboard.py" line="389"/>
+        <source>{total} (models: {models})</source>
+        <translation>{total} (모델: {models})</translation>
+    </message>
+    <message>
+        <location filename="../dashboard.py" line="391"/>
         <source>{percent} %</source>
         <translation>{percent}%</translation>
     </message>
     <message>
-        <location filename="../dashboard.py" line="334"/>
+        <location filename="../dashboard.py" line="393"/>
         <source>no GPU</source>
         <translation>GPU 없음</translation>
     </message>
     <message>
-        <location filename="../dashboard.py" line="335"/>
+        <location filename="../dashboard.py" line="394"/>
         <source>{free} free in {folder}</source>
         <translation>{folder}에 {free} 남음</translation>
     </message>
     <message>
-        <location filename="../dashboard.py" line="338"/>
+        <location filename="../dashboard.py" line="397"/>
         <source>not recording</source>
         <translation>녹음 안 함</translation>
     </message>
     <message>
-        <location filename="../dashboard.py" line="345"/>
+        <location filename="../dashboard.py" line="404"/>
         <source>Memory use is high: {used} (warning level {limit} MB).</source>
         <translation>메모리 사용량이 높습니다: {used} (경고 기준 {limit} MB).</translation>
     </message>
     <message>
-        <location filename="../dashboard.py" line="348"/>
+        <location filename="../dashboard.py" line="407"/>
         <source>CPU use is high: {percent} % (warning level {limit} %).</source>
         <translation>CPU 사용률이 높습니다: {percent}% (경고 기준 {limit}%).</translation>
     </message>
     <message>
-        <location filename="../dashboard.py" line="353"/>
+        <location filename="../dashboard.py" line="412"/>
         <source>Only {free} free in {folder}: recording stops before the disk fills (stop level {limit} MB).</source>
         <translation>{folder}의 여유 공간이 {free}뿐입니다: 디스크가 가득 차기 전에 녹음이 중지됩니다 (중지 기준 {limit} MB).</translation>
     </message>
     <message>
-        <location filename="../dashboard.py" line="356"/>
+        <location filename="../dashboard.py" line="415"/>
         <source>Disk space is low: {free} free in {folder} (warning level {limit} MB).</source>
         <translation>디스크 공간이 부족합니다: {folder}에 {free} 남음 (경고 기준 {limit} MB).</translation>
     </message>
