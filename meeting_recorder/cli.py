@@ -166,6 +166,9 @@ def run_transcribe(args: argparse.Namespace) -> int:
         except ModelError as error:
             _error(str(error))
             return EXIT_USAGE
+        except MeetingRecorderError as error:  # e.g. the worker process could not be started
+            _error(str(error))
+            return EXIT_FILE_ERRORS
         for path in args.files:
             try:
                 for written in _transcribe_one(engine, diarizer, path, options, speakers, formats, args.out):

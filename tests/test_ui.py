@@ -15,6 +15,7 @@ import sys
 import textwrap
 from pathlib import Path
 
+import psutil
 import pytest
 from PySide6.QtCore import QLocale
 
@@ -40,6 +41,7 @@ STARTUP_CODE = textwrap.dedent(
     import json, os, sys, threading, time
     from pathlib import Path
     import numpy  # its BLAS threads are part of the baseline, not the app's
+    import psutil
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
     from meeting_recorder.cli import main
@@ -55,14 +57,23 @@ STARTUP_CODE = textwrap.dedent(
     settings = AppSettings()  # the user's settings file, under MEETING_RECORDER_HOME
     settings.ui_language = "ko"
     settings.speakers_enabled = False  # preload faster-whisper only (torch takes long here)
+    settings.keep_models_loaded = True  # so the worker starts with the window and imports ahead
     stamp = Path(os.environ["MEETING_RECORDER_STARTUP_STAMP"])
     seen = {"baseline_threads": os_threads()}
 
+    def worker_preloaded():
+        for child in psutil.Process().children():
+            if "meeting_recorder.core.worker.host" in child.cmdline():
+                seen["worker"] = child.pid
+                return any("ctranslate2" in m.path for m in child.memory_maps())
+        return False
+
     def poll():
-        if stamp.is_file() and "faster_whisper" in sys.modules:  # shown, then preloaded
+        if stamp.is_file() and worker_preloaded():  # shown, then preloaded in the worker
             window = next(w for w in app.topLevelWidgets() if isinstance(w, MainWindow))
             seen["title"] = window.windowTitle()
             seen["menus"] = [a.text() for a in window.menuBar().actions()]
+            seen["heavy_here"] = sorted(m for m in ("faster_whisper", "ctranslate2", "torch") if m in sys.modules)
             app.quit()
 
     timer = QTimer(interval=100, timeout=poll)
@@ -74,12 +85,13 @@ STARTUP_CODE = textwrap.dedent(
             break
         time.sleep(0.05)
     print(json.dumps({"code": code, "stamp": json.loads(stamp.read_text()), "os_threads": os_threads(), "names": sorted((t / "comm").read_text().strip() for t in Path("/proc/self/task").iterdir()),
-                      "python_threads": [t.name for t in threading.enumerate()], **seen}))
+                      "python_threads": [t.name for t in threading.enumerate()],
+                      "children": [c.pid for c in psutil.Process().children()], **seen}))
     """
 )
 
 
-def test_window_shows_before_heavy_imports_which_load_after(tmp_path: Path) -> None:
+def test_window_shows_before_heavy_imports_which_load_after_in_the_worker(tmp_path: Path) -> None:
     home = tmp_path / "home"
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "MEETING_RECORDER_HOME": str(home),
            STARTUP_STAMP_ENV: str(tmp_path / "shown.json"), PRELOAD_ENV: "1"}
@@ -89,6 +101,8 @@ def test_window_shows_before_heavy_imports_which_load_after(tmp_path: Path) -> N
     result = json.loads(done.stdout.strip().splitlines()[-1])
     assert result["code"] == 0
     assert result["stamp"]["heavy"] == []  # nothing heavy was imported before the first paint
+    assert result["heavy_here"] == []  # the models' libraries load in the worker, never here
+    assert result["children"] == [] and not psutil.pid_exists(result["worker"])  # it ended with the window
     assert result["title"] == "회의 녹음기[*]" and result["menus"][0] == "파일(&F)"  # ui_language=ko from QSettings
     assert result["python_threads"] == ["MainThread"]
     assert result["os_threads"] <= result["baseline_threads"], result  # every thread the app started has ended

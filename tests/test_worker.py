@@ -225,3 +225,25 @@ def test_dashboard_counts_the_worker(qtbot, tmp_path):
         engine.close()
     assert dashboard.refresh_now()["worker_rss_bytes"] == 0 and "models:" not in dashboard.rss_label.text()
     dashboard.shutdown()
+
+
+def test_no_worker_possible_means_models_here_and_a_failed_start_is_clear(monkeypatch, tmp_path):
+    """A bundle or a user who may not run the interpreter gets the models in-process; a
+    worker that fails to start anyway is one clear error, with nothing left behind."""
+    from meeting_recorder.core.worker import in_process, make_engine, worker_possible
+    from meeting_recorder.core.worker.client import WorkerClient
+
+    not_runnable = tmp_path / "python"
+    not_runnable.write_text("")  # mode 0644: not executable
+    monkeypatch.setattr("sys.executable", str(not_runnable))
+    worker_possible.cache_clear()
+    try:
+        assert in_process() and type(make_engine("tiny.en")).__name__ == "TranscriptionEngine"
+        client = WorkerClient()
+        with pytest.raises(WorkerDied, match="could not be started"):
+            client.call("anything", "load")
+        assert not client.alive and children() == []
+    finally:
+        monkeypatch.undo()
+        worker_possible.cache_clear()
+    assert not in_process()

@@ -168,4 +168,7 @@ def run_app(argv: Sequence[str] | None = None) -> int:
         window.shutdown()
         preloader.requestInterruption()
         preloader.wait()
+        from meeting_recorder.core.worker.client import shutdown_shared
+
+        shutdown_shared()  # kept models (and any job still cancelling there) end with the window
         remove_translators(app, translators)

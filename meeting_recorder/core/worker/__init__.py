@@ -14,7 +14,10 @@ directly, as some tests do, also runs in this process).
 
 from __future__ import annotations
 
+import functools
+import logging
 import os
+import sys
 from typing import Any
 
 IN_PROCESS_ENV = "MEETING_RECORDER_IN_PROCESS"
@@ -22,8 +25,20 @@ WORKER_ENV = "MEETING_RECORDER_WORKER"  # "1": the worker (the default; kept for
 
 
 def in_process() -> bool:
-    """Models in this process instead of the worker (``MEETING_RECORDER_IN_PROCESS=1``)."""
-    return os.environ.get(IN_PROCESS_ENV, "") not in ("", "0")
+    """Models in this process instead of the worker: ``MEETING_RECORDER_IN_PROCESS=1``, or
+    no worker can be started here."""
+    return os.environ.get(IN_PROCESS_ENV, "") not in ("", "0") or not worker_possible()
+
+
+@functools.cache
+def worker_possible() -> bool:
+    """The worker is this interpreter run again: not possible in a frozen bundle, nor where
+    this user may not execute it (then the models run in this process, as before the worker)."""
+    possible = bool(sys.executable) and not getattr(sys, "frozen", False) and os.access(sys.executable, os.X_OK)
+    if not possible:
+        logging.getLogger(__name__).warning("no worker process possible (%s): models run in the app's process",
+                                            sys.executable or "no interpreter")
+    return possible
 
 
 def make_engine(model: str, **kwargs: Any) -> Any:

@@ -76,15 +76,20 @@ class WorkerClient:
             return
         self._reap()
         ours, theirs = socket.socketpair()
-        process = subprocess.Popen(
-            [sys.executable, "-m", "meeting_recorder.core.worker.host", str(theirs.fileno())],
-            pass_fds=(theirs.fileno(),), stdin=subprocess.DEVNULL,
-            # Calls run on short-lived threads: with OpenMP's default active wait, the threads
-            # of a model loaded on one that has ended spin at their barriers and starve the
-            # work 4-16x (scripts/bench_worker.py); passive waiting costs nothing measurable.
-            env={"OMP_WAIT_POLICY": "PASSIVE", **os.environ},
-        )
-        theirs.close()
+        try:
+            process = subprocess.Popen(
+                [sys.executable, "-m", "meeting_recorder.core.worker.host", str(theirs.fileno())],
+                pass_fds=(theirs.fileno(),), stdin=subprocess.DEVNULL,
+                # With OpenMP's default active wait, idle CTranslate2 threads of a model whose
+                # loading thread had ended spun at their barriers and starved the work 4-16x
+                # (scripts/bench_worker.py); passive waiting costs nothing measurable.
+                env={"OMP_WAIT_POLICY": "PASSIVE", **os.environ},
+            )
+        except OSError as error:  # e.g. the interpreter cannot be executed by this user
+            ours.close()
+            raise WorkerDied(WorkerCrashed(f"the worker process could not be started ({error})")) from error
+        finally:
+            theirs.close()
         connection = Connection(ours.detach())
         if not connection.poll(START_TIMEOUT):
             process.kill()
@@ -283,3 +288,12 @@ def shared_client() -> WorkerClient:
             _SHARED = WorkerClient()
             atexit.register(_SHARED.shutdown)  # kept models go with the app
         return _SHARED
+
+
+def shutdown_shared() -> None:
+    """End this process's worker if it has one (the app quitting: kept models go now, not
+    at interpreter exit); starts nothing."""
+    with _SHARED_LOCK:
+        client = _SHARED
+    if client is not None:
+        client.shutdown()
