@@ -247,3 +247,34 @@ def test_no_worker_possible_means_models_here_and_a_failed_start_is_clear(monkey
         monkeypatch.undo()
         worker_possible.cache_clear()
     assert not in_process()
+
+
+def test_window_says_transcription_stopped_and_resumed(qtbot, talk, tmp_path):
+    """The Record view, a file played as if live, the worker killed mid-recording: the
+    crash is shown, then taken away when transcription resumes; the recording is whole."""
+    from meeting_recorder.ui.record_view import RecordView, State
+    from meeting_recorder.ui.settings import AppSettings
+
+    settings = AppSettings(tmp_path / "settings.ini")
+    settings.recordings_dir, settings.model, settings.speakers_enabled = tmp_path / "recordings", "tiny.en", False
+    view = RecordView(settings)
+    qtbot.addWidget(view)
+    view.source_file, view.source_speed = str(talk), 2
+    statuses, errors = [], []
+    view.audio.worker.status.connect(statuses.append)
+    view.audio.worker.error.connect(errors.append)
+    view.start_recording()
+    qtbot.waitUntil(lambda: view.model.rowCount() >= 1, timeout=240_000)
+    os.kill(shared_client().pid, signal.SIGKILL)
+    qtbot.waitUntil(lambda: view.error_label.isVisibleTo(view), timeout=60_000)
+    assert "Transcription stopped" in view.error_label.text() and "untouched" in view.error_label.text()
+    rows = view.model.rowCount()
+    with qtbot.waitSignal(view.recording_finished, timeout=240_000) as finished:
+        qtbot.waitUntil(lambda: any("resumed" in s for s in statuses), timeout=240_000)
+        assert not view.error_label.isVisibleTo(view)
+    assert view.model.rowCount() > rows and len(errors) == 1
+    recorded, _ = sf.read(finished.args[0], dtype="int16")
+    assert np.array_equal(recorded, sf.read(talk, dtype="int16")[0])
+    assert view.state == State.IDLE
+    view.shutdown()
+    qtbot.waitUntil(lambda: not shared_client().alive and children() == [], timeout=30_000)

@@ -5,7 +5,7 @@ Public API
 ``AudioWorker(QObject)`` lives on a QThread; its slots run there, never on the UI thread.
 
 Signals: ``status(str)``, ``level(float)`` (RMS 0..1, at most ~10 a second),
-``segment(object)`` (core ``Segment``, ``speaker`` set when speakers are on), ``error(str)``,
+``segment(object)`` (core ``Segment``, ``speaker`` set when speakers are on), ``error(str)``, ``error_cleared()`` (the last error is over: transcription resumed after a worker crash),
 ``recovered(object)`` (core ``RecoveredRecording``), ``started(str)`` (the ``.wav.partial``
 being written), ``stopped(object)`` (core ``SessionResult``, or None when the start failed),
 ``devices(list)`` (core ``InputDevice`` list), ``recovery_checked(list)`` (every
@@ -124,6 +124,7 @@ class AudioWorker(QObject):
     level = Signal(float)
     segment = Signal(object)
     error = Signal(str)
+    error_cleared = Signal()  # the problem shown last is over (transcription resumed)
     session_failed = Signal(str)  # the recording stopped by itself for this reason (show a dialog)
     recovered = Signal(object)
     started = Signal(str)
@@ -179,7 +180,7 @@ class AudioWorker(QObject):
         from meeting_recorder.core.live_session import LiveCallbacks, LiveSession
 
         callbacks = LiveCallbacks(  # these run on core threads: only emit from them
-            status=lambda event: self.status.emit(translate_event(event)),
+            status=self._on_status,
             segment=self.segment.emit,
             level=self._on_level,
             error=self._on_error,
@@ -206,10 +207,19 @@ class AudioWorker(QObject):
     def _forget_models_unless_kept(self, keep: bool = False) -> None:
         """The session released its models already; drop our handles too unless kept."""
         if not keep:
-            if self.engine is not None and self.engine.loaded:
+            if self.engine is not None:  # loaded or not: a worker's stand-in counts as held until closed
                 self.engine.close()
             self.engine = None
             self.embedder = None
+
+    def _on_status(self, event: "Event") -> None:
+        """Core thread: the status line; transcription back after a worker crash also
+        takes the crash message away."""
+        from meeting_recorder.core.events import TranscriptionResumed
+
+        if isinstance(event, TranscriptionResumed):
+            self.error_cleared.emit()
+        self.status.emit(translate_event(event))
 
     def _on_error(self, event: "Event") -> None:
         """Core thread: every error shows in the view; one that ends the recording by

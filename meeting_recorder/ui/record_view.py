@@ -247,6 +247,7 @@ class RecordView(QWidget):
         worker.stopped.connect(self._on_stopped)
         worker.status.connect(self._on_status)
         worker.error.connect(self._on_error)
+        worker.error_cleared.connect(self.error_label.hide)
         worker.session_failed.connect(self.recording_failed)
         worker.segment.connect(self.model.add_segment)
         worker.level.connect(self.level_meter.set_level)
