@@ -22,7 +22,7 @@ from meeting_recorder.core.errors import Cancelled
 from meeting_recorder.core.live_session import LiveCallbacks, LiveSession, LiveSettings
 from meeting_recorder.core.resources import release_memory
 from meeting_recorder.core.sources import FileSource
-from meeting_recorder.core.worker import IN_PROCESS_ENV, WORKER_ENV
+from meeting_recorder.core.worker import IN_PROCESS_ENV
 from meeting_recorder.core.worker.client import WorkerDied, shared_client
 from meeting_recorder.core.worker.remote import RemoteEngine, RemoteVad
 from tests.needs import needs_modules
@@ -31,8 +31,7 @@ from tests.speech import JFK, MEETING_SENTENCES, espeak, repeat_audio
 
 @pytest.fixture(autouse=True)
 def worker_mode(monkeypatch):
-    """The app's models in the worker process (opt-in for now: core/worker/__init__.py)."""
-    monkeypatch.setenv(WORKER_ENV, "1")
+    """The app's models in the worker process (the default unless MEETING_RECORDER_IN_PROCESS is set)."""
     monkeypatch.delenv(IN_PROCESS_ENV, raising=False)
     yield
     shared_client().shutdown()
