@@ -7,6 +7,8 @@ import ctypes.util
 import functools
 import gc
 import os
+import shutil
+import subprocess
 import sys
 
 import psutil
@@ -14,6 +16,27 @@ import psutil
 
 def rss_bytes() -> int:
     return psutil.Process().memory_info().rss
+
+
+def gpu_bytes_of(pids: list[int]) -> int | None:
+    """GPU memory the NVIDIA driver reports for these processes (the model worker: torch is
+    not in the window's process), or None without ``nvidia-smi`` or a GPU."""
+    nvidia_smi = shutil.which("nvidia-smi")
+    if nvidia_smi is None or not pids:
+        return None
+    try:
+        listing = subprocess.run(
+            [nvidia_smi, "--query-compute-apps=pid,used_memory", "--format=csv,noheader,nounits"],
+            capture_output=True, text=True, timeout=5, check=True,
+        ).stdout
+    except (OSError, subprocess.SubprocessError):
+        return None
+    total = 0
+    for line in listing.splitlines():
+        pid, _, used = line.partition(",")
+        if pid.strip().isdigit() and int(pid) in pids and used.strip().isdigit():
+            total += int(used) * 1024 * 1024  # MiB
+    return total
 
 
 M_ARENA_MAX = -8  # glibc's mallopt parameter number

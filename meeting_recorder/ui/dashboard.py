@@ -29,7 +29,6 @@ from __future__ import annotations
 import math
 import os
 import shutil
-import subprocess
 import sys
 import tempfile
 import threading
@@ -43,6 +42,7 @@ import psutil
 from PySide6.QtCore import QCoreApplication, QObject, QThread, QTimer, Signal, Slot
 from PySide6.QtWidgets import QFormLayout, QLabel, QVBoxLayout, QWidget
 
+from meeting_recorder.core.resources import gpu_bytes_of
 from meeting_recorder.ui.rss_plot import RssPlot
 from meeting_recorder.ui.settings import AppSettings
 from meeting_recorder.ui.threads import stop_thread
@@ -154,27 +154,6 @@ def gpu_memory_bytes() -> int | None:
         return None
 
 
-def worker_gpu_bytes(pids: list[int]) -> int | None:
-    """GPU memory of our worker processes as the NVIDIA driver reports it (the models run
-    there, torch is not in this process), or None without ``nvidia-smi``."""
-    nvidia_smi = shutil.which("nvidia-smi")
-    if nvidia_smi is None or not pids:
-        return None
-    try:
-        listing = subprocess.run(
-            [nvidia_smi, "--query-compute-apps=pid,used_memory", "--format=csv,noheader,nounits"],
-            capture_output=True, text=True, timeout=5, check=True,
-        ).stdout
-    except (OSError, subprocess.SubprocessError):
-        return None
-    total = 0
-    for line in listing.splitlines():
-        pid, _, used = line.partition(",")
-        if pid.strip().isdigit() and int(pid) in pids and used.strip().isdigit():
-            total += int(used) * MIB
-    return total
-
-
 class ResourceSampler:
     """One snapshot of the numbers; thread-safe (the UI thread and the sampler thread share it).
     The app is this process and its children: the model worker holds most of the memory."""
@@ -213,7 +192,7 @@ class ResourceSampler:
                    + sum(_reading(lambda w=w: w.cpu_percent(None), 0.0) for w in workers)) / self._cores
         gpu = gpu_memory_bytes()
         if workers:
-            in_workers = worker_gpu_bytes([w.pid for w in workers])
+            in_workers = gpu_bytes_of([w.pid for w in workers])
             if in_workers is not None:
                 gpu = (gpu or 0) + in_workers
         return {
