@@ -9,7 +9,7 @@ Usage::
         [--bare-seconds 60] [--worker-env NAME=VALUE] [--json PATH]
 
 "in-process" is ``MEETING_RECORDER_IN_PROCESS=1`` (the models in the main process, as before
-the worker); "worker" is ``MEETING_RECORDER_WORKER=1`` (``core.worker``: Whisper, the
+the worker); "worker" is the default (``core.worker``: Whisper, the
 diarizer, CAM++ and the live Silero VAD in ``python -m meeting_recorder.core.worker.host``).
 Every measurement runs in a fresh child process (``sys.executable`` with that environment),
 so one mode's residue never reaches the other.
@@ -44,8 +44,7 @@ three-voice conversation of ``tests/conversations.py`` and the sentences of
    first call until the worker said ready (``_ensure_started``: a fresh interpreter, no
    model), and until tiny.en is loaded there (``RemoteEngine.load``); medians.
 
-Exit status 1 when a goal is missed. ~8 minutes on 2 cores with the defaults (17 minutes
-while CTranslate2's threads spin in the worker: see docs/benchmarks.md).
+Exit status 1 when a goal is missed. ~7 minutes on 2 cores with the defaults.
 ``--worker-env NAME=VALUE`` sets a variable for the worker-mode processes only (to try a fix).
 """
 
