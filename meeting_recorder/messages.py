@@ -67,7 +67,7 @@ TEMPLATES: dict[str, str] = {
         "Live transcription stopped ({reason}); recording goes on. Transcribe the file afterwards.",
     ),
     "WorkerCrashed": QT_TRANSLATE_NOOP(
-        "CoreMessages", "Transcription stopped: {reason}. The recording is untouched; restarting the models…"
+        "CoreMessages", "Transcription stopped: {reason}. Recordings are not affected; the models are started again."
     ),
     "TranscriptionResumed": QT_TRANSLATE_NOOP(
         "CoreMessages",

@@ -278,7 +278,7 @@ def test_window_says_transcription_stopped_and_resumed(qtbot, talk, tmp_path):
     qtbot.waitUntil(lambda: view.model.rowCount() >= 1, timeout=240_000)
     os.kill(shared_client().pid, signal.SIGKILL)
     qtbot.waitUntil(lambda: view.error_label.isVisibleTo(view), timeout=60_000)
-    assert "Transcription stopped" in view.error_label.text() and "untouched" in view.error_label.text()
+    assert "Transcription stopped" in view.error_label.text() and "not affected" in view.error_label.text()
     rows = view.model.rowCount()
     with qtbot.waitSignal(view.recording_finished, timeout=240_000) as finished:
         qtbot.waitUntil(lambda: any("resumed" in s for s in statuses), timeout=240_000)

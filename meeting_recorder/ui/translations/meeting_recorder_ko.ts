@@ -70,17 +70,17 @@
 <context>
     <name>AudioWorker</name>
     <message>
-        <location filename="../audio_worker.py" line="149"/>
+        <location filename="../audio_worker.py" line="150"/>
         <source>A recording is already running.</source>
         <translation>이미 녹음 중입니다.</translation>
     </message>
     <message>
-        <location filename="../audio_worker.py" line="271"/>
+        <location filename="../audio_worker.py" line="281"/>
         <source>Stopping the recording failed: {error}</source>
         <translation>녹음을 중지하지 못했습니다: {error}</translation>
     </message>
     <message>
-        <location filename="../audio_worker.py" line="307"/>
+        <location filename="../audio_worker.py" line="317"/>
         <source>Could not recover a recording: {message}</source>
         <translation>녹음을 복구하지 못했습니다: {message}</translation>
     </message>
@@ -204,8 +204,8 @@
     </message>
     <message>
         <location filename="../../messages.py" line="69"/>
-        <source>Transcription stopped: {reason}. The recording is untouched; restarting the models…</source>
-        <translation>전사가 멈췄습니다: {reason}. 녹음은 그대로입니다. 모델을 다시 시작합니다…</translation>
+        <source>Transcription stopped: {reason}. Recordings are not affected; the models are started again.</source>
+        <translation>전사가 멈췄습니다: {reason}. 녹음에는 영향이 없으며 모델을 다시 시작합니다.</translation>
     </message>
     <message>
         <location filename="../../messages.py" line="72"/>
@@ -953,8 +953,8 @@
     </message>
     <message>
         <location filename="../record_view.py" line="113"/>
-        <location filename="../record_view.py" line="342"/>
-        <location filename="../record_view.py" line="349"/>
+        <location filename="../record_view.py" line="343"/>
+        <location filename="../record_view.py" line="350"/>
         <source>&amp;Record</source>
         <translation>녹음(&amp;R)</translation>
     </message>
@@ -994,33 +994,33 @@
         <translation>{name} (연결 안 됨)</translation>
     </message>
     <message>
-        <location filename="../record_view.py" line="334"/>
+        <location filename="../record_view.py" line="335"/>
         <source>Saved {path}</source>
         <translation>{path}에 저장했습니다</translation>
     </message>
     <message>
-        <location filename="../record_view.py" line="342"/>
         <location filename="../record_view.py" line="343"/>
+        <location filename="../record_view.py" line="344"/>
         <source>&amp;Stop</source>
         <translation>중지(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../record_view.py" line="343"/>
+        <location filename="../record_view.py" line="344"/>
         <source>Stopping…</source>
         <translation>중지하는 중…</translation>
     </message>
     <message>
-        <location filename="../record_view.py" line="345"/>
+        <location filename="../record_view.py" line="346"/>
         <source>Stop and save the recording (Space or Ctrl+R)</source>
         <translation>녹음을 중지하고 저장합니다 (Space 또는 Ctrl+R)</translation>
     </message>
     <message>
-        <location filename="../record_view.py" line="346"/>
+        <location filename="../record_view.py" line="347"/>
         <source>Start recording from the chosen input (Space or Ctrl+R)</source>
         <translation>선택한 입력 장치로 녹음을 시작합니다 (Space 또는 Ctrl+R)</translation>
     </message>
     <message>
-        <location filename="../record_view.py" line="349"/>
+        <location filename="../record_view.py" line="350"/>
         <source>&amp;Stop recording</source>
         <translation>녹음 중지(&amp;S)</translation>
     </message>
@@ -1102,112 +1102,112 @@
 <context>
     <name>ResourceDashboard</name>
     <message>
-        <location filename="../dashboard.py" line="297"/>
+        <location filename="../dashboard.py" line="276"/>
         <source>Resource warning</source>
         <translation>리소스 경고</translation>
     </message>
     <message>
-        <location filename="../dashboard.py" line="303"/>
+        <location filename="../dashboard.py" line="282"/>
         <source>Memory:</source>
         <translation>메모리:</translation>
     </message>
     <message>
-        <location filename="../dashboard.py" line="303"/>
+        <location filename="../dashboard.py" line="282"/>
         <source>Memory used by Meeting Recorder (resident set size), its model process included</source>
         <translation>Meeting Recorder가 사용하는 메모리(상주 메모리, 모델 프로세스 포함)</translation>
     </message>
     <message>
-        <location filename="../dashboard.py" line="304"/>
+        <location filename="../dashboard.py" line="283"/>
         <source>CPU:</source>
         <translation>CPU:</translation>
     </message>
     <message>
-        <location filename="../dashboard.py" line="304"/>
+        <location filename="../dashboard.py" line="283"/>
         <source>Share of all CPU cores used by Meeting Recorder</source>
         <translation>전체 CPU 코어 중 회의 녹음기가 사용하는 비율</translation>
     </message>
     <message>
-        <location filename="../dashboard.py" line="305"/>
+        <location filename="../dashboard.py" line="284"/>
         <source>GPU memory:</source>
         <translation>GPU 메모리:</translation>
     </message>
     <message>
-        <location filename="../dashboard.py" line="305"/>
+        <location filename="../dashboard.py" line="284"/>
         <source>GPU memory held by the speech and speaker models</source>
         <translation>음성 인식 모델과 화자 모델이 점유한 GPU 메모리</translation>
     </message>
     <message>
-        <location filename="../dashboard.py" line="306"/>
+        <location filename="../dashboard.py" line="285"/>
         <source>Free disk:</source>
         <translation>디스크 여유 공간:</translation>
     </message>
     <message>
-        <location filename="../dashboard.py" line="306"/>
+        <location filename="../dashboard.py" line="285"/>
         <source>Free space where recordings are saved</source>
         <translation>녹음이 저장되는 위치의 여유 공간</translation>
     </message>
     <message>
-        <location filename="../dashboard.py" line="307"/>
+        <location filename="../dashboard.py" line="286"/>
         <source>Recording:</source>
         <translation>녹음:</translation>
     </message>
     <message>
-        <location filename="../dashboard.py" line="307"/>
+        <location filename="../dashboard.py" line="286"/>
         <source>Size of the recording in progress</source>
         <translation>진행 중인 녹음의 크기</translation>
     </message>
     <message>
-        <location filename="../dashboard.py" line="308"/>
+        <location filename="../dashboard.py" line="287"/>
         <source>Temporary files:</source>
         <translation>임시 파일:</translation>
     </message>
     <message>
-        <location filename="../dashboard.py" line="309"/>
+        <location filename="../dashboard.py" line="288"/>
         <source>Unfinished recordings, transcript journals and other temporary files</source>
         <translation>완료되지 않은 녹음, 녹취록 저널 및 기타 임시 파일</translation>
     </message>
     <message>
-        <location filename="../dashboard.py" line="389"/>
+        <location filename="../dashboard.py" line="368"/>
         <source>{total} (models: {models})</source>
         <translation>{total} (모델: {models})</translation>
     </message>
     <message>
-        <location filename="../dashboard.py" line="391"/>
+        <location filename="../dashboard.py" line="370"/>
         <source>{percent} %</source>
         <translation>{percent}%</translation>
     </message>
     <message>
-        <location filename="../dashboard.py" line="393"/>
+        <location filename="../dashboard.py" line="372"/>
         <source>no GPU</source>
         <translation>GPU 없음</translation>
     </message>
     <message>
-        <location filename="../dashboard.py" line="394"/>
+        <location filename="../dashboard.py" line="373"/>
         <source>{free} free in {folder}</source>
         <translation>{folder}에 {free} 남음</translation>
     </message>
     <message>
-        <location filename="../dashboard.py" line="397"/>
+        <location filename="../dashboard.py" line="376"/>
         <source>not recording</source>
         <translation>녹음 안 함</translation>
     </message>
     <message>
-        <location filename="../dashboard.py" line="404"/>
+        <location filename="../dashboard.py" line="383"/>
         <source>Memory use is high: {used} (warning level {limit} MB).</source>
         <translation>메모리 사용량이 높습니다: {used} (경고 기준 {limit} MB).</translation>
     </message>
     <message>
-        <location filename="../dashboard.py" line="407"/>
+        <location filename="../dashboard.py" line="386"/>
         <source>CPU use is high: {percent} % (warning level {limit} %).</source>
         <translation>CPU 사용률이 높습니다: {percent}% (경고 기준 {limit}%).</translation>
     </message>
     <message>
-        <location filename="../dashboard.py" line="412"/>
+        <location filename="../dashboard.py" line="391"/>
         <source>Only {free} free in {folder}: recording stops before the disk fills (stop level {limit} MB).</source>
         <translation>{folder}의 여유 공간이 {free}뿐입니다: 디스크가 가득 차기 전에 녹음이 중지됩니다 (중지 기준 {limit} MB).</translation>
     </message>
     <message>
-        <location filename="../dashboard.py" line="415"/>
+        <location filename="../dashboard.py" line="394"/>
         <source>Disk space is low: {free} free in {folder} (warning level {limit} MB).</source>
         <translation>디스크 공간이 부족합니다: {folder}에 {free} 남음 (경고 기준 {limit} MB).</translation>
     </message>
