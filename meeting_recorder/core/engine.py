@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from meeting_recorder.core import audio, levels
+from meeting_recorder.core import audio, glossary, guards, levels
 from meeting_recorder.core.errors import Cancelled, ModelError
 from meeting_recorder.core.inference_thread import InferenceThread
 from meeting_recorder.core.loaded_model import LoadedModel
@@ -28,6 +28,7 @@ from meeting_recorder.core.resources import release_memory
 from meeting_recorder.core.transcript import Segment, Transcript, Word
 
 DEFAULT_WINDOW_SECONDS = 180.0  # peak RSS ~550 MB with tiny.en; 600 s needed ~860 MB
+REDECODE_TEMPERATURES = (0.0, 0.2, 0.4, 0.6, 0.8, 1.0)  # a loop decoded again: fallback on
 
 
 @dataclass(frozen=True)
@@ -39,6 +40,13 @@ class TranscribeOptions:
     # Bring quiet audio up to a normal speech level before the VAD and Whisper hear it
     # (``levels.py``); applies to files (per window) and live audio, never to the recording.
     normalize_level: bool = True
+    # Quality guards (``guards.py``): drop segments that are only subtitle phrases,
+    # annotations or probably no speech; cut repetition loops and decode them again.
+    drop_hallucinations: bool = True
+    fix_repetitions: bool = True
+    # Names and terms to spell as written (``glossary.py``), most important first; passed
+    # to Whisper as hotwords, within the prompt's room.
+    glossary: tuple[str, ...] = ()
 
 
 
@@ -138,6 +146,9 @@ class TranscriptionEngine(LoadedModel):
         if self._inference is None:
             self._inference = InferenceThread()
 
+        hotwords = self._hotwords(options)
+        guard = guards.SegmentGuard(options.drop_hallucinations, options.fix_repetitions)
+
         def produce() -> Iterator[Any]:
             generator, info = model.transcribe(
                 samples,
@@ -145,11 +156,17 @@ class TranscriptionEngine(LoadedModel):
                 beam_size=options.beam_size,
                 word_timestamps=options.word_timestamps,
                 vad_filter=options.vad_filter,
+                hotwords=hotwords,
             )
             try:
                 yield info.language
                 for raw in generator:
-                    yield _to_segment(raw).shifted(offset)
+                    for decoded in guard.feed(_to_decoded(raw)):
+                        for segment in self._settle(decoded, samples, options, info.language, hotwords):
+                            yield segment.shifted(offset)
+                for decoded in guard.finish():
+                    for segment in self._settle(decoded, samples, options, info.language, hotwords):
+                        yield segment.shifted(offset)
             finally:
                 generator.close()  # the generator holds the model; never leave it suspended
 
@@ -163,6 +180,46 @@ class TranscriptionEngine(LoadedModel):
             if on_segment is not None:
                 on_segment(item)
         return segments, detected
+
+    def _hotwords(self, options: TranscribeOptions) -> str | None:
+        if not options.glossary:
+            return None
+        tokenizer = getattr(self.model, "hf_tokenizer", None)
+        count = (lambda text: len(tokenizer.encode(text, add_special_tokens=False).ids)) if tokenizer else None
+        return glossary.hotwords(options.glossary, count_tokens=count).text
+
+    def _settle(
+        self, decoded: guards.Decoded, samples: np.ndarray, options: TranscribeOptions,
+        language: str, hotwords: str | None,
+    ) -> list[Segment]:
+        """A guarded segment as it will be kept: a stretch flagged for a repetition loop is
+        decoded again without the previous text as a prompt (temperature fallback stays
+        on), and ``guards.choose_redecoded`` picks what to keep. Runs on the helper thread."""
+        if decoded.redecode is None:
+            return [decoded.segment]
+        start = max(0, int(decoded.segment.start * audio.SAMPLE_RATE))
+        end = min(len(samples), int(decoded.segment.end * audio.SAMPLE_RATE))
+        if end - start < audio.SAMPLE_RATE // 2:
+            return guards.choose_redecoded(decoded, [])
+        generator, _ = self.model.transcribe(
+            samples[start:end],
+            language=language,
+            beam_size=options.beam_size,
+            word_timestamps=options.word_timestamps,
+            vad_filter=options.vad_filter,
+            hotwords=hotwords,
+            condition_on_previous_text=False,
+            temperature=REDECODE_TEMPERATURES,
+        )
+        guard = guards.SegmentGuard(options.drop_hallucinations, options.fix_repetitions)
+        again: list[guards.Decoded] = []
+        try:
+            for raw in generator:
+                again.extend(guard.feed(_to_decoded(raw, start / audio.SAMPLE_RATE)))
+            again.extend(guard.finish())
+        finally:
+            generator.close()
+        return guards.choose_redecoded(decoded, again)
 
     def _join_inference(self) -> None:
         worker, self._inference = self._inference, None
@@ -225,3 +282,14 @@ class TranscriptionEngine(LoadedModel):
 def _to_segment(raw: Any) -> Segment:
     words = [Word(float(w.start), float(w.end), w.word, float(w.probability)) for w in (raw.words or [])]
     return Segment(start=float(raw.start), end=float(raw.end), text=raw.text.strip(), words=words)
+
+
+def _to_decoded(raw: Any, offset: float = 0.0) -> guards.Decoded:
+    """A faster-whisper segment with its chunk's confidence figures, for the guards."""
+    segment = _to_segment(raw)
+    return guards.Decoded(
+        segment.shifted(offset) if offset else segment,
+        no_speech_prob=float(getattr(raw, "no_speech_prob", 0.0) or 0.0),
+        avg_logprob=float(getattr(raw, "avg_logprob", 0.0) or 0.0),
+        compression_ratio=float(getattr(raw, "compression_ratio", 1.0) or 1.0),
+    )
