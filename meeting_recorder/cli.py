@@ -8,12 +8,14 @@ import os
 import signal
 import sys
 import threading
+from typing import Any
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from meeting_recorder.core.errors import Cancelled, MeetingRecorderError, ModelError
 from meeting_recorder.core.export import FORMATS, parse_formats
-from meeting_recorder.core.models import DEFAULT_MODEL, EMBEDDED_MODELS
+from meeting_recorder.core.language_choice import AUTO_MODEL, ENGLISH_MODEL, MULTILINGUAL_MODEL
+from meeting_recorder.core.models import EMBEDDED_MODELS
 from meeting_recorder.core.privacy import configure_network
 
 EXIT_FILE_ERRORS = 1
@@ -40,8 +42,10 @@ def build_parser() -> argparse.ArgumentParser:
     transcribe.add_argument("files", nargs="+", metavar="FILE")
     transcribe.add_argument(
         "--model",
-        default=DEFAULT_MODEL,
-        help=f"{' | '.join(EMBEDDED_MODELS)} | PATH to a CTranslate2 model folder (default {DEFAULT_MODEL})",
+        default=AUTO_MODEL,
+        help=f"auto | {' | '.join(EMBEDDED_MODELS)} | PATH to a CTranslate2 model folder (default auto: "
+        f"{ENGLISH_MODEL} for English, {MULTILINGUAL_MODEL} otherwise; with --language auto the language "
+        "of each file is identified first)",
     )
     transcribe.add_argument("--language", default="auto", help="auto (default), en, ko, …")
     transcribe.add_argument("--format", default="txt,srt,vtt,json,md", help=f"comma list of {','.join(FORMATS)}")
@@ -95,6 +99,25 @@ def _speaker_request(args: argparse.Namespace):
     return SpeakerRequest(options=options, profiles=enrolled_profiles(_warn))
 
 
+def _detect_choice(path: str, detector: list[Any], models: contextlib.ExitStack, device: str) -> Any:
+    """The model for ``path`` once its language is identified (the detector stays loaded for
+    the next file)."""
+    from meeting_recorder.core.audio import probe
+    from meeting_recorder.core.language_choice import after_detection
+    from meeting_recorder.core.worker import make_language_detector
+
+    probe(path)  # a bad file fails with its own reason, not the detector's
+    if not detector:
+        detector.append(models.enter_context(make_language_detector(device=device)))
+    return after_detection(*detector[0].detect_file(path))
+
+
+def _info(event) -> None:
+    from meeting_recorder.messages import render
+
+    print(f"note: {render(event)}", file=sys.stderr, flush=True)
+
+
 def _transcribe_one(engine, diarizer, path: str, options, speakers, formats: list[str], out_dir: Path) -> list[Path]:
     from tqdm import tqdm
 
@@ -133,7 +156,10 @@ def _ctrl_c_cancels(cancel: threading.Event) -> Iterator[None]:
 
 
 def run_transcribe(args: argparse.Namespace) -> int:
+    from dataclasses import replace
+
     from meeting_recorder.core.engine import TranscribeOptions, supported_languages
+    from meeting_recorder.core.language_choice import as_event, model_for
     from meeting_recorder.core.worker import make_diarizer, make_engine
 
     try:
@@ -154,13 +180,22 @@ def run_transcribe(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     options = TranscribeOptions(language=args.language)
     failures = 0
+    choice = model_for(args.model, args.language)  # None: identify each file's language first
     with contextlib.ExitStack() as models:
-        engine = models.enter_context(
-            make_engine(args.model, device=args.device, allow_download=args.allow_download)
-        )
+        engines: dict[str, Any] = {}
+
+        def engine_for(name: str) -> Any:
+            if name not in engines:
+                engine = models.enter_context(make_engine(name, device=args.device, allow_download=args.allow_download))
+                engine.load()
+                engines[name] = engine
+            return engines[name]
+
+        detector: list[Any] = []  # made on first need
         diarizer = models.enter_context(make_diarizer()) if speakers is not None else None
         try:
-            engine.load()
+            if choice is not None:
+                engine_for(choice.model)
             if diarizer is not None:
                 diarizer.load()
         except ModelError as error:
@@ -171,7 +206,12 @@ def run_transcribe(args: argparse.Namespace) -> int:
             return EXIT_FILE_ERRORS
         for path in args.files:
             try:
-                for written in _transcribe_one(engine, diarizer, path, options, speakers, formats, args.out):
+                file_choice = choice or _detect_choice(path, detector, models, args.device)
+                if choice is None or args.model == AUTO_MODEL:
+                    _info(as_event(path, file_choice))
+                engine = engine_for(file_choice.model)
+                file_options = replace(options, language=file_choice.language)
+                for written in _transcribe_one(engine, diarizer, path, file_options, speakers, formats, args.out):
                     print(written, flush=True)
             except Cancelled:  # Ctrl+C: main() says so and exits 130
                 raise

@@ -62,6 +62,14 @@ TEMPLATES: dict[str, str] = {
     "ModelLoading:speech": QT_TRANSLATE_NOOP("CoreMessages", "Loading the speech model…"),
     "ModelLoading:speaker": QT_TRANSLATE_NOOP("CoreMessages", "Loading the speaker model…"),
     "TranscribingLive": QT_TRANSLATE_NOOP("CoreMessages", "Transcribing live"),
+    "ModelChosen:chosen": QT_TRANSLATE_NOOP("CoreMessages", "{file}: model {model_name} (your choice)"),
+    "ModelChosen:language": QT_TRANSLATE_NOOP("CoreMessages", "{file}: model {model_name} for language '{language}'"),
+    "ModelChosen:detected": QT_TRANSLATE_NOOP(
+        "CoreMessages", "{file}: language detected: '{language}' ({probability:.0%}), model {model_name}"
+    ),
+    "ModelChosen:no_speech": QT_TRANSLATE_NOOP(
+        "CoreMessages", "{file}: no speech found to identify the language; model {model_name}"
+    ),
     "RecordOnly": QT_TRANSLATE_NOOP(
         "CoreMessages",
         "Live transcription stopped ({reason}); recording goes on. Transcribe the file afterwards.",
@@ -149,9 +157,9 @@ def template_fields(event: Event) -> dict[str, Any]:
 
 def template_for(event: Event) -> str | None:
     """The English template of ``event``: by its code, or code:model for the events that
-    name a model (their sentences differ by more than one word)."""
-    model = getattr(event, "model", None)
-    return TEMPLATES.get(f"{event.code}:{model}" if model else event.code)
+    name a model or a reason (their sentences differ by more than one word)."""
+    variant = getattr(event, "model", None) or getattr(event, "why", None)
+    return TEMPLATES.get(f"{event.code}:{variant}" if variant else event.code)
 
 
 def render(event: Event) -> str:

@@ -169,6 +169,17 @@ class ModelLoading(Event):
 
 
 @dataclass(frozen=True)
+class ModelChosen(Event):
+    """Which Whisper model a file gets and why (``core/language_choice.py``)."""
+
+    file: str
+    model_name: str
+    why: Literal["chosen", "language", "detected", "no_speech"]
+    language: str  # the language detected or asked for ("auto" when none was found)
+    probability: float  # of the detected language (0 when not detected)
+
+
+@dataclass(frozen=True)
 class TranscribingLive(Event):
     pass
 

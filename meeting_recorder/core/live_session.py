@@ -45,6 +45,7 @@ from meeting_recorder.core.segmenter import SAMPLE_RATE, SegmenterOptions
 from meeting_recorder.core.sources import AudioSource
 from meeting_recorder.core.transcript import Segment
 from meeting_recorder.core.transcript_log import TranscriptLog, export_journal
+from meeting_recorder.core.language_choice import live_model
 from meeting_recorder.core.worker import make_engine
 from meeting_recorder.core.writer import RecordingWriter
 
@@ -113,7 +114,7 @@ class LiveSession:
         self.source = source
         self.settings = settings
         self.callbacks = callbacks or LiveCallbacks()
-        self.engine = engine or make_engine(settings.model)
+        self.engine = engine or make_engine(live_model(settings.model, settings.language))
         self.embedder = embedder  # the speaker model, made at start when labels are on
         self.partial_path: Path | None = None
         self.result: SessionResult | None = None
@@ -190,7 +191,7 @@ class LiveSession:
             on_write_error=self._on_write_error, on_analysis_error=self._on_analysis_error,
             on_appended=self._check_disk,
         )
-        self._log = TranscriptLog(journal_path(self.partial_path), self.settings.model, self.settings.language)
+        self._log = TranscriptLog(journal_path(self.partial_path), self.engine.model_name, self.settings.language)
         self._transcriber = LiveTranscriber(
             ring,
             self.engine,

@@ -186,7 +186,9 @@ class AudioWorker(QObject):
             error=self._on_error,
             recovered=self.recovered.emit,
         )
-        engine = self._engine_for(live.model, compute_device)
+        from meeting_recorder.core.language_choice import live_model
+
+        engine = self._engine_for(live_model(live.model, live.language), compute_device)
         return LiveSession(source, live, callbacks, engine=engine, embedder=self.embedder)
 
     def _engine_for(self, model: str, compute_device: str) -> "TranscriptionEngine":

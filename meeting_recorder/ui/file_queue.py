@@ -35,7 +35,7 @@ import json
 import logging
 import threading
 from collections import deque
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -115,11 +115,13 @@ class QueueWorker(QObject):
     finished = Signal(int, list)
     failed = Signal(int, str)
     cancelled = Signal(int)
+    model_chosen = Signal(int, object)  # job, core ModelChosen event (which model and why)
 
     def __init__(self) -> None:
         super().__init__()
         self.engine: TranscriptionEngine | None = None
         self.diarizer: Diarizer | None = None
+        self.detector: Any = None  # identifies a file's language when the model is "auto"
 
     @Slot(object)
     def run(self, job: Job) -> None:
@@ -154,6 +156,8 @@ class QueueWorker(QObject):
         from meeting_recorder.core.transcribe_job import exportable, transcribe_with_speakers
 
         probe(job.path)  # a bad file fails at once, before any model is loaded
+        choice = self._choose_model(job)
+        job = replace(job, model=choice.model, language=choice.language)
         engine, diarizer = self._models(job)
         speakers = self._speaker_request() if diarizer is not None else None
         self.started.emit(job.id)  # the models are ready: transcription begins
@@ -177,6 +181,22 @@ class QueueWorker(QObject):
                 written.unlink(missing_ok=True)
             raise Cancelled()
         return outputs
+
+    def _choose_model(self, job: Job) -> Any:
+        """The model for the job: the one chosen, the one for its language, or the one for the
+        language identified in the file (the detector is kept like the other models)."""
+        from meeting_recorder.core.language_choice import AUTO_MODEL, after_detection, as_event, model_for
+        from meeting_recorder.core.worker import make_language_detector
+
+        choice = model_for(job.model, job.language)
+        if choice is None:
+            self.loading_models.emit(job.id)
+            if self.detector is None:
+                self.detector = make_language_detector(device=job.device)
+            choice = after_detection(*self.detector.detect_file(job.path))
+        if job.model == AUTO_MODEL:
+            self.model_chosen.emit(job.id, as_event(shown(job.path), choice))
+        return choice
 
     def _models(self, job: Job) -> tuple[TranscriptionEngine, Diarizer | None]:
         from meeting_recorder.core.worker import make_diarizer, make_engine
@@ -218,6 +238,9 @@ class QueueWorker(QObject):
         """Free the models. Call on the worker thread, or after it has stopped."""
         engine, self.engine = self.engine, None
         diarizer, self.diarizer = self.diarizer, None
+        detector, self.detector = self.detector, None
+        if detector is not None:
+            detector.close()
         if engine is not None:
             engine.close()
         if diarizer is not None:
@@ -230,6 +253,7 @@ class FileQueue(QObject):
     queued = Signal(int, str)
     started = Signal(int, str)
     loading_models = Signal(int)
+    model_chosen = Signal(int, str)  # job, which model and why, in the user's language
     progress = Signal(int, float, float)
     finished = Signal(int, str, list)
     failed = Signal(int, str, str)
@@ -257,6 +281,7 @@ class FileQueue(QObject):
         self.thread.finished.connect(self.worker.release, Qt.ConnectionType.DirectConnection)
         self.worker.started.connect(self._on_started)
         self.worker.loading_models.connect(self.loading_models)
+        self.worker.model_chosen.connect(self._on_model_chosen)
         self.worker.progress.connect(self._on_progress)
         self.worker.finished.connect(self._on_finished)
         self.worker.failed.connect(self._on_failed)
@@ -357,6 +382,13 @@ class FileQueue(QObject):
     def _on_started(self, job_id: int) -> None:
         if self._current is not None and self._current.id == job_id:
             self.started.emit(job_id, shown(self._current.path))
+
+    @Slot(int, object)
+    def _on_model_chosen(self, job_id: int, event: Any) -> None:
+        from meeting_recorder.ui.core_messages import translate_event
+
+        if self._current is not None and self._current.id == job_id:
+            self.model_chosen.emit(job_id, translate_event(event))
 
     @Slot(int, float, float)
     def _on_progress(self, job_id: int, fraction: float, eta: float) -> None:

@@ -76,6 +76,7 @@ class FilesView(QWidget):
         self.queue.queued.connect(self._on_queued)
         self.queue.started.connect(lambda job, _path: self._set_state(job, RowState.RUNNING))
         self.queue.loading_models.connect(lambda job: self._set_state(job, RowState.LOADING))
+        self.queue.model_chosen.connect(self._on_model_chosen)
         self.queue.progress.connect(self._on_progress)
         self.queue.finished.connect(self._on_finished)
         self.queue.failed.connect(self._on_failed)
@@ -197,6 +198,14 @@ class FilesView(QWidget):
             if self.table.item(row, COL_FILE).data(JOB_ROLE) == job:
                 return row
         return -1
+
+    def _on_model_chosen(self, job: int, message: str) -> None:
+        """Which model the file gets and why (the language found in it): on the row."""
+        row = self._row_of(job)
+        if row >= 0:
+            name = self.table.item(row, COL_FILE)
+            name.setToolTip(f"{name.toolTip()}\n{message}")  # the path stays first
+            self.table.item(row, COL_STATUS).setToolTip(message)
 
     def _set_state(self, job: int, state: RowState) -> int:
         row = self._row_of(job)

@@ -20,7 +20,7 @@ from typing import Any
 from PySide6.QtCore import QByteArray, QSettings
 
 from meeting_recorder.core.events import Event, SettingsSetAside, SettingsUnreadable
-from meeting_recorder.core.models import DEFAULT_MODEL
+from meeting_recorder.core.language_choice import AUTO_MODEL
 from meeting_recorder.core.paths import recordings_dir
 from meeting_recorder.core.private_files import create_private, private_dir, set_aside
 
@@ -70,7 +70,7 @@ class AppSettings:
     # -- transcription ----------------------------------------------------------------------
     @property
     def model(self) -> str:
-        return self._get("transcription/model", DEFAULT_MODEL, str)
+        return self._get("transcription/model", AUTO_MODEL, str)  # by language (core/language_choice.py)
 
     @model.setter
     def model(self, value: str) -> None:

@@ -49,6 +49,7 @@ class SettingsDialog(QDialog):
         group = QGroupBox(self.tr("Transcription"), self)
         form = QFormLayout(group)
         self.model_combo = QComboBox(group)
+        self.model_combo.addItem(self.tr("Automatic — by language"), "auto")
         self.model_combo.addItem(self.tr("tiny.en — fast, English only"), "tiny.en")
         self.model_combo.addItem(self.tr("base — multilingual"), "base")
         self.model_combo.setToolTip(self.tr("The Whisper model: a built-in one or a CTranslate2 model folder"))
@@ -66,6 +67,11 @@ class SettingsDialog(QDialog):
         self.language_combo.setToolTip(self.tr("The language spoken in recordings and files"))
         self.language_combo.currentIndexChanged.connect(self._on_language_changed)
         self._add_row(form, self.tr("&Language:"), self.language_combo)
+        self.model_note = QLabel(group)  # which model runs and why
+        self.model_note.setWordWrap(True)
+        form.addRow("", self.model_note)
+        self.model_combo.currentIndexChanged.connect(self._explain_model)
+        self.language_combo.currentIndexChanged.connect(self._explain_model)
 
         self.device_combo = QComboBox(group)
         self.device_combo.addItem(self.tr("Automatic (GPU when available)"), "auto")
@@ -152,6 +158,7 @@ class SettingsDialog(QDialog):
         self.disk_warn_spin.setValue(s.disk_warning_mb)
         self.disk_stop_spin.setValue(s.disk_stop_mb)
         self._select(self.ui_language_combo, s.ui_language)
+        self._explain_model()
 
     def apply(self) -> None:
         """Write the shown values to the settings."""
@@ -187,6 +194,21 @@ class SettingsDialog(QDialog):
             combo.addItem(value, value)
             index = combo.count() - 1
         combo.setCurrentIndex(max(index, 0))
+
+    @Slot()
+    def _explain_model(self, *_: object) -> None:
+        model, language = self.model_combo.currentData(), self.language_combo.currentData()
+        if model != "auto":
+            text = self.tr("In use: {model} (your choice).").format(model=model)
+        elif language == "auto":
+            text = self.tr("Each file's language is identified first: English gets tiny.en, other languages "
+                           "the multilingual base. Live recordings use base.")
+        elif language == "en":
+            text = self.tr("In use: tiny.en, the fast English model.")
+        else:
+            text = self.tr("In use: base, the multilingual model ({language} is not English).").format(
+                language=self.language_combo.currentText())
+        self.model_note.setText(text)
 
     @Slot(int)
     def _on_language_changed(self, _index: int) -> None:

@@ -72,6 +72,17 @@ def make_embedder(**kwargs: Any) -> Any:
     return RemoteEmbedder(**kwargs)
 
 
+def make_language_detector(**kwargs: Any) -> Any:
+    """The multilingual model that identifies a file's language (``language_choice``)."""
+    if in_process():
+        from meeting_recorder.core.language_choice import LanguageDetector
+
+        return LanguageDetector(**kwargs)
+    from meeting_recorder.core.worker.remote import RemoteLanguageDetector
+
+    return RemoteLanguageDetector(**kwargs)
+
+
 def make_vad() -> Any:
     """Silero VAD for the live segmenter: in the worker, or in this process."""
     if in_process():

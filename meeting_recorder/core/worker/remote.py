@@ -144,3 +144,12 @@ class RemoteVad(_Remote):
 
     def __call__(self, audio: np.ndarray) -> np.ndarray:
         return self._call("probabilities", np.ascontiguousarray(audio, dtype=np.float32))
+
+
+class RemoteLanguageDetector(_Remote):
+    """``LanguageDetector`` in the worker process."""
+
+    qualified_class = "meeting_recorder.core.language_choice.LanguageDetector"
+
+    def detect_file(self, path: str | Path) -> tuple[str | None, float]:
+        return self._call("detect_file", str(path))

@@ -75,12 +75,12 @@
         <translation>이미 녹음 중입니다.</translation>
     </message>
     <message>
-        <location filename="../audio_worker.py" line="281"/>
+        <location filename="../audio_worker.py" line="283"/>
         <source>Stopping the recording failed: {error}</source>
         <translation>녹음을 중지하지 못했습니다: {error}</translation>
     </message>
     <message>
-        <location filename="../audio_worker.py" line="317"/>
+        <location filename="../audio_worker.py" line="319"/>
         <source>Could not recover a recording: {message}</source>
         <translation>녹음을 복구하지 못했습니다: {message}</translation>
     </message>
@@ -199,116 +199,136 @@
     </message>
     <message>
         <location filename="../../messages.py" line="65"/>
+        <source>{file}: model {model_name} (your choice)</source>
+        <translation>{file}: 모델 {model_name} (사용자 선택)</translation>
+    </message>
+    <message>
+        <location filename="../../messages.py" line="66"/>
+        <source>{file}: model {model_name} for language &apos;{language}&apos;</source>
+        <translation>{file}: 언어 &apos;{language}&apos;에 맞춘 모델 {model_name}</translation>
+    </message>
+    <message>
+        <location filename="../../messages.py" line="67"/>
+        <source>{file}: language detected: &apos;{language}&apos; ({probability:.0%}), model {model_name}</source>
+        <translation>{file}: 감지된 언어 &apos;{language}&apos; ({probability:.0%}), 모델 {model_name}</translation>
+    </message>
+    <message>
+        <location filename="../../messages.py" line="70"/>
+        <source>{file}: no speech found to identify the language; model {model_name}</source>
+        <translation>{file}: 언어를 판별할 음성이 없어 모델 {model_name}을(를) 사용합니다</translation>
+    </message>
+    <message>
+        <location filename="../../messages.py" line="73"/>
         <source>Live transcription stopped ({reason}); recording goes on. Transcribe the file afterwards.</source>
         <translation>실시간 전사가 멈췄습니다({reason}). 녹음은 계속됩니다. 나중에 파일을 전사하세요.</translation>
     </message>
     <message>
-        <location filename="../../messages.py" line="69"/>
+        <location filename="../../messages.py" line="77"/>
         <source>Transcription stopped: {reason}. Recordings are not affected; the models are started again.</source>
         <translation>전사가 멈췄습니다: {reason}. 녹음에는 영향이 없으며 모델을 다시 시작합니다.</translation>
     </message>
     <message>
-        <location filename="../../messages.py" line="72"/>
+        <location filename="../../messages.py" line="80"/>
         <source>Live transcription resumed; {skipped:.1f} s were not transcribed (they are in the recording).</source>
         <translation>실시간 전사를 다시 시작했습니다. {skipped:.1f}초는 전사되지 않았습니다(녹음에는 남아 있습니다).</translation>
     </message>
     <message>
-        <location filename="../../messages.py" line="76"/>
+        <location filename="../../messages.py" line="84"/>
         <source>Transcription fell behind and skipped {seconds:.1f} s (the recording keeps every sample).</source>
         <translation>전사가 밀려 {seconds:.1f}초를 건너뛰었습니다(녹음에는 모든 소리가 남아 있습니다).</translation>
     </message>
     <message>
-        <location filename="../../messages.py" line="79"/>
+        <location filename="../../messages.py" line="87"/>
         <source>Speaker labels are off: {reason}</source>
         <translation>화자 구분이 꺼졌습니다: {reason}</translation>
     </message>
     <message>
-        <location filename="../../messages.py" line="80"/>
+        <location filename="../../messages.py" line="88"/>
         <source>No speaker label for an utterance ({reason}); further such misses are not reported.</source>
         <translation>한 발화의 화자를 구분하지 못했습니다({reason}). 이후 같은 경우는 알리지 않습니다.</translation>
     </message>
     <message>
-        <location filename="../../messages.py" line="84"/>
+        <location filename="../../messages.py" line="92"/>
         <source>no speech found in {where} (silent or only noise)</source>
         <translation>{where}에서 음성을 찾지 못했습니다(무음이거나 잡음뿐입니다)</translation>
     </message>
     <message>
-        <location filename="../../messages.py" line="85"/>
+        <location filename="../../messages.py" line="93"/>
         <source>only {seconds} s of speech in {where}; at least {needed:g} s is needed</source>
         <translation>{where}의 음성이 {seconds}초뿐입니다. 최소 {needed:g}초가 필요합니다</translation>
     </message>
     <message>
-        <location filename="../../messages.py" line="88"/>
+        <location filename="../../messages.py" line="96"/>
         <source>{path} is only {length:.1f} s long; the span starts at {start:.1f} s</source>
         <translation>{path}의 길이는 {length:.1f}초뿐인데 구간은 {start:.1f}초에서 시작합니다</translation>
     </message>
     <message>
-        <location filename="../../messages.py" line="89"/>
+        <location filename="../../messages.py" line="97"/>
         <source>no usable voice print from the speech in {where} ({reason})</source>
         <translation>{where}의 음성에서 쓸 수 있는 목소리 특징을 얻지 못했습니다({reason})</translation>
     </message>
     <message>
-        <location filename="../../messages.py" line="98"/>
+        <location filename="../../messages.py" line="106"/>
         <source>Could not open audio device &apos;{name}&apos;: {reason}</source>
         <translation>오디오 장치 &apos;{name}&apos;을(를) 열 수 없습니다: {reason}</translation>
     </message>
     <message>
-        <location filename="../../messages.py" line="101"/>
+        <location filename="../../messages.py" line="109"/>
         <source>{path}: playback failed ({reason})</source>
         <translation>{path}: 재생 실패({reason})</translation>
     </message>
     <message>
-        <location filename="../../messages.py" line="107"/>
+        <location filename="../../messages.py" line="115"/>
         <source>{path}: not a readable audio or video file ({reason})</source>
         <translation>{path}: 읽을 수 있는 오디오/비디오 파일이 아닙니다({reason})</translation>
     </message>
     <message>
-        <location filename="../../messages.py" line="108"/>
+        <location filename="../../messages.py" line="116"/>
         <source>{path}: cannot be read ({reason})</source>
         <translation>{path}: 읽을 수 없습니다({reason})</translation>
     </message>
     <message>
-        <location filename="../../messages.py" line="109"/>
+        <location filename="../../messages.py" line="117"/>
         <source>{path}: decoding failed ({reason})</source>
         <translation>{path}: 디코딩 실패({reason})</translation>
     </message>
     <message>
-        <location filename="../../messages.py" line="114"/>
+        <location filename="../../messages.py" line="122"/>
         <source>{path}: is not a regular file (a pipe, socket or device)</source>
         <translation>{path}: 일반 파일이 아닙니다(파이프, 소켓 또는 장치)</translation>
     </message>
     <message>
-        <location filename="../../messages.py" line="115"/>
+        <location filename="../../messages.py" line="123"/>
         <source>{path}: the audio track is empty (no samples to transcribe)</source>
         <translation>{path}: 오디오 트랙이 비어 있습니다(전사할 소리가 없습니다)</translation>
     </message>
     <message>
-        <location filename="../../messages.py" line="116"/>
+        <location filename="../../messages.py" line="124"/>
         <source>{path}: the file is truncated (it declares {declared} s of audio, only {decoded} s could be read)</source>
         <translation>{path}: 파일이 잘려 있습니다({declared}초라고 되어 있지만 {decoded}초만 읽을 수 있습니다)</translation>
     </message>
     <message>
-        <location filename="../../messages.py" line="121"/>
+        <location filename="../../messages.py" line="129"/>
         <source>The speaker profiles file {path} cannot be used ({problem}). It was renamed to {kept_as} and no speakers are enrolled now.</source>
         <translation>화자 프로필 파일 {path}을(를) 쓸 수 없습니다({problem}). {kept_as}(으)로 이름을 바꿔 두었고, 지금은 등록된 화자가 없습니다.</translation>
     </message>
     <message>
-        <location filename="../../messages.py" line="126"/>
+        <location filename="../../messages.py" line="134"/>
         <source>Cannot read the speaker profiles file {path} ({reason}).</source>
         <translation>화자 프로필 파일 {path}을(를) 읽을 수 없습니다({reason}).</translation>
     </message>
     <message>
-        <location filename="../../messages.py" line="127"/>
+        <location filename="../../messages.py" line="135"/>
         <source>Could not save the speaker profiles to {path} ({reason}).</source>
         <translation>화자 프로필을 {path}에 저장할 수 없습니다({reason}).</translation>
     </message>
     <message>
-        <location filename="../../messages.py" line="128"/>
+        <location filename="../../messages.py" line="136"/>
         <source>The settings file {path} could not be read. It was renamed to {kept_as} and the default settings are used.</source>
         <translation>설정 파일 {path}을(를) 읽을 수 없습니다. {kept_as}(으)로 이름을 바꿔 두었고 기본 설정을 사용합니다.</translation>
     </message>
     <message>
-        <location filename="../../messages.py" line="132"/>
+        <location filename="../../messages.py" line="140"/>
         <source>The settings file {path} could not be read ({reason}); the default settings are used for now.</source>
         <translation>설정 파일 {path}을(를) 읽을 수 없습니다({reason}). 지금은 기본 설정을 사용합니다.</translation>
     </message>
@@ -318,52 +338,52 @@
         <translation>화자 모델을 불러오는 중…</translation>
     </message>
     <message>
-        <location filename="../../messages.py" line="91"/>
+        <location filename="../../messages.py" line="99"/>
         <source>No audio input device found (is a microphone connected?).</source>
         <translation>오디오 입력 장치가 없습니다 (마이크가 연결되어 있나요?).</translation>
     </message>
     <message>
-        <location filename="../../messages.py" line="92"/>
+        <location filename="../../messages.py" line="100"/>
         <source>Audio device &apos;{name}&apos; matches several devices; available: {names}.</source>
         <translation>오디오 장치 &apos;{name}&apos;에 해당하는 장치가 여러 개입니다. 사용 가능: {names}.</translation>
     </message>
     <message>
-        <location filename="../../messages.py" line="95"/>
+        <location filename="../../messages.py" line="103"/>
         <source>Audio device &apos;{name}&apos; matches no input device; available: {names}.</source>
         <translation>오디오 장치 &apos;{name}&apos;에 해당하는 입력 장치가 없습니다. 사용 가능: {names}.</translation>
     </message>
     <message>
-        <location filename="../../messages.py" line="99"/>
+        <location filename="../../messages.py" line="107"/>
         <source>Audio device &apos;{name}&apos; stopped unexpectedly (unplugged?).</source>
         <translation>오디오 장치 &apos;{name}&apos;이(가) 갑자기 멈췄습니다 (연결이 끊겼나요?).</translation>
     </message>
     <message>
-        <location filename="../../messages.py" line="100"/>
+        <location filename="../../messages.py" line="108"/>
         <source>Audio device &apos;{name}&apos; stopped delivering audio (unplugged?).</source>
         <translation>오디오 장치 &apos;{name}&apos;에서 소리가 더 이상 들어오지 않습니다 (연결이 끊겼나요?).</translation>
     </message>
     <message>
-        <location filename="../../messages.py" line="103"/>
+        <location filename="../../messages.py" line="111"/>
         <source>{path}: file not found</source>
         <translation>{path}: 파일을 찾을 수 없습니다</translation>
     </message>
     <message>
-        <location filename="../../messages.py" line="104"/>
+        <location filename="../../messages.py" line="112"/>
         <source>{path}: is a folder, not an audio or video file</source>
         <translation>{path}: 오디오나 비디오 파일이 아니라 폴더입니다</translation>
     </message>
     <message>
-        <location filename="../../messages.py" line="105"/>
+        <location filename="../../messages.py" line="113"/>
         <source>{path}: the file is empty (0 bytes)</source>
         <translation>{path}: 빈 파일입니다 (0바이트)</translation>
     </message>
     <message>
-        <location filename="../../messages.py" line="106"/>
+        <location filename="../../messages.py" line="114"/>
         <source>{path}: has no audio track</source>
         <translation>{path}: 오디오 트랙이 없습니다</translation>
     </message>
     <message>
-        <location filename="../../messages.py" line="110"/>
+        <location filename="../../messages.py" line="118"/>
         <source>{path}: the WAV file is truncated (its header declares {declared} bytes, the file holds {actual})</source>
         <translation>{path}: WAV 파일이 잘렸습니다 (헤더에는 {declared}바이트, 실제 파일은 {actual}바이트)</translation>
     </message>
@@ -457,7 +477,7 @@
 <context>
     <name>FileQueue</name>
     <message>
-        <location filename="../file_queue.py" line="141"/>
+        <location filename="../file_queue.py" line="143"/>
         <source>{path}: could not write the transcript ({error})</source>
         <translation>{path}: 녹취록을 저장하지 못했습니다 ({error})</translation>
     </message>
@@ -500,132 +520,132 @@
         <translation>취소됨</translation>
     </message>
     <message>
-        <location filename="../files_view.py" line="89"/>
+        <location filename="../files_view.py" line="90"/>
         <source>Drop audio or video files here to transcribe them</source>
         <translation>텍스트로 변환할 오디오 또는 동영상 파일을 여기에 끌어다 놓으세요</translation>
     </message>
     <message>
-        <location filename="../files_view.py" line="91"/>
+        <location filename="../files_view.py" line="92"/>
         <source>&amp;Add files…</source>
         <translation>파일 추가(&amp;A)…</translation>
     </message>
     <message>
-        <location filename="../files_view.py" line="92"/>
+        <location filename="../files_view.py" line="93"/>
         <source>Choose audio or video files to transcribe (Ctrl+O)</source>
         <translation>텍스트로 변환할 오디오 또는 동영상 파일 선택 (Ctrl+O)</translation>
     </message>
     <message>
-        <location filename="../files_view.py" line="94"/>
+        <location filename="../files_view.py" line="95"/>
         <source>Cancel a&amp;ll</source>
         <translation>모두 취소(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../files_view.py" line="95"/>
+        <location filename="../files_view.py" line="96"/>
         <source>Stop the current file and remove the waiting ones</source>
         <translation>현재 파일을 중지하고 대기 중인 파일을 제거합니다</translation>
     </message>
     <message>
-        <location filename="../files_view.py" line="98"/>
+        <location filename="../files_view.py" line="99"/>
         <source>C&amp;lear finished</source>
         <translation>끝난 항목 지우기(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../files_view.py" line="99"/>
+        <location filename="../files_view.py" line="100"/>
         <source>Remove finished, failed and cancelled rows from the list</source>
         <translation>완료, 실패, 취소된 항목을 목록에서 제거합니다</translation>
     </message>
     <message>
-        <location filename="../files_view.py" line="105"/>
+        <location filename="../files_view.py" line="106"/>
         <source>File</source>
         <translation>파일</translation>
     </message>
     <message>
-        <location filename="../files_view.py" line="105"/>
+        <location filename="../files_view.py" line="106"/>
         <source>Status</source>
         <translation>상태</translation>
     </message>
     <message>
-        <location filename="../files_view.py" line="105"/>
+        <location filename="../files_view.py" line="106"/>
         <source>Progress</source>
         <translation>진행률</translation>
     </message>
     <message>
-        <location filename="../files_view.py" line="105"/>
+        <location filename="../files_view.py" line="106"/>
         <source>Time left</source>
         <translation>남은 시간</translation>
     </message>
     <message>
-        <location filename="../files_view.py" line="105"/>
+        <location filename="../files_view.py" line="106"/>
         <source>Action</source>
         <translation>작업</translation>
     </message>
     <message>
-        <location filename="../files_view.py" line="116"/>
+        <location filename="../files_view.py" line="117"/>
         <source>Files are transcribed one after another; double-click a finished file to open it</source>
         <translation>파일은 하나씩 차례로 변환됩니다. 완료된 파일을 두 번 클릭하면 열립니다</translation>
     </message>
     <message>
-        <location filename="../files_view.py" line="118"/>
+        <location filename="../files_view.py" line="119"/>
         <source>&amp;Queue:</source>
         <translation>대기열(&amp;Q):</translation>
     </message>
     <message>
-        <location filename="../files_view.py" line="133"/>
+        <location filename="../files_view.py" line="134"/>
         <source>Transcripts go to {folder}</source>
         <translation>녹취록 저장 위치: {folder}</translation>
     </message>
     <message>
-        <location filename="../files_view.py" line="144"/>
+        <location filename="../files_view.py" line="145"/>
         <source>Audio and video files ({patterns})</source>
         <translation>오디오 및 동영상 파일 ({patterns})</translation>
     </message>
     <message>
-        <location filename="../files_view.py" line="145"/>
+        <location filename="../files_view.py" line="146"/>
         <source>All files (*)</source>
         <translation>모든 파일 (*)</translation>
     </message>
     <message>
-        <location filename="../files_view.py" line="146"/>
+        <location filename="../files_view.py" line="147"/>
         <source>Add audio or video files</source>
         <translation>오디오 또는 동영상 파일 추가</translation>
     </message>
     <message>
-        <location filename="../files_view.py" line="243"/>
+        <location filename="../files_view.py" line="252"/>
         <source>Cancel</source>
         <translation>취소</translation>
     </message>
     <message>
-        <location filename="../files_view.py" line="243"/>
+        <location filename="../files_view.py" line="252"/>
         <source>Stop transcribing this file</source>
         <translation>이 파일의 변환을 중지합니다</translation>
     </message>
     <message>
-        <location filename="../files_view.py" line="277"/>
+        <location filename="../files_view.py" line="286"/>
         <source>Open result</source>
         <translation>결과 열기</translation>
     </message>
     <message>
-        <location filename="../files_view.py" line="277"/>
+        <location filename="../files_view.py" line="286"/>
         <source>Open the transcript in the editor</source>
         <translation>편집기에서 녹취록을 엽니다</translation>
     </message>
     <message>
-        <location filename="../files_view.py" line="279"/>
+        <location filename="../files_view.py" line="288"/>
         <source>Transcribed {name}</source>
         <translation>{name} 변환 완료</translation>
     </message>
     <message>
-        <location filename="../files_view.py" line="296"/>
+        <location filename="../files_view.py" line="305"/>
         <source>Could not transcribe {name}</source>
         <translation>{name} 변환 실패</translation>
     </message>
     <message>
-        <location filename="../files_view.py" line="305"/>
+        <location filename="../files_view.py" line="314"/>
         <source>Cancelled {name}; nothing was saved</source>
         <translation>{name} 변환 취소됨. 아무것도 저장하지 않았습니다</translation>
     </message>
     <message>
-        <location filename="../files_view.py" line="317"/>
+        <location filename="../files_view.py" line="326"/>
         <source>Queue finished: {done} of {total} file(s) transcribed</source>
         <translation>대기열 완료: 파일 {total}개 중 {done}개 변환됨</translation>
     </message>
@@ -1262,244 +1282,269 @@
     </message>
     <message>
         <location filename="../settings_dialog.py" line="52"/>
+        <source>Automatic — by language</source>
+        <translation>자동 — 언어에 따라</translation>
+    </message>
+    <message>
+        <location filename="../settings_dialog.py" line="53"/>
         <source>tiny.en — fast, English only</source>
         <translation>tiny.en — 빠름, 영어 전용</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="53"/>
+        <location filename="../settings_dialog.py" line="54"/>
         <source>base — multilingual</source>
         <translation>base — 다국어</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="54"/>
+        <location filename="../settings_dialog.py" line="55"/>
         <source>The Whisper model: a built-in one or a CTranslate2 model folder</source>
         <translation>Whisper 모델: 기본 제공 모델 또는 CTranslate2 모델 폴더</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="55"/>
+        <location filename="../settings_dialog.py" line="56"/>
         <source>F&amp;older…</source>
         <translation>폴더(&amp;O)…</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="56"/>
+        <location filename="../settings_dialog.py" line="57"/>
         <source>Use a CTranslate2 Whisper model from a folder</source>
         <translation>폴더에 있는 CTranslate2 Whisper 모델을 사용합니다</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="58"/>
+        <location filename="../settings_dialog.py" line="59"/>
         <source>&amp;Model:</source>
         <translation>모델(&amp;M):</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="61"/>
+        <location filename="../settings_dialog.py" line="62"/>
         <source>Auto-detect</source>
         <translation>자동 감지</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="61"/>
+        <location filename="../settings_dialog.py" line="62"/>
         <source>English</source>
         <translation>영어</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="61"/>
+        <location filename="../settings_dialog.py" line="62"/>
         <source>Korean</source>
         <translation>한국어</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="62"/>
+        <location filename="../settings_dialog.py" line="63"/>
         <source>Japanese</source>
         <translation>일본어</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="62"/>
+        <location filename="../settings_dialog.py" line="63"/>
         <source>Chinese</source>
         <translation>중국어</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="62"/>
+        <location filename="../settings_dialog.py" line="63"/>
         <source>German</source>
         <translation>독일어</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="63"/>
+        <location filename="../settings_dialog.py" line="64"/>
         <source>French</source>
         <translation>프랑스어</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="63"/>
+        <location filename="../settings_dialog.py" line="64"/>
         <source>Spanish</source>
         <translation>스페인어</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="66"/>
+        <location filename="../settings_dialog.py" line="67"/>
         <source>The language spoken in recordings and files</source>
         <translation>녹음과 파일에서 사용되는 언어</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="68"/>
+        <location filename="../settings_dialog.py" line="69"/>
         <source>&amp;Language:</source>
         <translation>언어(&amp;L):</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="71"/>
+        <location filename="../settings_dialog.py" line="77"/>
         <source>Automatic (GPU when available)</source>
         <translation>자동 (가능하면 GPU)</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="72"/>
+        <location filename="../settings_dialog.py" line="78"/>
         <source>CPU</source>
         <translation>CPU</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="73"/>
+        <location filename="../settings_dialog.py" line="79"/>
         <source>GPU (CUDA)</source>
         <translation>GPU (CUDA)</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="74"/>
+        <location filename="../settings_dialog.py" line="80"/>
         <source>Where the speech model runs</source>
         <translation>음성 인식 모델을 실행할 장치</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="75"/>
+        <location filename="../settings_dialog.py" line="81"/>
         <source>&amp;Device:</source>
         <translation>장치(&amp;D):</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="77"/>
+        <location filename="../settings_dialog.py" line="83"/>
         <source>Label &amp;speakers</source>
         <translation>화자 구분(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="106"/>
+        <location filename="../settings_dialog.py" line="112"/>
         <source>M&amp;emory above:</source>
         <translation>메모리 사용량 초과(&amp;E):</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="108"/>
+        <location filename="../settings_dialog.py" line="114"/>
         <source>Free d&amp;isk below:</source>
         <translation>디스크 여유 공간 미만(&amp;I):</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="109"/>
+        <location filename="../settings_dialog.py" line="115"/>
         <source>S&amp;top recording below:</source>
         <translation>녹음 중지 기준(&amp;T):</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="120"/>
+        <location filename="../settings_dialog.py" line="126"/>
         <source>Interface lan&amp;guage:</source>
         <translation>인터페이스 언어(&amp;G):</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="78"/>
+        <location filename="../settings_dialog.py" line="84"/>
         <source>Tell speakers apart (slower); off leaves segments unlabelled</source>
         <translation>화자를 구분합니다 (더 느림). 끄면 구간에 화자가 표시되지 않습니다</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="79"/>
+        <location filename="../settings_dialog.py" line="85"/>
         <source>&amp;Keep models loaded between jobs</source>
         <translation>작업 사이에 모델을 메모리에 유지(&amp;K)</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="80"/>
+        <location filename="../settings_dialog.py" line="86"/>
         <source>Faster next start, but the memory stays in use</source>
         <translation>다음 작업이 더 빨리 시작되지만 메모리를 계속 사용합니다</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="86"/>
+        <location filename="../settings_dialog.py" line="92"/>
         <source>Recording</source>
         <translation>녹음</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="89"/>
+        <location filename="../settings_dialog.py" line="95"/>
         <source>New recordings are saved in this folder</source>
         <translation>새 녹음은 이 폴더에 저장됩니다</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="90"/>
+        <location filename="../settings_dialog.py" line="96"/>
         <source>&amp;Browse…</source>
         <translation>찾아보기(&amp;B)…</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="91"/>
-        <location filename="../settings_dialog.py" line="211"/>
+        <location filename="../settings_dialog.py" line="97"/>
+        <location filename="../settings_dialog.py" line="233"/>
         <source>Choose the recordings folder</source>
         <translation>녹음 폴더 선택</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="93"/>
+        <location filename="../settings_dialog.py" line="99"/>
         <source>Recordings &amp;folder:</source>
         <translation>녹음 폴더(&amp;F):</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="97"/>
+        <location filename="../settings_dialog.py" line="103"/>
         <source>Resource warnings (0 = off)</source>
         <translation>리소스 경고 (0 = 끔)</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="99"/>
-        <location filename="../settings_dialog.py" line="102"/>
-        <location filename="../settings_dialog.py" line="104"/>
+        <location filename="../settings_dialog.py" line="105"/>
+        <location filename="../settings_dialog.py" line="108"/>
+        <location filename="../settings_dialog.py" line="110"/>
         <source> MB</source>
         <translation> MB</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="100"/>
+        <location filename="../settings_dialog.py" line="106"/>
         <source>Warn when the app uses more memory than this</source>
         <translation>앱의 메모리 사용량이 이 값을 넘으면 경고합니다</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="101"/>
+        <location filename="../settings_dialog.py" line="107"/>
         <source> %</source>
         <translation>%</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="101"/>
+        <location filename="../settings_dialog.py" line="107"/>
         <source>Warn when the app&apos;s CPU use stays above this</source>
         <translation>앱의 CPU 사용률이 계속 이 값보다 높으면 경고합니다</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="103"/>
+        <location filename="../settings_dialog.py" line="109"/>
         <source>Warn when the recordings folder has less free space than this</source>
         <translation>녹음 폴더의 여유 공간이 이 값보다 적으면 경고합니다</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="105"/>
+        <location filename="../settings_dialog.py" line="111"/>
         <source>Stop a recording safely when free space falls below this</source>
         <translation>여유 공간이 이 값 아래로 떨어지면 녹음을 안전하게 중지합니다</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="107"/>
+        <location filename="../settings_dialog.py" line="113"/>
         <source>C&amp;PU above:</source>
         <translation>CPU 사용률 초과(&amp;P):</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="113"/>
+        <location filename="../settings_dialog.py" line="119"/>
         <source>Interface</source>
         <translation>인터페이스</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="116"/>
+        <location filename="../settings_dialog.py" line="122"/>
         <source>System language</source>
         <translation>시스템 언어</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="119"/>
+        <location filename="../settings_dialog.py" line="125"/>
         <source>The language of menus and buttons</source>
         <translation>메뉴와 버튼에 표시되는 언어</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="121"/>
+        <location filename="../settings_dialog.py" line="127"/>
         <source>A new interface language takes effect when the app is restarted.</source>
         <translation>새 인터페이스 언어는 앱을 다시 시작하면 적용됩니다.</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="130"/>
+        <location filename="../settings_dialog.py" line="136"/>
         <source>off</source>
         <translation>끔</translation>
     </message>
     <message>
+        <location filename="../settings_dialog.py" line="202"/>
+        <source>In use: {model} (your choice).</source>
+        <translation>사용 중: {model} (사용자 선택).</translation>
+    </message>
+    <message>
         <location filename="../settings_dialog.py" line="204"/>
+        <source>Each file&apos;s language is identified first: English gets tiny.en, other languages the multilingual base. Live recordings use base.</source>
+        <translation>각 파일의 언어를 먼저 판별합니다: 영어는 tiny.en, 다른 언어는 다국어 base를 사용합니다. 실시간 녹음은 base를 사용합니다.</translation>
+    </message>
+    <message>
+        <location filename="../settings_dialog.py" line="207"/>
+        <source>In use: tiny.en, the fast English model.</source>
+        <translation>사용 중: tiny.en (빠른 영어 전용 모델).</translation>
+    </message>
+    <message>
+        <location filename="../settings_dialog.py" line="209"/>
+        <source>In use: base, the multilingual model ({language} is not English).</source>
+        <translation>사용 중: base, 다국어 모델 ({language}은(는) 영어가 아님).</translation>
+    </message>
+    <message>
+        <location filename="../settings_dialog.py" line="226"/>
         <source>Choose a Whisper model folder</source>
         <translation>Whisper 모델 폴더 선택</translation>
     </message>
