@@ -26,10 +26,10 @@ import time
 import zipfile
 import zlib
 from collections import deque
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import Any, Literal
 
 import requests
 
@@ -84,6 +84,7 @@ class DownloadProgress:
     bytes_total: int
     bytes_per_second: float | None  # over the last few seconds; None at the start
     seconds_left: float | None
+    phase: Literal["download", "verify"] = "download"  # verify: hashing a finished file
 
 
 ProgressCallback = Callable[[DownloadProgress], None]
@@ -95,6 +96,19 @@ class _Dropped(Exception):
 
 def resolve_endpoint(endpoint: str | None = None) -> str:
     return (endpoint or os.environ.get(ENDPOINT_ENV) or DEFAULT_ENDPOINT).rstrip("/")
+
+
+def _network_reason(error: requests.RequestException) -> str:
+    """A network failure in a few words (requests' own text is long and technical)."""
+    if isinstance(error, requests.Timeout):
+        return "the server did not answer in time"
+    if isinstance(error, requests.exceptions.ProxyError):
+        return f"the proxy failed: {reason_of(error)}"
+    if isinstance(error, requests.exceptions.SSLError):
+        return "no secure (TLS) connection could be made"
+    if isinstance(error, (requests.ConnectionError, requests.exceptions.ChunkedEncodingError)):
+        return "the connection failed or was lost"
+    return reason_of(error)
 
 
 def _size_text(count: int) -> str:
@@ -122,7 +136,7 @@ def _remote_files(http: requests.Session, endpoint: str, repo_id: str,
         response = http.get(url, params={"blobs": "true"}, timeout=(options.connect_timeout, options.read_timeout))
     except requests.RequestException as error:
         raise ModelError(
-            f"Could not reach the model server {endpoint} ({reason_of(error)}). Check the internet "
+            f"Could not reach the model server {endpoint} ({_network_reason(error)}). Check the internet "
             "connection, the proxy (HTTPS_PROXY) or the mirror (HF_ENDPOINT), then try again."
         ) from error
     if response.status_code == 404:
@@ -168,6 +182,10 @@ class _Meter:
         left = max(0, self.total - self.done) / speed if speed else None
         self.callback(DownloadProgress(self.model, file, self.done, self.total, speed, left))
 
+    def verifying(self, file: str) -> None:
+        if self.callback is not None:
+            self.callback(DownloadProgress(self.model, file, self.done, self.total, None, None, "verify"))
+
 
 # -- one file -----------------------------------------------------------------------------
 def _present(path: Path, size: int) -> int:
@@ -209,7 +227,7 @@ def _fetch_once(http: requests.Session, url: str, target: Path, remote: RemoteFi
                     out.write(chunk)
                     meter.add(remote.name, len(chunk))
     except requests.RequestException as error:
-        raise _Dropped(reason_of(error)) from error
+        raise _Dropped(_network_reason(error)) from error
     except OSError as error:
         raise ModelError(f"Writing {target} failed ({reason_of(error)}); check the free space and the folder.") from error
     if target.stat().st_size < remote.size:
@@ -319,6 +337,8 @@ def download_model(name: str, *, endpoint: str | None = None, progress: Progress
     if installed is not None:
         return installed
     cancel = cancel or threading.Event()
+    if cancel.is_set():
+        raise Cancelled(f"Download of {name} cancelled before it started.")
     endpoint = resolve_endpoint(endpoint)
     staging, models = partial_dir(name), models_dir()
     with requests.Session() as http:
@@ -333,8 +353,8 @@ def download_model(name: str, *, endpoint: str | None = None, progress: Progress
         for remote in files:
             url = f"{endpoint}/{entry.repo_id}/resolve/{revision}/{remote.name}"
             _fetch(http, url, staging / remote.name, remote, meter, cancel, options)
+            meter.verifying(remote.name)
             facts[remote.name] = {"size": remote.size, "sha256": _verify(staging / remote.name, remote, name, cancel)}
-        meter.add(files[-1].name, 0, force=True)
     (staging / STATE_NAME).unlink(missing_ok=True)
     marker = {"name": name, "source": "downloaded", "repo_id": entry.repo_id, "revision": revision,
               "endpoint": endpoint, "files": facts}
@@ -352,15 +372,9 @@ def _check_new_name(name: str) -> str:
     return name
 
 
-def _copy(source: Iterable[bytes], target: Path) -> None:
+def _copy(stream: Any, target: Path) -> None:
     with open(target, "wb") as out:
-        for block in source:
-            out.write(block)
-
-
-def _blocks(stream: Any) -> Iterable[bytes]:
-    while block := stream.read(1 << 20):
-        yield block
+        shutil.copyfileobj(stream, out, 1 << 20)
 
 
 def _zip_model_members(archive: zipfile.ZipFile, zip_path: Path) -> list[tuple[str, zipfile.ZipInfo]]:
@@ -390,7 +404,7 @@ def _extract_zip(zip_path: Path, staging: Path, margin: int) -> None:
             _check_disk(staging.parent, sum(info.file_size for _, info in members), margin, f"importing {zip_path.name}")
             for filename, info in members:
                 with archive.open(info) as source:
-                    _copy(_blocks(source), staging / filename)
+                    _copy(source, staging / filename)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, EOFError, ValueError) as error:
         raise ModelError(f"{zip_path} is damaged or not a usable .zip ({error}).") from error
 
@@ -401,7 +415,7 @@ def _copy_folder(folder: Path, staging: Path, margin: int) -> None:
     _check_disk(staging.parent, sum(path.stat().st_size for path in files), margin, f"importing {folder.name}")
     for path in files:
         with open(path, "rb") as source:
-            _copy(_blocks(source), staging / path.name)
+            _copy(source, staging / path.name)
 
 
 def import_model(source: str | Path, name: str | None = None, *,
