@@ -9,7 +9,8 @@ embedded tiny.en) through the two endpoints the app uses:
 
 Switches (set them before or between downloads): ``drop_once`` (file names whose next
 transfer stops halfway with a closed connection), ``corrupt`` (file names served with one
-byte changed), ``bytes_per_second`` (a slow link). ``connections`` counts accepted TCP
+byte changed), ``bytes_per_second`` (a slow link), ``ignore_range`` (answer a Range
+request with the whole file, as some mirrors and proxies do). ``connections`` counts accepted TCP
 connections and ``transfers`` records each file request. HTTP/1.0, one request per
 connection; ``stop()`` joins every handler thread.
 """
@@ -110,7 +111,7 @@ class _Handler(BaseHTTPRequestHandler):
     def _send_file(self, name: str, send_body: bool) -> None:
         hub = self.server.hub
         served = hub.files[name]
-        asked = self.headers.get("Range")
+        asked = None if hub.ignore_range else self.headers.get("Range")
         start = 0
         if asked:
             match = re.fullmatch(r"bytes=(\d+)-", asked.strip())
@@ -132,7 +133,7 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_header("Content-Range", f"bytes {start}-{served.size - 1}/{served.size}")
         self.end_headers()
         sent = self._send_bytes(name, served, start) if send_body else 0
-        hub.record(Transfer(self.command, name, asked, status, sent))
+        hub.record(Transfer(self.command, name, self.headers.get("Range"), status, sent))
 
     def _send_bytes(self, name: str, served: ServedFile, start: int) -> int:
         hub = self.server.hub
@@ -179,6 +180,7 @@ class HubServer:
         self.drop_once: set[str] = set()
         self.corrupt: set[str] = set()
         self.bytes_per_second: float | None = None
+        self.ignore_range = False
         self._server = _Server(("127.0.0.1", 0), _Handler)
         self._server.hub = self
         self._thread = threading.Thread(target=self._server.serve_forever, name="hub-server", kwargs={"poll_interval": 0.05})

@@ -128,6 +128,7 @@ def test_full_download_is_verified_installed_and_transcribes(hub, jfk_path):
     done = [report.bytes_done for report in reports]
     assert done == sorted(done) and reports[-1].bytes_done == reports[-1].bytes_total == total
     assert any(r.bytes_per_second and r.seconds_left is not None for r in reports)
+    assert {r.file for r in reports if r.phase == "verify"} == set(hub.files)
 
     listed = {model.name: model for model in installed_models()}
     assert listed["tiny.en"].source == "embedded" and listed["base"].source == "embedded"
@@ -173,6 +174,32 @@ def test_an_interrupted_run_installs_nothing_and_the_next_run_resumes(hub):
     download_model(NAME, consent=True, options=FAST)  # a second run
     assert _model_bin_gets(hub)[-1].range == f"bytes={kept}-"
     assert hub.sent("model.bin") < 2 * size
+    assert installed_model_dir(NAME) is not None
+
+
+def test_a_server_that_ignores_the_range_gets_the_file_from_the_start(hub):
+    hub.drop_once.add("model.bin")
+    with pytest.raises(ModelError, match="Download again to resume"):
+        download_model(NAME, consent=True, options=DownloadOptions(retries=0))
+    hub.ignore_range = True
+    reports = []
+    path = download_model(NAME, consent=True, progress=reports.append, options=FAST)
+    last = _model_bin_gets(hub)[-1]
+    assert last.range is not None and last.status == 200 and last.bytes_sent == hub.files["model.bin"].size
+    assert (path / "model.bin").read_bytes() == hub.files["model.bin"].path.read_bytes()
+    assert reports[-1].bytes_done == reports[-1].bytes_total == sum(f.size for f in hub.files.values())
+
+
+def test_a_partial_of_another_file_version_is_not_resumed(hub):
+    hub.drop_once.add("model.bin")
+    with pytest.raises(ModelError, match="Download again to resume"):
+        download_model(NAME, consent=True, options=DownloadOptions(retries=0))
+    state_path = partial_dir(NAME) / model_download.STATE_NAME
+    state = json.loads(state_path.read_text(encoding="utf-8"))
+    state["files"]["model.bin"]["sha256"] = "0" * 64  # the repository has changed since
+    state_path.write_text(json.dumps(state), encoding="utf-8")
+    download_model(NAME, consent=True, options=FAST)
+    assert _model_bin_gets(hub)[-1].range is None
     assert installed_model_dir(NAME) is not None
 
 
