@@ -267,6 +267,19 @@ def test_no_consent_makes_not_one_connection(hub):
     assert hub.connections == 1
 
 
+def test_one_download_of_a_model_at_a_time(hub):
+    import fcntl
+
+    models_dir()
+    with open(model_download._lock_path(NAME), "a") as other_run:  # another window or command
+        fcntl.flock(other_run.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        with pytest.raises(ModelError, match="tiny is already being downloaded"):
+            download_model(NAME, consent=True, options=FAST)
+    assert hub.transfers == [] and not partial_dir(NAME).exists()
+    download_model(NAME, consent=True, options=FAST)
+    assert sorted(p.name for p in models_dir().iterdir()) == [NAME]  # no lock file left
+
+
 def test_embedded_or_unknown_names_are_refused_without_network(hub):
     with pytest.raises(ModelError, match="embedded in the app; it needs no download"):
         download_model("tiny.en", consent=True)

@@ -16,6 +16,8 @@ The endpoint is the argument, else ``HF_ENDPOINT`` (a mirror), else huggingface.
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import hashlib
 import json
 import os
@@ -26,7 +28,7 @@ import time
 import zipfile
 import zlib
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any, Literal
@@ -37,6 +39,7 @@ from meeting_recorder.core.disk_space import free_bytes
 from meeting_recorder.core.errors import Cancelled, ModelError, reason_of
 from meeting_recorder.core.model_catalog import (
     MB,
+    PARTIAL_PREFIX,
     catalog_entry,
     check_model_name,
     discard_folder,
@@ -317,6 +320,26 @@ def _check_disk(folder: Path, needed: int, margin: int, what: str) -> None:
         )
 
 
+def _lock_path(name: str) -> Path:
+    return models_dir() / f"{PARTIAL_PREFIX}{name}.lock"
+
+
+@contextlib.contextmanager
+def _download_lock(name: str) -> Iterator[None]:
+    """One download of ``name`` at a time (another window, a CLI command); the lock goes
+    with the process if it dies."""
+    path = _lock_path(name)
+    with open(path, "a") as handle:
+        try:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise ModelError(f"{name} is already being downloaded (in another window or command); wait for it to finish.") from None
+        try:
+            yield
+        finally:
+            path.unlink(missing_ok=True)
+
+
 # -- download -----------------------------------------------------------------------------
 def download_model(name: str, *, endpoint: str | None = None, progress: ProgressCallback | None = None,
                    cancel: threading.Event | None = None, consent: bool = False,
@@ -347,19 +370,23 @@ def download_model(name: str, *, endpoint: str | None = None, progress: Progress
         kept = _resumable(staging, entry.repo_id, files)
         total = sum(remote.size for remote in files)
         _check_disk(models, total - sum(kept.values()), options.disk_margin_bytes, f"the model {name}")
-        _prepare_staging(staging, entry.repo_id, files, kept)
-        meter = _Meter(name, total, sum(kept.values()), progress, options.progress_interval)
-        facts = {}
-        for remote in files:
-            url = f"{endpoint}/{entry.repo_id}/resolve/{revision}/{remote.name}"
-            _fetch(http, url, staging / remote.name, remote, meter, cancel, options)
-            meter.verifying(remote.name)
-            facts[remote.name] = {"size": remote.size, "sha256": _verify(staging / remote.name, remote, name, cancel)}
-    (staging / STATE_NAME).unlink(missing_ok=True)
-    marker = {"name": name, "source": "downloaded", "repo_id": entry.repo_id, "revision": revision,
-              "endpoint": endpoint, "files": facts}
-    validate_model_dir(staging)
-    return install_folder(staging, models / name, marker)
+        with _download_lock(name):
+            if (installed := installed_model_dir(name)) is not None:  # finished meanwhile elsewhere
+                return installed
+            kept = _resumable(staging, entry.repo_id, files)  # again: another run may have added bytes
+            _prepare_staging(staging, entry.repo_id, files, kept)
+            meter = _Meter(name, total, sum(kept.values()), progress, options.progress_interval)
+            facts = {}
+            for remote in files:
+                url = f"{endpoint}/{entry.repo_id}/resolve/{revision}/{remote.name}"
+                _fetch(http, url, staging / remote.name, remote, meter, cancel, options)
+                meter.verifying(remote.name)
+                facts[remote.name] = {"size": remote.size, "sha256": _verify(staging / remote.name, remote, name, cancel)}
+            (staging / STATE_NAME).unlink(missing_ok=True)
+            marker = {"name": name, "source": "downloaded", "repo_id": entry.repo_id, "revision": revision,
+                      "endpoint": endpoint, "files": facts}
+            validate_model_dir(staging)
+            return install_folder(staging, models / name, marker)
 
 
 # -- import -------------------------------------------------------------------------------
@@ -460,5 +487,6 @@ def remove_model(name: str) -> None:
     folders = [path for path in (models_dir() / name, partial_dir(name)) if path.exists()]
     if not folders:
         raise ModelError(f"No model named '{name}' is installed, so there is nothing to remove.")
-    for folder in folders:
-        discard_folder(folder)
+    with _download_lock(name):  # not while it is being downloaded
+        for folder in folders:
+            discard_folder(folder)
