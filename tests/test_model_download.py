@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from meeting_recorder.core import model_download
+from meeting_recorder.core import model_catalog, model_download
 from meeting_recorder.core.errors import Cancelled, ModelError
 from meeting_recorder.core.model_catalog import (
     CATALOG,
@@ -271,7 +271,7 @@ def test_one_download_of_a_model_at_a_time(hub):
     import fcntl
 
     models_dir()
-    with open(model_download._lock_path(NAME), "a") as other_run:  # another window or command
+    with open(model_catalog.lock_path(NAME), "a") as other_run:  # another window or command
         fcntl.flock(other_run.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
         with pytest.raises(ModelError, match="tiny is already being downloaded"):
             download_model(NAME, consent=True, options=FAST)
@@ -289,7 +289,7 @@ def test_embedded_or_unknown_names_are_refused_without_network(hub):
 
 
 def test_too_little_disk_space_is_refused_before_any_file_is_written(hub, monkeypatch):
-    monkeypatch.setattr(model_download, "free_bytes", lambda folder: 50 * MB)
+    monkeypatch.setattr(model_catalog, "free_bytes", lambda folder: 50 * MB)
     with pytest.raises(ModelError, match=r"Not enough free disk space for the model tiny: it needs 78\.\d MB"):
         download_model(NAME, consent=True, options=FAST)
     assert list(models_dir().iterdir()) == []

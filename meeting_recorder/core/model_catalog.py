@@ -1,4 +1,5 @@
-"""Which Whisper models exist, which are installed, and what each one costs.
+"""Which Whisper models exist, what each one costs, and the folder of installed ones
+(list, import from a folder or .zip, remove; downloads: ``model_download.py``).
 
 Two kinds live here:
 
@@ -10,7 +11,8 @@ A downloaded or imported model is a folder ``user_data_dir()/models/<name>`` hol
 model files and a marker, ``.complete.json``, written last (see ``model_download.py``).
 A folder without a readable marker, or whose files no longer match the marker's sizes, is
 not installed: it is never offered and never used. Staging folders start with a dot
-(``.partial-<name>``) and are skipped too.
+(``.partial-<name>``, ``.import-<name>-…``) and are skipped too. One download, import or
+removal of a name runs at a time (``model_lock``).
 
 Sizes, memory and speed are approximate planning figures, not measurements of this
 machine: ``estimated_real_time_factor`` scales a real-time factor measured with ``tiny``
@@ -19,21 +21,31 @@ machine: ``estimated_real_time_factor`` scales a real-time factor measured with 
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
+import hashlib
 import json
 import os
 import re
 import shutil
+import tempfile
+import threading
 import uuid
+import zipfile
+import zlib
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any, Literal
 
-from meeting_recorder.core.errors import ModelError
+from meeting_recorder.core.disk_space import free_bytes
+from meeting_recorder.core.errors import Cancelled, ModelError, reason_of
 from meeting_recorder.core.paths import user_data_dir
 
 MB = 1_000_000
 GB = 1_000_000_000
+DISK_MARGIN_BYTES = 100 * MB  # free space left over after a download or an import
 MARKER_NAME = ".complete.json"
 MARKER_VERSION = 1
 PARTIAL_PREFIX = ".partial-"
@@ -225,3 +237,164 @@ def installed_models() -> list[InstalledModel]:
         size = sum(int(facts["size"]) for facts in marker["files"].values())
         result.append(InstalledModel(folder.name, source, folder, size, _languages_of(folder, entry), entry))
     return result
+
+
+# -- shared by download, import and remove ------------------------------------------------
+def size_text(count: int) -> str:
+    return f"{count / 1e9:.2f} GB" if count >= 1e9 else f"{count / 1e6:.1f} MB"
+
+
+def file_hashes(path: Path, cancel: threading.Event | None = None, git_blob: bool = False) -> tuple[str, str | None]:
+    """sha256 of the content and, with ``git_blob``, its git blob id (sha1)."""
+    sha256 = hashlib.sha256()
+    sha1 = hashlib.sha1(f"blob {path.stat().st_size}\0".encode()) if git_blob else None
+    with open(path, "rb") as source:
+        while block := source.read(1 << 20):
+            if cancel is not None and cancel.is_set():
+                raise Cancelled("Verification cancelled; the downloaded files are kept to resume later.")
+            sha256.update(block)
+            if sha1 is not None:
+                sha1.update(block)
+    return sha256.hexdigest(), sha1.hexdigest() if sha1 else None
+
+
+def check_free_space(folder: Path, needed: int, margin: int, what: str) -> None:
+    free = free_bytes(folder)
+    if free < needed + margin:
+        raise ModelError(
+            f"Not enough free disk space for {what}: it needs {size_text(needed)} plus "
+            f"{size_text(margin)} to spare, and {folder} has {size_text(free)} free. "
+            "Free some space, or choose a smaller model."
+        )
+
+
+def lock_path(name: str) -> Path:
+    return models_dir() / f"{PARTIAL_PREFIX}{name}.lock"
+
+
+@contextlib.contextmanager
+def model_lock(name: str) -> Iterator[None]:
+    """One download, import or removal of ``name`` at a time (another window, a CLI
+    command); the lock goes with the process if it dies."""
+    path = lock_path(name)
+    with open(path, "a") as handle:
+        try:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise ModelError(f"{name} is already being downloaded, imported or removed (in another window or command); "
+                             "wait for it to finish.") from None
+        try:
+            yield
+        finally:
+            path.unlink(missing_ok=True)
+
+
+# -- import and remove --------------------------------------------------------------------
+def _check_new_name(name: str) -> str:
+    check_model_name(name)
+    if name in embedded_model_names():
+        raise ModelError(f"'{name}' is the name of an embedded model; import under another name.")
+    if installed_model_dir(name) is not None:
+        raise ModelError(f"A model named '{name}' is already installed; remove it first or import under another name.")
+    return name
+
+
+def _copy(stream: Any, target: Path) -> None:
+    with open(target, "wb") as out:
+        shutil.copyfileobj(stream, out, 1 << 20)
+
+
+def _zip_model_members(archive: zipfile.ZipFile, zip_path: Path) -> list[tuple[str, zipfile.ZipInfo]]:
+    """The model files of the archive (at its top or in one folder) as (file name, member)."""
+    files: list[tuple[PurePosixPath, zipfile.ZipInfo]] = []
+    for info in archive.infolist():
+        raw = info.filename.replace("\\", "/")
+        path = PurePosixPath(raw)
+        unsafe = raw.startswith("/") or ".." in path.parts or (path.parts and ":" in path.parts[0])
+        if unsafe or (info.external_attr >> 16) & 0o170000 == 0o120000:
+            raise ModelError(f"{zip_path} is not a safe model archive: entry '{info.filename}' points outside the model folder.")
+        if not info.is_dir() and path.parts[0] != "__MACOSX" and not path.name.startswith("."):
+            files.append((path, info))
+    roots = [path.parent for path, _ in files if path.name == "model.bin"]
+    if len(roots) != 1 or len(roots[0].parts) > 1:
+        raise ModelError(
+            f"{zip_path} does not hold one Whisper model with model.bin at its top or in one folder "
+            "(expected a CTranslate2 model: model.bin, config.json, tokenizer.json)."
+        )
+    return [(path.name, info) for path, info in files if path.parent == roots[0]]
+
+
+def _extract_zip(zip_path: Path, staging: Path, margin: int) -> None:
+    try:
+        with zipfile.ZipFile(zip_path) as archive:
+            members = _zip_model_members(archive, zip_path)
+            check_free_space(staging.parent, sum(info.file_size for _, info in members), margin, f"importing {zip_path.name}")
+            for filename, info in members:
+                with archive.open(info) as source:
+                    _copy(source, staging / filename)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, EOFError, ValueError) as error:
+        raise ModelError(f"{zip_path} is damaged or not a usable .zip ({error}).") from error
+
+
+def _copy_folder(folder: Path, staging: Path, margin: int) -> None:
+    from meeting_recorder.core.models import validate_model_dir
+
+    validate_model_dir(folder)
+    files = [path for path in folder.iterdir() if path.is_file() and not path.name.startswith(".")]
+    check_free_space(staging.parent, sum(path.stat().st_size for path in files), margin, f"importing {folder.name}")
+    for path in files:
+        with open(path, "rb") as source:
+            _copy(source, staging / path.name)
+
+
+def _fill_staging(source: Path, is_zip: bool, staging: Path, margin: int) -> None:
+    from meeting_recorder.core.models import validate_model_dir  # here: models.py may import this module
+
+    if not is_zip:
+        _copy_folder(source, staging, margin)
+        return
+    _extract_zip(source, staging, margin)
+    try:
+        validate_model_dir(staging)
+    except ModelError as error:
+        raise ModelError(f"{source} does not hold a usable Whisper model: {error}") from error
+
+
+def import_model(source: str | Path, name: str | None = None, *,
+                 margin_bytes: int = DISK_MARGIN_BYTES) -> Path:
+    """Copy a CTranslate2 Whisper model folder or .zip into the models folder as ``name``
+    (default: the folder's name or the zip's stem) and return its new folder."""
+    source = Path(source).expanduser()
+    if source.is_dir():
+        is_zip = False
+    elif source.is_file() and zipfile.is_zipfile(source):
+        is_zip = True
+    else:
+        raise ModelError(f"{source} is neither a model folder nor a .zip of one.")
+    name = check_model_name(name or (source.stem if is_zip else source.resolve().name))
+    with model_lock(name):
+        _check_new_name(name)
+        staging = Path(tempfile.mkdtemp(prefix=f".import-{name}-", dir=models_dir()))
+        try:
+            _fill_staging(source, is_zip, staging, margin_bytes)
+            facts = {path.name: {"size": path.stat().st_size, "sha256": file_hashes(path)[0]}
+                     for path in sorted(staging.iterdir())}
+            marker = {"name": name, "source": "imported", "imported_from": str(source.resolve()), "files": facts}
+            return install_folder(staging, models_dir() / name, marker)
+        except OSError as error:
+            raise ModelError(f"Importing {source} failed ({reason_of(error)}); nothing was installed.") from error
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
+
+
+def remove_model(name: str) -> None:
+    """Delete downloaded or imported model ``name`` and any partial download of it."""
+    if name in embedded_model_names():
+        raise ModelError(f"{name} is embedded in the app and cannot be removed.")
+    check_model_name(name)
+    folders = [path for path in (models_dir() / name, partial_dir(name)) if path.exists()]
+    if not folders:
+        raise ModelError(f"No model named '{name}' is installed, so there is nothing to remove.")
+    with model_lock(name):  # not while it is being downloaded
+        for folder in folders:
+            discard_folder(folder)

@@ -1,4 +1,6 @@
-"""Download, import and remove Whisper models (where they live: ``model_catalog.py``).
+"""Download Whisper models from the hub (where they live, import and remove:
+``model_catalog.py``; ``import_model``, ``remove_model`` and ``installed_model_dir`` are
+re-exported here).
 
 A download happens only with the user's consent (``consent=True``); without it not one
 connection is made. It asks the hub's API (``{endpoint}/api/models/{repo}/revision/main
@@ -16,38 +18,32 @@ The endpoint is the argument, else ``HF_ENDPOINT`` (a mirror), else huggingface.
 
 from __future__ import annotations
 
-import contextlib
-import fcntl
-import hashlib
 import json
 import os
-import shutil
-import tempfile
 import threading
 import time
-import zipfile
-import zlib
 from collections import deque
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Any, Literal
 
 import requests
 
-from meeting_recorder.core.disk_space import free_bytes
 from meeting_recorder.core.errors import Cancelled, ModelError, reason_of
 from meeting_recorder.core.model_catalog import (
-    MB,
-    PARTIAL_PREFIX,
+    DISK_MARGIN_BYTES,
     catalog_entry,
-    check_model_name,
-    discard_folder,
-    embedded_model_names,
+    check_free_space,
+    file_hashes,
+    import_model,
     install_folder,
     installed_model_dir,
+    model_lock,
     models_dir,
     partial_dir,
+    remove_model,
+    size_text,
 )
 from meeting_recorder.core.models import validate_model_dir
 
@@ -67,7 +63,7 @@ class DownloadOptions:
     retries: int = 3  # resumes after a dropped connection within one call
     retry_pause: float = 1.0
     chunk_bytes: int = 64 * 1024  # a cancel is seen after at most one chunk
-    disk_margin_bytes: int = 100 * MB  # free space left over after the download
+    disk_margin_bytes: int = DISK_MARGIN_BYTES  # free space left over after the download
     progress_interval: float = 0.25
 
 
@@ -112,10 +108,6 @@ def _network_reason(error: requests.RequestException) -> str:
     if isinstance(error, (requests.ConnectionError, requests.exceptions.ChunkedEncodingError)):
         return "the connection failed or was lost"
     return reason_of(error)
-
-
-def _size_text(count: int) -> str:
-    return f"{count / 1e9:.2f} GB" if count >= 1e9 else f"{count / 1e6:.1f} MB"
 
 
 # -- the file list ------------------------------------------------------------------------
@@ -248,24 +240,10 @@ def _fetch(http: requests.Session, url: str, target: Path, remote: RemoteFile, m
             if attempt == options.retries:
                 raise ModelError(
                     f"The download of {remote.name} for {meter.model} was interrupted ({dropped}); "
-                    f"{_size_text(meter.done)} of {_size_text(meter.total)} are kept. Download again to resume."
+                    f"{size_text(meter.done)} of {size_text(meter.total)} are kept. Download again to resume."
                 ) from dropped
             if cancel.wait(options.retry_pause):
                 raise Cancelled(f"Download of {meter.model} cancelled; the part downloaded is kept to resume later.") from dropped
-
-
-def _hashes(path: Path, cancel: threading.Event | None, git_blob: bool) -> tuple[str, str | None]:
-    """sha256 of the content and, with ``git_blob``, its git blob id (sha1)."""
-    sha256 = hashlib.sha256()
-    sha1 = hashlib.sha1(f"blob {path.stat().st_size}\0".encode()) if git_blob else None
-    with open(path, "rb") as source:
-        while block := source.read(1 << 20):
-            if cancel is not None and cancel.is_set():
-                raise Cancelled("Verification cancelled; the downloaded files are kept to resume later.")
-            sha256.update(block)
-            if sha1 is not None:
-                sha1.update(block)
-    return sha256.hexdigest(), sha1.hexdigest() if sha1 else None
 
 
 def _verify(path: Path, remote: RemoteFile, model: str, cancel: threading.Event) -> str:
@@ -275,7 +253,7 @@ def _verify(path: Path, remote: RemoteFile, model: str, cancel: threading.Event)
     if size != remote.size:
         problem = f"{size} bytes instead of {remote.size}"
     else:
-        sha256, sha1 = _hashes(path, cancel, git_blob=remote.git_sha1 is not None)
+        sha256, sha1 = file_hashes(path, cancel, git_blob=remote.git_sha1 is not None)
         if remote.sha256 is not None and sha256 != remote.sha256:
             problem = "sha256 mismatch"
         elif remote.git_sha1 is not None and sha1 != remote.git_sha1:
@@ -310,36 +288,6 @@ def _prepare_staging(staging: Path, repo_id: str, files: list[RemoteFile], kept:
     (staging / STATE_NAME).write_text(json.dumps(state, indent=1), encoding="utf-8")
 
 
-def _check_disk(folder: Path, needed: int, margin: int, what: str) -> None:
-    free = free_bytes(folder)
-    if free < needed + margin:
-        raise ModelError(
-            f"Not enough free disk space for {what}: it needs {_size_text(needed)} plus "
-            f"{_size_text(margin)} to spare, and {folder} has {_size_text(free)} free. "
-            "Free some space, or choose a smaller model."
-        )
-
-
-def _lock_path(name: str) -> Path:
-    return models_dir() / f"{PARTIAL_PREFIX}{name}.lock"
-
-
-@contextlib.contextmanager
-def _download_lock(name: str) -> Iterator[None]:
-    """One download of ``name`` at a time (another window, a CLI command); the lock goes
-    with the process if it dies."""
-    path = _lock_path(name)
-    with open(path, "a") as handle:
-        try:
-            fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise ModelError(f"{name} is already being downloaded (in another window or command); wait for it to finish.") from None
-        try:
-            yield
-        finally:
-            path.unlink(missing_ok=True)
-
-
 # -- download -----------------------------------------------------------------------------
 def download_model(name: str, *, endpoint: str | None = None, progress: ProgressCallback | None = None,
                    cancel: threading.Event | None = None, consent: bool = False,
@@ -353,7 +301,7 @@ def download_model(name: str, *, endpoint: str | None = None, progress: Progress
         raise ModelError(f"{name} is embedded in the app; it needs no download.")
     if not consent:
         raise ModelError(
-            f"Downloading {name} ({_size_text(entry.download_bytes)} from the internet) needs your "
+            f"Downloading {name} ({size_text(entry.download_bytes)} from the internet) needs your "
             "consent; nothing was downloaded."
         )
     installed = installed_model_dir(name)
@@ -369,8 +317,8 @@ def download_model(name: str, *, endpoint: str | None = None, progress: Progress
         revision, files = _remote_files(http, endpoint, entry.repo_id, options)
         kept = _resumable(staging, entry.repo_id, files)
         total = sum(remote.size for remote in files)
-        _check_disk(models, total - sum(kept.values()), options.disk_margin_bytes, f"the model {name}")
-        with _download_lock(name):
+        check_free_space(models, total - sum(kept.values()), options.disk_margin_bytes, f"the model {name}")
+        with model_lock(name):
             if (installed := installed_model_dir(name)) is not None:  # finished meanwhile elsewhere
                 return installed
             kept = _resumable(staging, entry.repo_id, files)  # again: another run may have added bytes
@@ -389,104 +337,3 @@ def download_model(name: str, *, endpoint: str | None = None, progress: Progress
             return install_folder(staging, models / name, marker)
 
 
-# -- import -------------------------------------------------------------------------------
-def _check_new_name(name: str) -> str:
-    check_model_name(name)
-    if name in embedded_model_names():
-        raise ModelError(f"'{name}' is the name of an embedded model; import under another name.")
-    if installed_model_dir(name) is not None:
-        raise ModelError(f"A model named '{name}' is already installed; remove it first or import under another name.")
-    return name
-
-
-def _copy(stream: Any, target: Path) -> None:
-    with open(target, "wb") as out:
-        shutil.copyfileobj(stream, out, 1 << 20)
-
-
-def _zip_model_members(archive: zipfile.ZipFile, zip_path: Path) -> list[tuple[str, zipfile.ZipInfo]]:
-    """The model files of the archive (at its top or in one folder) as (file name, member)."""
-    files: list[tuple[PurePosixPath, zipfile.ZipInfo]] = []
-    for info in archive.infolist():
-        raw = info.filename.replace("\\", "/")
-        path = PurePosixPath(raw)
-        unsafe = raw.startswith("/") or ".." in path.parts or (path.parts and ":" in path.parts[0])
-        if unsafe or (info.external_attr >> 16) & 0o170000 == 0o120000:
-            raise ModelError(f"{zip_path} is not a safe model archive: entry '{info.filename}' points outside the model folder.")
-        if not info.is_dir() and path.parts[0] != "__MACOSX" and not path.name.startswith("."):
-            files.append((path, info))
-    roots = [path.parent for path, _ in files if path.name == "model.bin"]
-    if len(roots) != 1 or len(roots[0].parts) > 1:
-        raise ModelError(
-            f"{zip_path} does not hold one Whisper model with model.bin at its top or in one folder "
-            "(expected a CTranslate2 model: model.bin, config.json, tokenizer.json)."
-        )
-    return [(path.name, info) for path, info in files if path.parent == roots[0]]
-
-
-def _extract_zip(zip_path: Path, staging: Path, margin: int) -> None:
-    try:
-        with zipfile.ZipFile(zip_path) as archive:
-            members = _zip_model_members(archive, zip_path)
-            _check_disk(staging.parent, sum(info.file_size for _, info in members), margin, f"importing {zip_path.name}")
-            for filename, info in members:
-                with archive.open(info) as source:
-                    _copy(source, staging / filename)
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, EOFError, ValueError) as error:
-        raise ModelError(f"{zip_path} is damaged or not a usable .zip ({error}).") from error
-
-
-def _copy_folder(folder: Path, staging: Path, margin: int) -> None:
-    validate_model_dir(folder)
-    files = [path for path in folder.iterdir() if path.is_file() and not path.name.startswith(".")]
-    _check_disk(staging.parent, sum(path.stat().st_size for path in files), margin, f"importing {folder.name}")
-    for path in files:
-        with open(path, "rb") as source:
-            _copy(source, staging / path.name)
-
-
-def import_model(source: str | Path, name: str | None = None, *,
-                 options: DownloadOptions = DownloadOptions()) -> Path:
-    """Copy a CTranslate2 Whisper model folder or .zip into the models folder as ``name``
-    (default: the folder's name or the zip's stem) and return its new folder."""
-    source = Path(source).expanduser()
-    if source.is_dir():
-        is_zip = False
-    elif source.is_file() and zipfile.is_zipfile(source):
-        is_zip = True
-    else:
-        raise ModelError(f"{source} is neither a model folder nor a .zip of one.")
-    name = _check_new_name(name or (source.stem if is_zip else source.resolve().name))
-    models = models_dir()
-    staging = Path(tempfile.mkdtemp(prefix=f".import-{name}-", dir=models))
-    try:
-        if is_zip:
-            _extract_zip(source, staging, options.disk_margin_bytes)
-            try:
-                validate_model_dir(staging)
-            except ModelError as error:
-                raise ModelError(f"{source} does not hold a usable Whisper model: {error}") from error
-        else:
-            _copy_folder(source, staging, options.disk_margin_bytes)
-        facts = {path.name: {"size": path.stat().st_size, "sha256": _hashes(path, None, False)[0]}
-                 for path in sorted(staging.iterdir())}
-        marker = {"name": name, "source": "imported", "imported_from": str(source.resolve()), "files": facts}
-        return install_folder(staging, models / name, marker)
-    except OSError as error:
-        raise ModelError(f"Importing {source} failed ({reason_of(error)}); nothing was installed.") from error
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
-
-
-# -- remove -------------------------------------------------------------------------------
-def remove_model(name: str) -> None:
-    """Delete downloaded or imported model ``name`` and any partial download of it."""
-    if name in embedded_model_names():
-        raise ModelError(f"{name} is embedded in the app and cannot be removed.")
-    check_model_name(name)
-    folders = [path for path in (models_dir() / name, partial_dir(name)) if path.exists()]
-    if not folders:
-        raise ModelError(f"No model named '{name}' is installed, so there is nothing to remove.")
-    with _download_lock(name):  # not while it is being downloaded
-        for folder in folders:
-            discard_folder(folder)
