@@ -296,6 +296,15 @@ def test_too_little_disk_space_is_refused_before_any_file_is_written(hub, monkey
     assert hub.transfers == []  # the file list was read; no file was requested
 
 
+def test_an_unreachable_server_is_a_clear_error():
+    with socket.socket() as probe:  # a port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        endpoint = f"http://127.0.0.1:{probe.getsockname()[1]}"
+    with pytest.raises(ModelError, match=r"Could not reach the model server .* \(the connection failed or was lost\)"):
+        download_model(NAME, endpoint=endpoint, consent=True, options=FAST)
+    assert list(models_dir().iterdir()) == []
+
+
 def test_the_system_proxy_is_honoured(hub, monkeypatch):
     """With HTTP_PROXY set, the request goes to the proxy (the local hub, which also answers
     proxy requests) and the endpoint's host is never looked up here."""
@@ -357,6 +366,15 @@ def test_a_zip_with_path_traversal_or_without_a_model_is_rejected(tmp_path):
         out.writestr("notes.txt", "no model here")
     with pytest.raises(ModelError, match="does not hold one Whisper model"):
         import_model(empty)
+    damaged = tmp_path / "damaged.zip"
+    with zipfile.ZipFile(damaged, "w", zipfile.ZIP_STORED) as out:
+        for source in sorted(tiny_en_dir().iterdir()):
+            out.write(source, source.name)
+    data = bytearray(damaged.read_bytes())
+    data[len(data) // 2] ^= 0xFF  # inside model.bin: its CRC no longer matches
+    damaged.write_bytes(bytes(data))
+    with pytest.raises(ModelError, match="damaged.zip is damaged or not a usable .zip"):
+        import_model(damaged)
     not_zip = tmp_path / "model.zip"
     not_zip.write_bytes(b"not a zip")
     with pytest.raises(ModelError, match="neither a model folder nor a .zip"):

@@ -45,7 +45,6 @@ from meeting_recorder.core.model_catalog import (
     remove_model,
     size_text,
 )
-from meeting_recorder.core.models import validate_model_dir
 
 __all__ = ["download_model", "import_model", "installed_model_dir", "remove_model"]
 
@@ -333,6 +332,8 @@ def download_model(name: str, *, endpoint: str | None = None, progress: Progress
             (staging / STATE_NAME).unlink(missing_ok=True)
             marker = {"name": name, "source": "downloaded", "repo_id": entry.repo_id, "revision": revision,
                       "endpoint": endpoint, "files": facts}
+            from meeting_recorder.core.models import validate_model_dir  # here: models.py may import this module
+
             validate_model_dir(staging)
             return install_folder(staging, models / name, marker)
 
