@@ -63,6 +63,9 @@ def build_parser() -> argparse.ArgumentParser:
     from meeting_recorder import cli_speakers
 
     cli_speakers.add_commands(commands, network)
+    from meeting_recorder import cli_models
+
+    cli_models.add_commands(commands)
     return parser
 
 
@@ -250,6 +253,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             from meeting_recorder.cli_speakers import run_speakers
 
             return run_speakers(args)
+        if args.command == "models":
+            from meeting_recorder.cli_models import run_models
+
+            return run_models(args)
         if not _display_available():
             _error("no display found (DISPLAY/WAYLAND_DISPLAY unset); run it in a desktop session, "
                    "or use 'meeting-recorder transcribe FILE…' in a terminal")

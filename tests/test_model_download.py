@@ -5,6 +5,7 @@ of the catalog model ``tiny``), a real transcription with the downloaded model."
 from __future__ import annotations
 
 import contextlib
+import io
 import json
 import socket
 import sys
@@ -419,3 +420,26 @@ def test_paths_are_under_the_app_data_folder(tmp_path):
     assert models_dir() == tmp_path / "home" / "data" / "models"
     assert partial_dir(NAME) == models_dir() / ".partial-tiny"
     assert isinstance(models_dir(), Path)
+
+
+def test_cli_models_download_list_use_and_remove(hub, jfk_path, tmp_path, capsys, monkeypatch):
+    """The CLI end to end: no yes → nothing fetched; --yes downloads; the model is listed and
+    used by name; removed, a clear message says how to get it back."""
+    from meeting_recorder.cli import main
+
+    monkeypatch.setattr("sys.stdin", io.StringIO(""))  # not a terminal: no one to say yes
+    assert main(["models", "download", NAME]) == 2
+    assert "nothing was downloaded" in capsys.readouterr().err and hub.connections == 0
+    assert main(["models", "download", NAME, "--yes"]) == 0
+    assert capsys.readouterr().out.strip() == str(models_dir() / NAME)
+    assert main(["models", "list"]) == 0
+    listing = {line.split()[0]: line.split()[1] for line in capsys.readouterr().out.splitlines()[1:]}
+    assert listing[NAME] == "downloaded" and listing["tiny.en"] == "embedded" and listing["small"] == "available"
+    out = tmp_path / "out"
+    assert main(["transcribe", str(jfk_path), "--model", NAME, "--language", "en", "--speakers", "off",
+                 "--format", "txt", "--out", str(out)]) == 0
+    assert "fellow Americans" in (out / "jfk.txt").read_text(encoding="utf-8")
+    capsys.readouterr()
+    assert main(["models", "remove", NAME]) == 0 and installed_model_dir(NAME) is None
+    assert main(["transcribe", str(jfk_path), "--model", NAME, "--out", str(out)]) == 2
+    assert f"meeting-recorder models download {NAME}" in capsys.readouterr().err

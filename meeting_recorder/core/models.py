@@ -125,6 +125,15 @@ def base_model_dir(cache_dir: Path | None = None) -> Path:
     return target
 
 
+def _installed(name: str) -> Path | None:
+    from meeting_recorder.core.model_catalog import installed_model_dir
+
+    try:
+        return installed_model_dir(name)
+    except ModelError:  # not a valid model name: it is not installed either
+        return None
+
+
 def resolve_model(name: str = DEFAULT_MODEL, *, allow_download: bool | None = None) -> ResolvedModel:
     """Map a model choice to a local folder; hub names only when downloads are allowed."""
     if allow_download is None:
@@ -135,13 +144,16 @@ def resolve_model(name: str = DEFAULT_MODEL, *, allow_download: bool | None = No
         path = base_model_dir()
     elif os.sep in name or name.startswith(".") or Path(name).expanduser().exists():
         path = Path(name).expanduser().resolve()
+    elif (installed := _installed(name)) is not None:  # downloaded or imported, verified
+        path = installed
     elif allow_download:
         return ResolvedModel(name, name)
     else:
         raise ModelError(
-            f"Model '{name}' is not embedded and downloads are off. Choose "
-            f"{' or '.join(EMBEDDED_MODELS)}, a local CTranslate2 model folder, or allow "
-            "downloads (--allow-download) to fetch it from the Hugging Face Hub."
+            f"Model '{name}' is not installed. Choose {' or '.join(EMBEDDED_MODELS)} or a local "
+            f"CTranslate2 model folder, or install it: 'meeting-recorder models download {name}' "
+            "(asks first; Settings → Models in the window), or 'meeting-recorder models import PATH' "
+            "for a folder or .zip copied from another machine."
         )
     validate_model_dir(path)
     return ResolvedModel(name, str(path))
