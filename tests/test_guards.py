@@ -262,3 +262,48 @@ def test_engine_guards_can_be_switched_off():
         engine.close()
     assert [s.text for s in segments] == [r.text.strip() for r in first]
     assert len(calls) == 1 and calls[0][1]["hotwords"] is None
+
+
+# -- the real models ---------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def base_engine():
+    engine = TranscriptionEngine("base")
+    engine.load()
+    # Start its inference thread now, so no test sees it as a thread it leaked.
+    engine.transcribe_samples(np.zeros(8000, dtype=np.float32), TranscribeOptions(vad_filter=False))
+    yield engine
+    engine.close()
+
+
+@pytest.fixture(scope="module", params=["tiny.en", "base"])
+def engine_and_language(request, tiny_engine):
+    if request.param == "tiny.en":
+        return tiny_engine, "en"
+    return request.getfixturevalue("base_engine"), "ko"
+
+
+@pytest.mark.parametrize("signal", [silence, noise, music], ids=lambda f: f.__name__)
+def test_no_text_from_silence_noise_or_music(engine_and_language, signal):
+    """60 s as a file window would hear it (level-normalized); with the VAD (default) and,
+    so the guards themselves are tested, without it."""
+    engine, language = engine_and_language
+    samples = levels.normalize(signal())
+    for vad in (True, False):
+        segments, _ = engine.transcribe_samples(samples, TranscribeOptions(language=language, vad_filter=vad))
+        assert guards.text_of(segments) == "", (vad, [s.text for s in segments])
+
+
+@pytest.mark.parametrize("term, sentence", [
+    ("Quixotel", "Our new client Quixotel signed the contract today."),
+    ("Kubernetes", "We will move the service to Kubernetes next week."),
+])
+def test_a_glossary_term_is_spelled_as_written(tiny_engine, tmp_path, term, sentence):
+    """tiny.en writes "quick, so we'll" and "Qmer needs" for these without the glossary."""
+    path = espeak(sentence, tmp_path / "sentence.wav")
+    without = tiny_engine.transcribe_file(path, TranscribeOptions(language="en")).text
+    glossary_file = tmp_path / "glossary.txt"
+    glossary_file.write_text(f"# our clients and tools\n{term}\nGrafana\n", encoding="utf-8")
+    terms = tuple(glossary.merge(glossary.load(glossary_file)))
+    with_glossary = tiny_engine.transcribe_file(path, TranscribeOptions(language="en", glossary=terms)).text
+    assert term not in without
+    assert term in with_glossary

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from meeting_recorder.core.errors import MeetingRecorderError
 
-DEFAULT_MAX_TOKENS = 120  # of Whisper's 224: the rest stays for the previous chunk's text
+DEFAULT_MAX_TOKENS = 100  # of the 448 the decoder holds: room for the previous text (223) and the new
 MAX_TERM_CHARS = 100
 SEPARATOR = ", "
 
