@@ -52,11 +52,15 @@ class SettingsDialog(QDialog):
         self.model_combo.addItem(self.tr("Automatic — by language"), "auto")
         self.model_combo.addItem(self.tr("tiny.en — fast, English only"), "tiny.en")
         self.model_combo.addItem(self.tr("base — multilingual"), "base")
+        self._add_installed_models()
         self.model_combo.setToolTip(self.tr("The Whisper model: a built-in one or a CTranslate2 model folder"))
         self.model_button = QPushButton(self.tr("F&older…"), group)
         self.model_button.setToolTip(self.tr("Use a CTranslate2 Whisper model from a folder"))
         self.model_button.clicked.connect(self._browse_model)
-        self._add_row(form, self.tr("&Model:"), self.model_combo, self.model_button)
+        self.models_button = QPushButton(self.tr("Mo&dels…"), group)
+        self.models_button.setToolTip(self.tr("Download, import or remove Whisper models"))
+        self.models_button.clicked.connect(self.open_models)
+        self._add_row(form, self.tr("&Model:"), self.model_combo, self.model_button, self.models_button)
 
         self.language_combo = QComboBox(group)
         names = {"auto": self.tr("Auto-detect"), "en": self.tr("English"), "ko": self.tr("Korean"),
@@ -219,6 +223,26 @@ class SettingsDialog(QDialog):
     # -- pickers (tests replace choose_folder) -------------------------------------------------
     def choose_folder(self, title: str, start: str) -> str:
         return QFileDialog.getExistingDirectory(self, title, start)
+
+    def _add_installed_models(self) -> None:
+        """Downloaded and imported models, after the built-in ones."""
+        from meeting_recorder.core.model_catalog import installed_models
+
+        for model in installed_models():
+            if model.source != "embedded" and self.model_combo.findData(model.name) < 0:
+                self.model_combo.addItem(self.tr("{name} — {source}").format(
+                    name=model.name, source=self.tr("downloaded") if model.source == "downloaded" else self.tr("imported")),
+                    model.name)
+
+    @Slot()
+    def open_models(self) -> None:
+        """The model manager; what it installs is offered here at once."""
+        from meeting_recorder.ui.models_dialog import ModelsDialog
+
+        dialog = ModelsDialog(self)
+        self.models_dialog = dialog  # tests drive it
+        dialog.finished.connect(lambda *_: self._add_installed_models())
+        dialog.open()
 
     @Slot()
     def _browse_model(self) -> None:

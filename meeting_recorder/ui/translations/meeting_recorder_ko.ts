@@ -891,6 +891,159 @@
     </message>
 </context>
 <context>
+    <name>ModelsDialog</name>
+    <message>
+        <location filename="../models_dialog.py" line="50"/>
+        <source>Models</source>
+        <translation>모델</translation>
+    </message>
+    <message>
+        <location filename="../models_dialog.py" line="55"/>
+        <source>Model</source>
+        <translation>모델</translation>
+    </message>
+    <message>
+        <location filename="../models_dialog.py" line="55"/>
+        <source>Status</source>
+        <translation>상태</translation>
+    </message>
+    <message>
+        <location filename="../models_dialog.py" line="55"/>
+        <source>Size</source>
+        <translation>크기</translation>
+    </message>
+    <message>
+        <location filename="../models_dialog.py" line="55"/>
+        <source>Languages</source>
+        <translation>언어</translation>
+    </message>
+    <message>
+        <location filename="../models_dialog.py" line="56"/>
+        <source>Memory (CPU / GPU)</source>
+        <translation>메모리 (CPU / GPU)</translation>
+    </message>
+    <message>
+        <location filename="../models_dialog.py" line="56"/>
+        <source>Speed</source>
+        <translation>속도</translation>
+    </message>
+    <message>
+        <location filename="../models_dialog.py" line="61"/>
+        <source>&amp;Download…</source>
+        <translation>내려받기(&amp;D)…</translation>
+    </message>
+    <message>
+        <location filename="../models_dialog.py" line="62"/>
+        <source>&amp;Import…</source>
+        <translation>가져오기(&amp;I)…</translation>
+    </message>
+    <message>
+        <location filename="../models_dialog.py" line="63"/>
+        <source>Install a model folder or .zip copied from another machine</source>
+        <translation>다른 컴퓨터에서 복사한 모델 폴더나 .zip을 설치합니다</translation>
+    </message>
+    <message>
+        <location filename="../models_dialog.py" line="64"/>
+        <source>&amp;Remove</source>
+        <translation>삭제(&amp;R)</translation>
+    </message>
+    <message>
+        <location filename="../models_dialog.py" line="65"/>
+        <source>&amp;Cancel download</source>
+        <translation>내려받기 취소(&amp;C)</translation>
+    </message>
+    <message>
+        <location filename="../models_dialog.py" line="105"/>
+        <source>built in</source>
+        <translation>내장</translation>
+    </message>
+    <message>
+        <location filename="../models_dialog.py" line="105"/>
+        <source>downloaded</source>
+        <translation>내려받음</translation>
+    </message>
+    <message>
+        <location filename="../models_dialog.py" line="106"/>
+        <source>imported</source>
+        <translation>가져옴</translation>
+    </message>
+    <message>
+        <location filename="../models_dialog.py" line="114"/>
+        <source>can be downloaded</source>
+        <translation>내려받기 가능</translation>
+    </message>
+    <message>
+        <location filename="../models_dialog.py" line="116"/>
+        <source>many languages</source>
+        <translation>다국어</translation>
+    </message>
+    <message>
+        <location filename="../models_dialog.py" line="116"/>
+        <source>English only</source>
+        <translation>영어 전용</translation>
+    </message>
+    <message>
+        <location filename="../models_dialog.py" line="118"/>
+        <source>{cost}× tiny&apos;s time</source>
+        <translation>tiny의 {cost}배 시간</translation>
+    </message>
+    <message>
+        <location filename="../models_dialog.py" line="155"/>
+        <source>Download a model</source>
+        <translation>모델 내려받기</translation>
+    </message>
+    <message>
+        <location filename="../models_dialog.py" line="158"/>
+        <source>Import a model (.zip)</source>
+        <translation>모델 가져오기 (.zip)</translation>
+    </message>
+    <message>
+        <location filename="../models_dialog.py" line="159"/>
+        <source>Model archives (*.zip);;All files (*)</source>
+        <translation>모델 압축 파일 (*.zip);;모든 파일 (*)</translation>
+    </message>
+    <message>
+        <location filename="../models_dialog.py" line="170"/>
+        <source>Download {name} ({size}) from {endpoint}? Nothing is sent but the request for the files.</source>
+        <translation>{endpoint}에서 {name}({size})을(를) 내려받을까요? 파일 요청 외에는 아무것도 보내지 않습니다.</translation>
+    </message>
+    <message>
+        <location filename="../models_dialog.py" line="177"/>
+        <source>Downloading {name}…</source>
+        <translation>{name} 내려받는 중…</translation>
+    </message>
+    <message>
+        <location filename="../models_dialog.py" line="197"/>
+        <source>{name} was removed.</source>
+        <translation>{name}을(를) 삭제했습니다.</translation>
+    </message>
+    <message>
+        <location filename="../models_dialog.py" line="214"/>
+        <source>Imported as {name}.</source>
+        <translation>{name}(으)로 가져왔습니다.</translation>
+    </message>
+    <message>
+        <location filename="../models_dialog.py" line="232"/>
+        <source>, {seconds} s left</source>
+        <translation>, {seconds}초 남음</translation>
+    </message>
+    <message>
+        <location filename="../models_dialog.py" line="234"/>
+        <source>{done} of {total}{left}</source>
+        <translation>{total} 중 {done}{left}</translation>
+    </message>
+    <message>
+        <location filename="../models_dialog.py" line="242"/>
+        <source>{name} is ready to use.</source>
+        <translation>{name}을(를) 사용할 수 있습니다.</translation>
+    </message>
+    <message>
+        <location filename="../models_dialog.py" line="244"/>
+        <source>Download of {name} cancelled; it resumes where it stopped next time.</source>
+        <translation>{name} 내려받기를 취소했습니다. 다음에 멈춘 곳부터 이어받습니다.</translation>
+    </message>
+</context>
+<context>
     <name>Questions</name>
     <message>
         <location filename="../questions.py" line="20"/>
@@ -1296,255 +1449,280 @@
         <translation>base — 다국어</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="55"/>
+        <location filename="../settings_dialog.py" line="56"/>
         <source>The Whisper model: a built-in one or a CTranslate2 model folder</source>
         <translation>Whisper 모델: 기본 제공 모델 또는 CTranslate2 모델 폴더</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="56"/>
+        <location filename="../settings_dialog.py" line="57"/>
         <source>F&amp;older…</source>
         <translation>폴더(&amp;O)…</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="57"/>
+        <location filename="../settings_dialog.py" line="58"/>
         <source>Use a CTranslate2 Whisper model from a folder</source>
         <translation>폴더에 있는 CTranslate2 Whisper 모델을 사용합니다</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="59"/>
+        <location filename="../settings_dialog.py" line="60"/>
+        <source>Mo&amp;dels…</source>
+        <translation>모델(&amp;D)…</translation>
+    </message>
+    <message>
+        <location filename="../settings_dialog.py" line="61"/>
+        <source>Download, import or remove Whisper models</source>
+        <translation>Whisper 모델을 내려받거나 가져오거나 삭제합니다</translation>
+    </message>
+    <message>
+        <location filename="../settings_dialog.py" line="63"/>
         <source>&amp;Model:</source>
         <translation>모델(&amp;M):</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="62"/>
+        <location filename="../settings_dialog.py" line="66"/>
         <source>Auto-detect</source>
         <translation>자동 감지</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="62"/>
+        <location filename="../settings_dialog.py" line="66"/>
         <source>English</source>
         <translation>영어</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="62"/>
+        <location filename="../settings_dialog.py" line="66"/>
         <source>Korean</source>
         <translation>한국어</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="63"/>
+        <location filename="../settings_dialog.py" line="67"/>
         <source>Japanese</source>
         <translation>일본어</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="63"/>
+        <location filename="../settings_dialog.py" line="67"/>
         <source>Chinese</source>
         <translation>중국어</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="63"/>
+        <location filename="../settings_dialog.py" line="67"/>
         <source>German</source>
         <translation>독일어</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="64"/>
+        <location filename="../settings_dialog.py" line="68"/>
         <source>French</source>
         <translation>프랑스어</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="64"/>
+        <location filename="../settings_dialog.py" line="68"/>
         <source>Spanish</source>
         <translation>스페인어</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="67"/>
+        <location filename="../settings_dialog.py" line="71"/>
         <source>The language spoken in recordings and files</source>
         <translation>녹음과 파일에서 사용되는 언어</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="69"/>
+        <location filename="../settings_dialog.py" line="73"/>
         <source>&amp;Language:</source>
         <translation>언어(&amp;L):</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="77"/>
+        <location filename="../settings_dialog.py" line="81"/>
         <source>Automatic (GPU when available)</source>
         <translation>자동 (가능하면 GPU)</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="78"/>
+        <location filename="../settings_dialog.py" line="82"/>
         <source>CPU</source>
         <translation>CPU</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="79"/>
+        <location filename="../settings_dialog.py" line="83"/>
         <source>GPU (CUDA)</source>
         <translation>GPU (CUDA)</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="80"/>
+        <location filename="../settings_dialog.py" line="84"/>
         <source>Where the speech model runs</source>
         <translation>음성 인식 모델을 실행할 장치</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="81"/>
+        <location filename="../settings_dialog.py" line="85"/>
         <source>&amp;Device:</source>
         <translation>장치(&amp;D):</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="83"/>
+        <location filename="../settings_dialog.py" line="87"/>
         <source>Label &amp;speakers</source>
         <translation>화자 구분(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="112"/>
+        <location filename="../settings_dialog.py" line="116"/>
         <source>M&amp;emory above:</source>
         <translation>메모리 사용량 초과(&amp;E):</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="114"/>
+        <location filename="../settings_dialog.py" line="118"/>
         <source>Free d&amp;isk below:</source>
         <translation>디스크 여유 공간 미만(&amp;I):</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="115"/>
+        <location filename="../settings_dialog.py" line="119"/>
         <source>S&amp;top recording below:</source>
         <translation>녹음 중지 기준(&amp;T):</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="126"/>
+        <location filename="../settings_dialog.py" line="130"/>
         <source>Interface lan&amp;guage:</source>
         <translation>인터페이스 언어(&amp;G):</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="84"/>
+        <location filename="../settings_dialog.py" line="88"/>
         <source>Tell speakers apart (slower); off leaves segments unlabelled</source>
         <translation>화자를 구분합니다 (더 느림). 끄면 구간에 화자가 표시되지 않습니다</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="85"/>
+        <location filename="../settings_dialog.py" line="89"/>
         <source>&amp;Keep models loaded between jobs</source>
         <translation>작업 사이에 모델을 메모리에 유지(&amp;K)</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="86"/>
+        <location filename="../settings_dialog.py" line="90"/>
         <source>Faster next start, but the memory stays in use</source>
         <translation>다음 작업이 더 빨리 시작되지만 메모리를 계속 사용합니다</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="92"/>
+        <location filename="../settings_dialog.py" line="96"/>
         <source>Recording</source>
         <translation>녹음</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="95"/>
+        <location filename="../settings_dialog.py" line="99"/>
         <source>New recordings are saved in this folder</source>
         <translation>새 녹음은 이 폴더에 저장됩니다</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="96"/>
+        <location filename="../settings_dialog.py" line="100"/>
         <source>&amp;Browse…</source>
         <translation>찾아보기(&amp;B)…</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="97"/>
-        <location filename="../settings_dialog.py" line="233"/>
+        <location filename="../settings_dialog.py" line="101"/>
+        <location filename="../settings_dialog.py" line="257"/>
         <source>Choose the recordings folder</source>
         <translation>녹음 폴더 선택</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="99"/>
+        <location filename="../settings_dialog.py" line="103"/>
         <source>Recordings &amp;folder:</source>
         <translation>녹음 폴더(&amp;F):</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="103"/>
+        <location filename="../settings_dialog.py" line="107"/>
         <source>Resource warnings (0 = off)</source>
         <translation>리소스 경고 (0 = 끔)</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="105"/>
-        <location filename="../settings_dialog.py" line="108"/>
-        <location filename="../settings_dialog.py" line="110"/>
+        <location filename="../settings_dialog.py" line="109"/>
+        <location filename="../settings_dialog.py" line="112"/>
+        <location filename="../settings_dialog.py" line="114"/>
         <source> MB</source>
         <translation> MB</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="106"/>
+        <location filename="../settings_dialog.py" line="110"/>
         <source>Warn when the app uses more memory than this</source>
         <translation>앱의 메모리 사용량이 이 값을 넘으면 경고합니다</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="107"/>
+        <location filename="../settings_dialog.py" line="111"/>
         <source> %</source>
         <translation>%</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="107"/>
+        <location filename="../settings_dialog.py" line="111"/>
         <source>Warn when the app&apos;s CPU use stays above this</source>
         <translation>앱의 CPU 사용률이 계속 이 값보다 높으면 경고합니다</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="109"/>
+        <location filename="../settings_dialog.py" line="113"/>
         <source>Warn when the recordings folder has less free space than this</source>
         <translation>녹음 폴더의 여유 공간이 이 값보다 적으면 경고합니다</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="111"/>
+        <location filename="../settings_dialog.py" line="115"/>
         <source>Stop a recording safely when free space falls below this</source>
         <translation>여유 공간이 이 값 아래로 떨어지면 녹음을 안전하게 중지합니다</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="113"/>
+        <location filename="../settings_dialog.py" line="117"/>
         <source>C&amp;PU above:</source>
         <translation>CPU 사용률 초과(&amp;P):</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="119"/>
+        <location filename="../settings_dialog.py" line="123"/>
         <source>Interface</source>
         <translation>인터페이스</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="122"/>
+        <location filename="../settings_dialog.py" line="126"/>
         <source>System language</source>
         <translation>시스템 언어</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="125"/>
+        <location filename="../settings_dialog.py" line="129"/>
         <source>The language of menus and buttons</source>
         <translation>메뉴와 버튼에 표시되는 언어</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="127"/>
+        <location filename="../settings_dialog.py" line="131"/>
         <source>A new interface language takes effect when the app is restarted.</source>
         <translation>새 인터페이스 언어는 앱을 다시 시작하면 적용됩니다.</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="136"/>
+        <location filename="../settings_dialog.py" line="140"/>
         <source>off</source>
         <translation>끔</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="202"/>
+        <location filename="../settings_dialog.py" line="206"/>
         <source>In use: {model} (your choice).</source>
         <translation>사용 중: {model} (사용자 선택).</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="204"/>
+        <location filename="../settings_dialog.py" line="208"/>
         <source>Each file&apos;s language is identified first: English gets tiny.en, other languages the multilingual base. Live recordings use base.</source>
         <translation>각 파일의 언어를 먼저 판별합니다: 영어는 tiny.en, 다른 언어는 다국어 base를 사용합니다. 실시간 녹음은 base를 사용합니다.</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="207"/>
+        <location filename="../settings_dialog.py" line="211"/>
         <source>In use: tiny.en, the fast English model.</source>
         <translation>사용 중: tiny.en (빠른 영어 전용 모델).</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="209"/>
+        <location filename="../settings_dialog.py" line="213"/>
         <source>In use: base, the multilingual model ({language} is not English).</source>
         <translation>사용 중: base, 다국어 모델 ({language}은(는) 영어가 아님).</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="226"/>
+        <location filename="../settings_dialog.py" line="233"/>
+        <source>{name} — {source}</source>
+        <translation>{name} — {source}</translation>
+    </message>
+    <message>
+        <location filename="../settings_dialog.py" line="234"/>
+        <source>downloaded</source>
+        <translation>내려받음</translation>
+    </message>
+    <message>
+        <location filename="../settings_dialog.py" line="234"/>
+        <source>imported</source>
+        <translation>가져옴</translation>
+    </message>
+    <message>
+        <location filename="../settings_dialog.py" line="250"/>
         <source>Choose a Whisper model folder</source>
         <translation>Whisper 모델 폴더 선택</translation>
     </message>
