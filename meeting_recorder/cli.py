@@ -48,6 +48,11 @@ def build_parser() -> argparse.ArgumentParser:
         "of each file is identified first)",
     )
     transcribe.add_argument("--language", default="auto", help="auto (default), en, ko, …")
+    transcribe.add_argument(
+        "--glossary", type=Path, metavar="FILE",
+        help="names and terms to spell as written, one a line (UTF-8; # comments); added before the "
+        "global glossary of Settings",
+    )
     transcribe.add_argument("--format", default="txt,srt,vtt,json,md", help=f"comma list of {','.join(FORMATS)}")
     transcribe.add_argument("--out", default=".", type=Path, help="output folder (default: current folder)")
     transcribe.add_argument("--device", default="auto", choices=["auto", "cpu", "cuda"])
@@ -113,6 +118,13 @@ def _detect_choice(path: str, detector: list[Any], models: contextlib.ExitStack,
     if not detector:
         detector.append(models.enter_context(make_language_detector(device=device)))
     return after_detection(*detector[0].detect_file(path))
+
+
+def _glossary(path: Path | None) -> list[str]:
+    """This meeting's terms first, then the global glossary's."""
+    from meeting_recorder.core import glossary
+
+    return glossary.merge(glossary.load(path) if path is not None else [], glossary.global_terms())
 
 
 def _info(event) -> None:
@@ -181,7 +193,12 @@ def run_transcribe(args: argparse.Namespace) -> int:
     except MeetingRecorderError as error:  # e.g. an unreadable speaker profile file
         _error(str(error))
         return EXIT_USAGE
-    options = TranscribeOptions(language=args.language)
+    try:
+        terms = _glossary(args.glossary)
+    except MeetingRecorderError as error:
+        _error(str(error))
+        return EXIT_USAGE
+    options = TranscribeOptions(language=args.language, glossary=tuple(terms))
     failures = 0
     choice = model_for(args.model, args.language)  # None: identify each file's language first
     with contextlib.ExitStack() as models:

@@ -62,6 +62,28 @@ def load(path: str | Path) -> list[str]:
     return parse(text)
 
 
+def global_path() -> Path:
+    """The user's glossary for every meeting (edited in Settings; a plain UTF-8 text file)."""
+    from meeting_recorder.core.paths import user_data_dir
+
+    return user_data_dir() / "glossary.txt"
+
+
+def global_terms() -> list[str]:
+    """The global glossary's terms; none when the file does not exist yet."""
+    path = global_path()
+    return load(path) if path.exists() else []
+
+
+def save_global(text: str) -> Path:
+    """Write the global glossary (atomically, private like every file the app makes)."""
+    from meeting_recorder.core.private_files import atomic_write
+
+    path = global_path()
+    atomic_write(path, (text if text.endswith("\n") or not text else text + "\n").encode("utf-8"))
+    return path
+
+
 def merge(*lists: Iterable[str]) -> list[str]:
     """The lists in priority order (meeting first, then global), each term once."""
     seen: set[str] = set()

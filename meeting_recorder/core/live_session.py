@@ -70,6 +70,7 @@ class LiveSettings:
     speakers: bool = True  # label each utterance "Speaker 1", "Speaker 2", … (or an enrolled name)
     max_speakers: int = 8
     known_speakers: dict[str, np.ndarray] = field(default_factory=dict)  # name -> unit CAM++ vector
+    glossary: tuple[str, ...] = ()  # names and terms to spell as written (core/glossary.py)
 
 
 @dataclass
@@ -195,7 +196,7 @@ class LiveSession:
         self._transcriber = LiveTranscriber(
             ring,
             self.engine,
-            TranscribeOptions(language=self.settings.language),
+            TranscribeOptions(language=self.settings.language, glossary=tuple(self.settings.glossary)),
             self.settings.segmenter,
             on_segment=self._commit,
             on_status=self.callbacks.status,

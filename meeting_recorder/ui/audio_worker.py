@@ -69,6 +69,7 @@ def live_settings(settings: Any) -> tuple["LiveSettings", str, float]:
         keep_models_loaded=bool(values.get("keep_models_loaded", False)),
         speakers=speakers,
         max_speakers=int(values.get("max_speakers", 8)),
+        glossary=tuple(values.get("glossary", ())),
     )
     if int(values.get("disk_stop_mb") or 0) > 0:  # the user's "stop below this much free space"
         from meeting_recorder.core.disk_space import MB, DiskLimits

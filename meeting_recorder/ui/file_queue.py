@@ -42,7 +42,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QCoreApplication, QObject, Qt, QThread, Signal, Slot
 
 from meeting_recorder.ui.core_messages import describe_error
-from meeting_recorder.ui.settings import AppSettings
+from meeting_recorder.ui.settings import AppSettings, global_glossary
 from meeting_recorder.ui.threads import keep_until_finished
 
 if TYPE_CHECKING:  # the model modules are imported on the worker thread, on first use
@@ -168,7 +168,7 @@ class QueueWorker(QObject):
             self.progress.emit(job.id, fraction, eta)
 
         transcript = transcribe_with_speakers(
-            engine, diarizer, job.path, TranscribeOptions(language=job.language), speakers,
+            engine, diarizer, job.path, TranscribeOptions(language=job.language, glossary=global_glossary()), speakers,
             progress=on_progress, cancel=job.cancel,
         )
         if job.cancel.is_set():

@@ -42,7 +42,7 @@ from meeting_recorder.ui.audio_worker import AudioWorkerThread
 from meeting_recorder.ui.level_meter import LevelMeter
 from meeting_recorder.ui.live_transcript_model import LiveTranscriptModel
 from meeting_recorder.ui.recovery_dialog import RecoveryDialog, RecoveryOffer
-from meeting_recorder.ui.settings import AppSettings
+from meeting_recorder.ui.settings import AppSettings, global_glossary
 from meeting_recorder.core.clock import format_clock
 from meeting_recorder.ui.widgets import hbox
 
@@ -272,7 +272,7 @@ class RecordView(QWidget):
         return {"recordings_dir": str(s.recordings_dir), "model": s.model, "language": s.language,
                 "device": s.device, "speakers_enabled": s.speakers_enabled,
                 "keep_models_loaded": s.keep_models_loaded, "disk_stop_mb": s.disk_stop_mb,
-                "speed": self.source_speed}
+                "speed": self.source_speed, "glossary": global_glossary()}
 
     def start_recording(self) -> None:
         if self.state != State.IDLE:

@@ -210,3 +210,15 @@ def _make_private(file: Path) -> None:
         pass
     except OSError as error:  # a read-only home: Qt reports its own failures to save
         log.warning("settings: cannot create %s (%s)", file, error.strerror or error)
+
+
+def global_glossary() -> tuple[str, ...]:
+    """The terms of the user's glossary (Settings); an unreadable file is logged and skipped:
+    it must not stop a recording or a file job."""
+    from meeting_recorder.core import glossary
+
+    try:
+        return tuple(glossary.global_terms())
+    except glossary.GlossaryError:
+        logging.getLogger(__name__).warning("the glossary file cannot be read; going on without it", exc_info=True)
+        return ()

@@ -13,7 +13,7 @@ from pathlib import Path
 from PySide6.QtCore import Slot
 from PySide6.QtWidgets import (
     QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QGroupBox, QLabel,
-    QLineEdit, QPushButton, QSpinBox, QVBoxLayout, QWidget,
+    QLineEdit, QPlainTextEdit, QPushButton, QSpinBox, QVBoxLayout, QWidget,
 )
 
 from meeting_recorder.ui.settings import AppSettings
@@ -71,6 +71,12 @@ class SettingsDialog(QDialog):
         self.language_combo.setToolTip(self.tr("The language spoken in recordings and files"))
         self.language_combo.currentIndexChanged.connect(self._on_language_changed)
         self._add_row(form, self.tr("&Language:"), self.language_combo)
+        self.glossary_edit = QPlainTextEdit(group)
+        self.glossary_edit.setPlaceholderText(self.tr("One name or term a line, e.g.\nKubernetes\n김민준"))
+        self.glossary_edit.setToolTip(self.tr("Names and terms Whisper should spell as written, in every "
+                                              "recording and file (most important first)"))
+        self.glossary_edit.setMaximumHeight(90)
+        self._add_row(form, self.tr("&Glossary:"), self.glossary_edit)
         self.model_note = QLabel(group)  # which model runs and why
         self.model_note.setWordWrap(True)
         form.addRow("", self.model_note)
@@ -163,6 +169,11 @@ class SettingsDialog(QDialog):
         self.disk_stop_spin.setValue(s.disk_stop_mb)
         self._select(self.ui_language_combo, s.ui_language)
         self._explain_model()
+        from meeting_recorder.core import glossary
+
+        path = glossary.global_path()
+        self._glossary_text = path.read_text(encoding="utf-8", errors="replace") if path.is_file() else ""
+        self.glossary_edit.setPlainText(self._glossary_text)
 
     def apply(self) -> None:
         """Write the shown values to the settings."""
@@ -170,6 +181,11 @@ class SettingsDialog(QDialog):
         ui_language_before = s.ui_language
         s.model = self.model_combo.currentData()
         s.language = self.language_combo.currentData()
+        if self.glossary_edit.toPlainText() != self._glossary_text:
+            from meeting_recorder.core import glossary
+
+            glossary.save_global(self.glossary_edit.toPlainText())
+            self._glossary_text = self.glossary_edit.toPlainText()
         s.device = self.device_combo.currentData()
         s.speakers_enabled = self.speakers_check.isChecked()
         s.keep_models_loaded = self.keep_models_check.isChecked()

@@ -70,17 +70,17 @@
 <context>
     <name>AudioWorker</name>
     <message>
-        <location filename="../audio_worker.py" line="150"/>
+        <location filename="../audio_worker.py" line="151"/>
         <source>A recording is already running.</source>
         <translation>이미 녹음 중입니다.</translation>
     </message>
     <message>
-        <location filename="../audio_worker.py" line="283"/>
+        <location filename="../audio_worker.py" line="284"/>
         <source>Stopping the recording failed: {error}</source>
         <translation>녹음을 중지하지 못했습니다: {error}</translation>
     </message>
     <message>
-        <location filename="../audio_worker.py" line="319"/>
+        <location filename="../audio_worker.py" line="320"/>
         <source>Could not recover a recording: {message}</source>
         <translation>녹음을 복구하지 못했습니다: {message}</translation>
     </message>
@@ -1529,200 +1529,219 @@
         <translation>언어(&amp;L):</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="81"/>
+        <location filename="../settings_dialog.py" line="75"/>
+        <source>One name or term a line, e.g.
+Kubernetes
+김민준</source>
+        <translation>한 줄에 이름이나 용어 하나씩, 예:
+Kubernetes
+김민준</translation>
+    </message>
+    <message>
+        <location filename="../settings_dialog.py" line="76"/>
+        <source>Names and terms Whisper should spell as written, in every recording and file (most important first)</source>
+        <translation>Whisper가 적힌 그대로 쓸 이름과 용어입니다. 모든 녹음과 파일에 쓰입니다 (중요한 것부터)</translation>
+    </message>
+    <message>
+        <location filename="../settings_dialog.py" line="79"/>
+        <source>&amp;Glossary:</source>
+        <translation>용어집(&amp;G):</translation>
+    </message>
+    <message>
+        <location filename="../settings_dialog.py" line="87"/>
         <source>Automatic (GPU when available)</source>
         <translation>자동 (가능하면 GPU)</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="82"/>
+        <location filename="../settings_dialog.py" line="88"/>
         <source>CPU</source>
         <translation>CPU</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="83"/>
+        <location filename="../settings_dialog.py" line="89"/>
         <source>GPU (CUDA)</source>
         <translation>GPU (CUDA)</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="84"/>
+        <location filename="../settings_dialog.py" line="90"/>
         <source>Where the speech model runs</source>
         <translation>음성 인식 모델을 실행할 장치</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="85"/>
+        <location filename="../settings_dialog.py" line="91"/>
         <source>&amp;Device:</source>
         <translation>장치(&amp;D):</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="87"/>
+        <location filename="../settings_dialog.py" line="93"/>
         <source>Label &amp;speakers</source>
         <translation>화자 구분(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="116"/>
+        <location filename="../settings_dialog.py" line="122"/>
         <source>M&amp;emory above:</source>
         <translation>메모리 사용량 초과(&amp;E):</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="118"/>
+        <location filename="../settings_dialog.py" line="124"/>
         <source>Free d&amp;isk below:</source>
         <translation>디스크 여유 공간 미만(&amp;I):</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="119"/>
+        <location filename="../settings_dialog.py" line="125"/>
         <source>S&amp;top recording below:</source>
         <translation>녹음 중지 기준(&amp;T):</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="130"/>
+        <location filename="../settings_dialog.py" line="136"/>
         <source>Interface lan&amp;guage:</source>
         <translation>인터페이스 언어(&amp;G):</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="88"/>
+        <location filename="../settings_dialog.py" line="94"/>
         <source>Tell speakers apart (slower); off leaves segments unlabelled</source>
         <translation>화자를 구분합니다 (더 느림). 끄면 구간에 화자가 표시되지 않습니다</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="89"/>
+        <location filename="../settings_dialog.py" line="95"/>
         <source>&amp;Keep models loaded between jobs</source>
         <translation>작업 사이에 모델을 메모리에 유지(&amp;K)</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="90"/>
+        <location filename="../settings_dialog.py" line="96"/>
         <source>Faster next start, but the memory stays in use</source>
         <translation>다음 작업이 더 빨리 시작되지만 메모리를 계속 사용합니다</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="96"/>
+        <location filename="../settings_dialog.py" line="102"/>
         <source>Recording</source>
         <translation>녹음</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="99"/>
+        <location filename="../settings_dialog.py" line="105"/>
         <source>New recordings are saved in this folder</source>
         <translation>새 녹음은 이 폴더에 저장됩니다</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="100"/>
+        <location filename="../settings_dialog.py" line="106"/>
         <source>&amp;Browse…</source>
         <translation>찾아보기(&amp;B)…</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="101"/>
-        <location filename="../settings_dialog.py" line="257"/>
+        <location filename="../settings_dialog.py" line="107"/>
+        <location filename="../settings_dialog.py" line="273"/>
         <source>Choose the recordings folder</source>
         <translation>녹음 폴더 선택</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="103"/>
+        <location filename="../settings_dialog.py" line="109"/>
         <source>Recordings &amp;folder:</source>
         <translation>녹음 폴더(&amp;F):</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="107"/>
+        <location filename="../settings_dialog.py" line="113"/>
         <source>Resource warnings (0 = off)</source>
         <translation>리소스 경고 (0 = 끔)</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="109"/>
-        <location filename="../settings_dialog.py" line="112"/>
-        <location filename="../settings_dialog.py" line="114"/>
+        <location filename="../settings_dialog.py" line="115"/>
+        <location filename="../settings_dialog.py" line="118"/>
+        <location filename="../settings_dialog.py" line="120"/>
         <source> MB</source>
         <translation> MB</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="110"/>
+        <location filename="../settings_dialog.py" line="116"/>
         <source>Warn when the app uses more memory than this</source>
         <translation>앱의 메모리 사용량이 이 값을 넘으면 경고합니다</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="111"/>
+        <location filename="../settings_dialog.py" line="117"/>
         <source> %</source>
         <translation>%</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="111"/>
+        <location filename="../settings_dialog.py" line="117"/>
         <source>Warn when the app&apos;s CPU use stays above this</source>
         <translation>앱의 CPU 사용률이 계속 이 값보다 높으면 경고합니다</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="113"/>
+        <location filename="../settings_dialog.py" line="119"/>
         <source>Warn when the recordings folder has less free space than this</source>
         <translation>녹음 폴더의 여유 공간이 이 값보다 적으면 경고합니다</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="115"/>
+        <location filename="../settings_dialog.py" line="121"/>
         <source>Stop a recording safely when free space falls below this</source>
         <translation>여유 공간이 이 값 아래로 떨어지면 녹음을 안전하게 중지합니다</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="117"/>
+        <location filename="../settings_dialog.py" line="123"/>
         <source>C&amp;PU above:</source>
         <translation>CPU 사용률 초과(&amp;P):</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="123"/>
+        <location filename="../settings_dialog.py" line="129"/>
         <source>Interface</source>
         <translation>인터페이스</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="126"/>
+        <location filename="../settings_dialog.py" line="132"/>
         <source>System language</source>
         <translation>시스템 언어</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="129"/>
+        <location filename="../settings_dialog.py" line="135"/>
         <source>The language of menus and buttons</source>
         <translation>메뉴와 버튼에 표시되는 언어</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="131"/>
+        <location filename="../settings_dialog.py" line="137"/>
         <source>A new interface language takes effect when the app is restarted.</source>
         <translation>새 인터페이스 언어는 앱을 다시 시작하면 적용됩니다.</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="140"/>
+        <location filename="../settings_dialog.py" line="146"/>
         <source>off</source>
         <translation>끔</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="206"/>
+        <location filename="../settings_dialog.py" line="222"/>
         <source>In use: {model} (your choice).</source>
         <translation>사용 중: {model} (사용자 선택).</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="208"/>
+        <location filename="../settings_dialog.py" line="224"/>
         <source>Each file&apos;s language is identified first: English gets tiny.en, other languages the multilingual base. Live recordings use base.</source>
         <translation>각 파일의 언어를 먼저 판별합니다: 영어는 tiny.en, 다른 언어는 다국어 base를 사용합니다. 실시간 녹음은 base를 사용합니다.</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="211"/>
+        <location filename="../settings_dialog.py" line="227"/>
         <source>In use: tiny.en, the fast English model.</source>
         <translation>사용 중: tiny.en (빠른 영어 전용 모델).</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="213"/>
+        <location filename="../settings_dialog.py" line="229"/>
         <source>In use: base, the multilingual model ({language} is not English).</source>
         <translation>사용 중: base, 다국어 모델 ({language}은(는) 영어가 아님).</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="233"/>
+        <location filename="../settings_dialog.py" line="249"/>
         <source>{name} — {source}</source>
         <translation>{name} — {source}</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="234"/>
+        <location filename="../settings_dialog.py" line="250"/>
         <source>downloaded</source>
         <translation>내려받음</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="234"/>
+        <location filename="../settings_dialog.py" line="250"/>
         <source>imported</source>
         <translation>가져옴</translation>
     </message>
     <message>
-        <location filename="../settings_dialog.py" line="250"/>
+        <location filename="../settings_dialog.py" line="266"/>
         <source>Choose a Whisper model folder</source>
         <translation>Whisper 모델 폴더 선택</translation>
     </message>
