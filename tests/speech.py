@@ -66,3 +66,15 @@ def words(text: str) -> str:
 
 def wer(reference: str, hypothesis: str) -> float:
     return jiwer.wer(words(reference), words(hypothesis))
+
+
+def characters(text: str) -> str:
+    """Letters and digits only (any script), lower case: what a character error rate counts.
+    Spaces go too: Korean spacing varies between writers and says little about recognition."""
+    return "".join(ch for ch in text.lower() if ch.isalnum())
+
+
+def cer(reference: str, hypothesis: str) -> float:
+    """Character error rate, the measure for Korean (and other languages without clear
+    word boundaries for WER)."""
+    return jiwer.cer(characters(reference), characters(hypothesis))
