@@ -57,7 +57,9 @@ def _list(args: argparse.Namespace) -> int:
     from meeting_recorder.core.model_catalog import downloadable_models, installed_models, size_text
 
     installed = {model.name: model for model in installed_models()}
-    print(f"{'model':<18} {'status':<11} {'size':>8}  {'languages':<13} {'RAM':>7} {'VRAM':>7}  speed vs tiny")
+    from meeting_recorder.core.speed_estimate import estimate_rtf
+
+    print(f"{'model':<18} {'status':<11} {'size':>8}  {'languages':<13} {'RAM':>7} {'VRAM':>7}  speed here (CPU)")
     entries = {entry.name: entry for entry in downloadable_models()}
     for name in sorted(set(installed) | set(entries), key=lambda n: (n not in installed, n)):
         model, entry = installed.get(name), entries.get(name) or (installed[name].entry if name in installed else None)
@@ -66,9 +68,17 @@ def _list(args: argparse.Namespace) -> int:
         languages = (model.languages if model is not None else None) or (entry.languages if entry else "?")
         ram = size_text(entry.ram_bytes) if entry else "?"
         vram = size_text(entry.vram_bytes) if entry else "?"
-        cost = f"{entry.relative_cost:g}x slower" if entry and entry.relative_cost != 1 else ("1x" if entry else "?")
-        print(f"{name:<18} {status:<11} {size_text(size):>8}  {languages:<13} {ram:>7} {vram:>7}  {cost}")
+        print(f"{name:<18} {status:<11} {size_text(size):>8}  {languages:<13} {ram:>7} {vram:>7}  {_speed(name, entry, estimate_rtf)}")
+    print("speed: minutes of work per hour of audio on this CPU, measured on your earlier jobs or estimated from them")
     return 0
+
+
+def _speed(name: str, entry, estimate_rtf) -> str:
+    estimate = estimate_rtf(name)
+    if estimate is None:
+        return f"{entry.relative_cost:g}x tiny's time" if entry else "?"
+    rtf, measured = estimate
+    return f"{'' if measured else '~'}{rtf * 60:.0f} min/h{' (measured)' if measured else ''}"
 
 
 def _download(args: argparse.Namespace) -> int:

@@ -10,6 +10,7 @@ its VAD hear quiet rooms as well as close microphones; the file itself is only r
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from meeting_recorder.core import audio, glossary, guards, levels
+from meeting_recorder.core import audio, glossary, guards, levels, speed_estimate
 from meeting_recorder.core.errors import Cancelled, ModelError
 from meeting_recorder.core.inference_thread import InferenceThread
 from meeting_recorder.core.loaded_model import LoadedModel
@@ -88,6 +89,7 @@ class TranscriptionEngine(LoadedModel):
     def _build(self) -> Any:
         resolved = resolve_model(self.model_name, allow_download=self.allow_download)
         choice = choose_device(self.device_preference)
+        self.device_used = choice.device
         from faster_whisper import WhisperModel
 
         try:
@@ -239,6 +241,7 @@ class TranscriptionEngine(LoadedModel):
         language = self._check_language(options.language)
         with self._lock:
             self.load()
+            started = time.monotonic()  # the model's speed, without its loading
             clock = ProgressClock(info.duration, progress)
             segments: list[Segment] = []
             processed = 0.0
@@ -260,6 +263,8 @@ class TranscriptionEngine(LoadedModel):
             if cancel is not None and cancel.is_set():
                 raise Cancelled()
             clock.finish(processed)
+        speed_estimate.record_job(self.model_name, getattr(self, "device_used", ""), processed,
+                                  time.monotonic() - started)  # the models' speed on this machine
         return Transcript(
             file=str(info.path),
             duration=processed,

@@ -115,7 +115,7 @@ class ModelsDialog(QDialog):
                 size_text(size) if size else "?",
                 {"multilingual": self.tr("many languages"), "English only": self.tr("English only")}.get(languages, "?"),
                 f"{size_text(entry.ram_bytes)} / {size_text(entry.vram_bytes)}" if entry else "?",
-                self.tr("{cost}× tiny's time").format(cost=f"{entry.relative_cost:g}") if entry else "?",
+                self._speed(name, entry),
             )
             for column, text in enumerate(cells):
                 item = QTableWidgetItem(text)
@@ -124,7 +124,16 @@ class ModelsDialog(QDialog):
         self.table.resizeColumnsToContents()
         self._update_buttons()
 
-    def status_of(self, name: str) -> str | None:
+    def _speed(self, name: str, entry: Any) -> str:
+        """Minutes of work per hour of audio here: measured on earlier jobs, or estimated."""
+        from meeting_recorder.core.speed_estimate import estimate_rtf
+
+        estimate = estimate_rtf(name)
+        if estimate is None:
+            return self.tr("{cost}× tiny's time").format(cost=f"{entry.relative_cost:g}") if entry else "?"
+        rtf, measured = estimate
+        text = self.tr("{minutes} min per hour of audio").format(minutes=f"{rtf * 60:.0f}")
+        return text if measured else "~" + text
         """"embedded", "downloaded", "imported", "available", or None (not listed)."""
         for row in range(self.table.rowCount()):
             if self.table.item(row, 0).text() == name:

@@ -983,62 +983,67 @@
         <translation>영어 전용</translation>
     </message>
     <message>
-        <location filename="../models_dialog.py" line="118"/>
+        <location filename="../models_dialog.py" line="133"/>
         <source>{cost}× tiny&apos;s time</source>
         <translation>tiny의 {cost}배 시간</translation>
     </message>
     <message>
-        <location filename="../models_dialog.py" line="155"/>
+        <location filename="../models_dialog.py" line="135"/>
+        <source>{minutes} min per hour of audio</source>
+        <translation>오디오 1시간에 {minutes}분</translation>
+    </message>
+    <message>
+        <location filename="../models_dialog.py" line="164"/>
         <source>Download a model</source>
         <translation>모델 내려받기</translation>
     </message>
     <message>
-        <location filename="../models_dialog.py" line="158"/>
+        <location filename="../models_dialog.py" line="167"/>
         <source>Import a model (.zip)</source>
         <translation>모델 가져오기 (.zip)</translation>
     </message>
     <message>
-        <location filename="../models_dialog.py" line="159"/>
+        <location filename="../models_dialog.py" line="168"/>
         <source>Model archives (*.zip);;All files (*)</source>
         <translation>모델 압축 파일 (*.zip);;모든 파일 (*)</translation>
     </message>
     <message>
-        <location filename="../models_dialog.py" line="170"/>
+        <location filename="../models_dialog.py" line="179"/>
         <source>Download {name} ({size}) from {endpoint}? Nothing is sent but the request for the files.</source>
         <translation>{endpoint}에서 {name}({size})을(를) 내려받을까요? 파일 요청 외에는 아무것도 보내지 않습니다.</translation>
     </message>
     <message>
-        <location filename="../models_dialog.py" line="177"/>
+        <location filename="../models_dialog.py" line="186"/>
         <source>Downloading {name}…</source>
         <translation>{name} 내려받는 중…</translation>
     </message>
     <message>
-        <location filename="../models_dialog.py" line="197"/>
+        <location filename="../models_dialog.py" line="206"/>
         <source>{name} was removed.</source>
         <translation>{name}을(를) 삭제했습니다.</translation>
     </message>
     <message>
-        <location filename="../models_dialog.py" line="214"/>
+        <location filename="../models_dialog.py" line="223"/>
         <source>Imported as {name}.</source>
         <translation>{name}(으)로 가져왔습니다.</translation>
     </message>
     <message>
-        <location filename="../models_dialog.py" line="232"/>
+        <location filename="../models_dialog.py" line="241"/>
         <source>, {seconds} s left</source>
         <translation>, {seconds}초 남음</translation>
     </message>
     <message>
-        <location filename="../models_dialog.py" line="234"/>
+        <location filename="../models_dialog.py" line="243"/>
         <source>{done} of {total}{left}</source>
         <translation>{total} 중 {done}{left}</translation>
     </message>
     <message>
-        <location filename="../models_dialog.py" line="242"/>
+        <location filename="../models_dialog.py" line="251"/>
         <source>{name} is ready to use.</source>
         <translation>{name}을(를) 사용할 수 있습니다.</translation>
     </message>
     <message>
-        <location filename="../models_dialog.py" line="244"/>
+        <location filename="../models_dialog.py" line="253"/>
         <source>Download of {name} cancelled; it resumes where it stopped next time.</source>
         <translation>{name} 내려받기를 취소했습니다. 다음에 멈춘 곳부터 이어받습니다.</translation>
     </message>
