@@ -134,6 +134,8 @@ class ModelsDialog(QDialog):
         rtf, measured = estimate
         text = self.tr("{minutes} min per hour of audio").format(minutes=f"{rtf * 60:.0f}")
         return text if measured else "~" + text
+
+    def status_of(self, name: str) -> str | None:
         """"embedded", "downloaded", "imported", "available", or None (not listed)."""
         for row in range(self.table.rowCount()):
             if self.table.item(row, 0).text() == name:
