@@ -443,3 +443,14 @@ def test_cli_models_download_list_use_and_remove(hub, jfk_path, tmp_path, capsys
     assert main(["models", "remove", NAME]) == 0 and installed_model_dir(NAME) is None
     assert main(["transcribe", str(jfk_path), "--model", NAME, "--out", str(out)]) == 2
     assert f"meeting-recorder models download {NAME}" in capsys.readouterr().err
+
+
+def test_allow_download_is_consent_and_goes_through_verification(hub, jfk_path, tmp_path):
+    """``transcribe --allow-download --model NAME`` fetches a catalog model the same verified way."""
+    from meeting_recorder.cli import main
+
+    out = tmp_path / "out"
+    assert main(["transcribe", str(jfk_path), "--model", NAME, "--allow-download", "--language", "en",
+                 "--speakers", "off", "--format", "txt", "--out", str(out)]) == 0
+    assert installed_model_dir(NAME) is not None and sorted(t.file for t in hub.transfers) == sorted(hub.files)
+    assert "fellow Americans" in (out / "jfk.txt").read_text(encoding="utf-8")

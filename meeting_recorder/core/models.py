@@ -146,8 +146,15 @@ def resolve_model(name: str = DEFAULT_MODEL, *, allow_download: bool | None = No
         path = Path(name).expanduser().resolve()
     elif (installed := _installed(name)) is not None:  # downloaded or imported, verified
         path = installed
-    elif allow_download:
-        return ResolvedModel(name, name)
+    elif allow_download:  # --allow-download is the consent: catalog models are verified first
+        from meeting_recorder.core.model_catalog import catalog_entry
+        from meeting_recorder.core.model_download import download_model
+
+        try:
+            catalog_entry(name)
+        except ModelError:
+            return ResolvedModel(name, name)  # another hub repository: faster-whisper fetches it
+        path = download_model(name, consent=True)
     else:
         raise ModelError(
             f"Model '{name}' is not installed. Choose {' or '.join(EMBEDDED_MODELS)} or a local "
