@@ -60,4 +60,7 @@ def test_settings_edit_the_global_glossary_and_jobs_read_it(qtbot, tmp_path):
     qtbot.addWidget(view)
     live, _source, _speed = live_settings(view._session_settings())
     assert live.glossary == ("Quixotel", "김민준")
+    view.terms_edit.setText("Zorblax, 박서연 ,Quixotel")  # this meeting's terms come first, once each
+    live, _source, _speed = live_settings(view._session_settings())
+    assert live.glossary == ("Zorblax", "박서연", "Quixotel", "김민준")
     view.shutdown()

@@ -34,7 +34,8 @@ from typing import Any
 from PySide6.QtCore import QMetaMethod, QModelIndex, Qt, QTimer, QUrl, Signal, Slot
 from PySide6.QtGui import QAction, QDesktopServices, QFontMetrics, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
-    QAbstractItemView, QComboBox, QHeaderView, QLabel, QPushButton, QStyle, QTableView, QVBoxLayout, QWidget,
+    QAbstractItemView, QComboBox, QHeaderView, QLabel, QLineEdit, QPushButton, QStyle, QTableView, QVBoxLayout,
+    QWidget,
 )
 
 from meeting_recorder.core.recovery import final_path
@@ -128,12 +129,19 @@ class RecordView(QWidget):
         self.error_label.setWordWrap(True)
         self.error_label.setStyleSheet("color: #c0392b;")
         self.error_label.hide()
+        self.terms_edit = QLineEdit(self)  # this meeting's glossary, before the global one
+        self.terms_edit.setPlaceholderText(self.tr("Names and terms in this meeting, separated by commas"))
+        self.terms_edit.setToolTip(self.tr("Spelled as written in this recording's transcript, together with "
+                                           "the glossary of Preferences"))
+        terms_label = QLabel(self.tr("&Terms:"), self)
+        terms_label.setBuddy(self.terms_edit)
         self._build_transcript()
         layout = QVBoxLayout(self)
         device_row = hbox(device_label, self.device_combo, self.refresh_button)
         device_row.setStretch(0, 0)
         device_row.setStretch(1, 1)  # the picker takes the spare room
         layout.addLayout(device_row)
+        layout.addLayout(hbox(terms_label, self.terms_edit))
         layout.addLayout(hbox(self.level_meter))
         layout.addLayout(hbox(self.record_button, 12, self.elapsed_label, 12, self.size_label, 12,
                               self.file_label, None))
@@ -272,7 +280,13 @@ class RecordView(QWidget):
         return {"recordings_dir": str(s.recordings_dir), "model": s.model, "language": s.language,
                 "device": s.device, "speakers_enabled": s.speakers_enabled,
                 "keep_models_loaded": s.keep_models_loaded, "disk_stop_mb": s.disk_stop_mb,
-                "speed": self.source_speed, "glossary": global_glossary()}
+                "speed": self.source_speed, "glossary": self.meeting_glossary()}
+
+    def meeting_glossary(self) -> tuple[str, ...]:
+        """This meeting's terms (the box above the transcript), then the global glossary's."""
+        from meeting_recorder.core import glossary
+
+        return tuple(glossary.merge(glossary.parse(self.terms_edit.text().replace(",", "\n")), global_glossary()))
 
     def start_recording(self) -> None:
         if self.state != State.IDLE:

@@ -993,57 +993,57 @@
         <translation>오디오 1시간에 {minutes}분</translation>
     </message>
     <message>
-        <location filename="../models_dialog.py" line="164"/>
+        <location filename="../models_dialog.py" line="166"/>
         <source>Download a model</source>
         <translation>모델 내려받기</translation>
     </message>
     <message>
-        <location filename="../models_dialog.py" line="167"/>
+        <location filename="../models_dialog.py" line="169"/>
         <source>Import a model (.zip)</source>
         <translation>모델 가져오기 (.zip)</translation>
     </message>
     <message>
-        <location filename="../models_dialog.py" line="168"/>
+        <location filename="../models_dialog.py" line="170"/>
         <source>Model archives (*.zip);;All files (*)</source>
         <translation>모델 압축 파일 (*.zip);;모든 파일 (*)</translation>
     </message>
     <message>
-        <location filename="../models_dialog.py" line="179"/>
+        <location filename="../models_dialog.py" line="181"/>
         <source>Download {name} ({size}) from {endpoint}? Nothing is sent but the request for the files.</source>
         <translation>{endpoint}에서 {name}({size})을(를) 내려받을까요? 파일 요청 외에는 아무것도 보내지 않습니다.</translation>
     </message>
     <message>
-        <location filename="../models_dialog.py" line="186"/>
+        <location filename="../models_dialog.py" line="188"/>
         <source>Downloading {name}…</source>
         <translation>{name} 내려받는 중…</translation>
     </message>
     <message>
-        <location filename="../models_dialog.py" line="206"/>
+        <location filename="../models_dialog.py" line="208"/>
         <source>{name} was removed.</source>
         <translation>{name}을(를) 삭제했습니다.</translation>
     </message>
     <message>
-        <location filename="../models_dialog.py" line="223"/>
+        <location filename="../models_dialog.py" line="225"/>
         <source>Imported as {name}.</source>
         <translation>{name}(으)로 가져왔습니다.</translation>
     </message>
     <message>
-        <location filename="../models_dialog.py" line="241"/>
+        <location filename="../models_dialog.py" line="243"/>
         <source>, {seconds} s left</source>
         <translation>, {seconds}초 남음</translation>
     </message>
     <message>
-        <location filename="../models_dialog.py" line="243"/>
+        <location filename="../models_dialog.py" line="245"/>
         <source>{done} of {total}{left}</source>
         <translation>{total} 중 {done}{left}</translation>
     </message>
     <message>
-        <location filename="../models_dialog.py" line="251"/>
+        <location filename="../models_dialog.py" line="253"/>
         <source>{name} is ready to use.</source>
         <translation>{name}을(를) 사용할 수 있습니다.</translation>
     </message>
     <message>
-        <location filename="../models_dialog.py" line="253"/>
+        <location filename="../models_dialog.py" line="255"/>
         <source>Download of {name} cancelled; it resumes where it stopped next time.</source>
         <translation>{name} 내려받기를 취소했습니다. 다음에 멈춘 곳부터 이어받습니다.</translation>
     </message>
@@ -1104,101 +1104,116 @@
 <context>
     <name>RecordView</name>
     <message>
-        <location filename="../record_view.py" line="99"/>
+        <location filename="../record_view.py" line="100"/>
         <source>The microphone or other input to record from</source>
         <translation>녹음할 마이크 또는 기타 입력 장치</translation>
     </message>
     <message>
-        <location filename="../record_view.py" line="100"/>
-        <location filename="../record_view.py" line="231"/>
+        <location filename="../record_view.py" line="101"/>
+        <location filename="../record_view.py" line="239"/>
         <source>System default</source>
         <translation>시스템 기본값</translation>
     </message>
     <message>
-        <location filename="../record_view.py" line="105"/>
+        <location filename="../record_view.py" line="106"/>
         <source>&amp;Input:</source>
         <translation>입력(&amp;I):</translation>
     </message>
     <message>
-        <location filename="../record_view.py" line="107"/>
+        <location filename="../record_view.py" line="108"/>
         <source>Re&amp;fresh</source>
         <translation>새로 고침(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../record_view.py" line="108"/>
+        <location filename="../record_view.py" line="109"/>
         <source>Look again for connected input devices</source>
         <translation>연결된 입력 장치를 다시 찾습니다</translation>
     </message>
     <message>
-        <location filename="../record_view.py" line="113"/>
-        <location filename="../record_view.py" line="343"/>
-        <location filename="../record_view.py" line="350"/>
+        <location filename="../record_view.py" line="114"/>
+        <location filename="../record_view.py" line="357"/>
+        <location filename="../record_view.py" line="364"/>
         <source>&amp;Record</source>
         <translation>녹음(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../record_view.py" line="120"/>
+        <location filename="../record_view.py" line="121"/>
         <source>Time recorded</source>
         <translation>녹음 시간</translation>
     </message>
     <message>
-        <location filename="../record_view.py" line="122"/>
+        <location filename="../record_view.py" line="123"/>
         <source>Size of the recording on disk</source>
         <translation>디스크에 저장된 녹음 크기</translation>
     </message>
     <message>
-        <location filename="../record_view.py" line="148"/>
+        <location filename="../record_view.py" line="133"/>
+        <source>Names and terms in this meeting, separated by commas</source>
+        <translation>이 회의의 이름과 용어 (쉼표로 구분)</translation>
+    </message>
+    <message>
+        <location filename="../record_view.py" line="134"/>
+        <source>Spelled as written in this recording&apos;s transcript, together with the glossary of Preferences</source>
+        <translation>환경설정의 용어집과 함께, 이 녹음의 녹취록에 적힌 그대로 씁니다</translation>
+    </message>
+    <message>
+        <location filename="../record_view.py" line="136"/>
+        <source>&amp;Terms:</source>
+        <translation>용어(&amp;T):</translation>
+    </message>
+    <message>
+        <location filename="../record_view.py" line="156"/>
         <source>Live transcript</source>
         <translation>실시간 녹취록</translation>
     </message>
     <message>
-        <location filename="../record_view.py" line="170"/>
+        <location filename="../record_view.py" line="178"/>
         <source>&amp;Jump to latest</source>
         <translation>최신 항목으로 이동(&amp;J)</translation>
     </message>
     <message>
-        <location filename="../record_view.py" line="171"/>
+        <location filename="../record_view.py" line="179"/>
         <source>Scroll to the newest line and follow the transcript again</source>
         <translation>가장 최근 줄로 스크롤하고 다시 녹취록을 따라갑니다</translation>
     </message>
     <message>
-        <location filename="../record_view.py" line="233"/>
+        <location filename="../record_view.py" line="241"/>
         <source>{name} (default)</source>
         <translation>{name} (기본값)</translation>
     </message>
     <message>
-        <location filename="../record_view.py" line="236"/>
+        <location filename="../record_view.py" line="244"/>
         <source>{name} (not connected)</source>
         <translation>{name} (연결 안 됨)</translation>
     </message>
     <message>
-        <location filename="../record_view.py" line="335"/>
+        <location filename="../record_view.py" line="349"/>
         <source>Saved {path}</source>
         <translation>{path}에 저장했습니다</translation>
     </message>
     <message>
-        <location filename="../record_view.py" line="343"/>
-        <location filename="../record_view.py" line="344"/>
+        <location filename="../record_view.py" line="357"/>
+        <location filename="../record_view.py" line="358"/>
         <source>&amp;Stop</source>
         <translation>중지(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../record_view.py" line="344"/>
+        <location filename="../record_view.py" line="358"/>
         <source>Stopping…</source>
         <translation>중지하는 중…</translation>
     </message>
     <message>
-        <location filename="../record_view.py" line="346"/>
+        <location filename="../record_view.py" line="360"/>
         <source>Stop and save the recording (Space or Ctrl+R)</source>
         <translation>녹음을 중지하고 저장합니다 (Space 또는 Ctrl+R)</translation>
     </message>
     <message>
-        <location filename="../record_view.py" line="347"/>
+        <location filename="../record_view.py" line="361"/>
         <source>Start recording from the chosen input (Space or Ctrl+R)</source>
         <translation>선택한 입력 장치로 녹음을 시작합니다 (Space 또는 Ctrl+R)</translation>
     </message>
     <message>
-        <location filename="../record_view.py" line="350"/>
+        <location filename="../record_view.py" line="364"/>
         <source>&amp;Stop recording</source>
         <translation>녹음 중지(&amp;S)</translation>
     </message>
