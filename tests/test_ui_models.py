@@ -85,3 +85,18 @@ def test_cancel_keeps_nothing_usable_and_remove_and_import(qtbot, tmp_path, hub,
     assert models.message.text() and models.status_of("missing") is None
     models.done(0)
     shutil.rmtree(tmp_path / "home", ignore_errors=True)
+
+
+def test_a_mirror_set_in_the_dialog_is_used_and_remembered(qtbot, tmp_path, hub, monkeypatch):
+    monkeypatch.delenv("HF_ENDPOINT")  # only the dialog's setting points at the local hub
+    settings_dialog, models = open_models(qtbot, tmp_path)
+    models.mirror_edit.setText(hub.url)
+    models.mirror_edit.editingFinished.emit()
+    assert settings_dialog.settings.model_mirror == hub.url
+    questions = []
+    monkeypatch.setattr(models, "ask", lambda question: questions.append(question) or True)
+    models.select("tiny")
+    models.download_selected()
+    qtbot.waitUntil(lambda: not models.is_downloading(), timeout=60_000)
+    assert hub.url in questions[0] and models.status_of("tiny") == "downloaded", models.message.text()
+    models.done(0)

@@ -12,7 +12,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 from PySide6.QtWidgets import (
-    QDialog, QDialogButtonBox, QFileDialog, QHBoxLayout, QLabel, QMessageBox, QProgressBar, QPushButton,
+    QDialog, QDialogButtonBox, QFileDialog, QHBoxLayout, QLabel, QLineEdit, QMessageBox, QProgressBar, QPushButton,
     QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
 )
 
@@ -27,13 +27,13 @@ class _Downloader(QObject):
     progress = Signal(object)  # core DownloadProgress
     finished = Signal(str, str)  # name, "" when installed, else the error (English, from core)
 
-    @Slot(str, object)
-    def download(self, name: str, cancel: threading.Event) -> None:
+    @Slot(str, object, str)
+    def download(self, name: str, cancel: threading.Event, endpoint: str) -> None:
         from meeting_recorder.core.errors import Cancelled, MeetingRecorderError
         from meeting_recorder.core.model_download import download_model
 
         try:
-            download_model(name, progress=self.progress.emit, cancel=cancel, consent=True)
+            download_model(name, endpoint=endpoint or None, progress=self.progress.emit, cancel=cancel, consent=True)
         except Cancelled:
             self.finished.emit(name, "cancelled")
         except MeetingRecorderError as error:
@@ -43,10 +43,11 @@ class _Downloader(QObject):
 
 
 class ModelsDialog(QDialog):
-    _start = Signal(str, object)
+    _start = Signal(str, object, str)
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, settings: Any = None) -> None:
         super().__init__(parent)
+        self.settings = settings  # AppSettings: the mirror is remembered there
         self.setWindowTitle(self.tr("Models"))
         self.setObjectName("modelsDialog")
         self._cancel: threading.Event | None = None
@@ -67,6 +68,12 @@ class ModelsDialog(QDialog):
         self.import_button.clicked.connect(self._import)
         self.remove_button.clicked.connect(self.remove_selected)
         self.cancel_button.clicked.connect(self.cancel_download)
+        self.mirror_edit = QLineEdit(self)
+        self.mirror_edit.setPlaceholderText(self.tr("Mirror (optional), e.g. https://hf-mirror.example.org"))
+        self.mirror_edit.setToolTip(self.tr("Download from this Hugging Face mirror instead of huggingface.co; "
+                                            "the system proxy is used either way"))
+        self.mirror_edit.setText(settings.model_mirror if settings is not None else "")
+        self.mirror_edit.editingFinished.connect(self._save_mirror)
         self.progress = QProgressBar(self)
         self.progress_label = QLabel(self)
         self.message = QLabel(self)
@@ -80,6 +87,7 @@ class ModelsDialog(QDialog):
         for widget in (self.table,):
             layout.addWidget(widget)
         layout.addLayout(buttons)
+        layout.addWidget(self.mirror_edit)
         for widget in (self.progress, self.progress_label, self.message, close):
             layout.addWidget(widget)
         self._thread = QThread()
@@ -180,7 +188,7 @@ class ModelsDialog(QDialog):
         entry = catalog_entry(selected[0])
         question = self.tr("Download {name} ({size}) from {endpoint}? Nothing is sent but the request "
                            "for the files.").format(name=entry.name, size=size_text(entry.download_bytes),
-                                                    endpoint=resolve_endpoint())
+                                                    endpoint=resolve_endpoint(self.mirror() or None))
         if not self.ask(question):
             return
         self._cancel = threading.Event()
@@ -188,7 +196,15 @@ class ModelsDialog(QDialog):
         self.message.setText(self.tr("Downloading {name}…").format(name=entry.name))
         if not self._thread.isRunning():
             self._thread.start()
-        self._start.emit(entry.name, self._cancel)
+        self._start.emit(entry.name, self._cancel, self.mirror())
+
+    def mirror(self) -> str:
+        return self.mirror_edit.text().strip()
+
+    @Slot()
+    def _save_mirror(self) -> None:
+        if self.settings is not None:
+            self.settings.model_mirror = self.mirror()
 
     @Slot()
     def cancel_download(self) -> None:

@@ -109,6 +109,14 @@ class AppSettings:
     def keep_models_loaded(self, value: bool) -> None:
         self._set("transcription/keep_models_loaded", bool(value))
 
+    @property
+    def model_mirror(self) -> str:  # a Hugging Face hub mirror for model downloads ("" = $HF_ENDPOINT or the hub)
+        return self._get("models/mirror", "", str)
+
+    @model_mirror.setter
+    def model_mirror(self, value: str) -> None:
+        self._set("models/mirror", value.strip())
+
     # -- recording ----------------------------------------------------------------------------
     @property
     def recordings_dir(self) -> Path:

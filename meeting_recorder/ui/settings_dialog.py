@@ -255,7 +255,7 @@ class SettingsDialog(QDialog):
         """The model manager; what it installs is offered here at once."""
         from meeting_recorder.ui.models_dialog import ModelsDialog
 
-        dialog = ModelsDialog(self)
+        dialog = ModelsDialog(self, self.settings)
         self.models_dialog = dialog  # tests drive it
         dialog.finished.connect(lambda *_: self._add_installed_models())
         dialog.open()

@@ -893,157 +893,167 @@
 <context>
     <name>ModelsDialog</name>
     <message>
-        <location filename="../models_dialog.py" line="50"/>
+        <location filename="../models_dialog.py" line="51"/>
         <source>Models</source>
         <translation>모델</translation>
     </message>
     <message>
-        <location filename="../models_dialog.py" line="55"/>
+        <location filename="../models_dialog.py" line="56"/>
         <source>Model</source>
         <translation>모델</translation>
     </message>
     <message>
-        <location filename="../models_dialog.py" line="55"/>
+        <location filename="../models_dialog.py" line="56"/>
         <source>Status</source>
         <translation>상태</translation>
     </message>
     <message>
-        <location filename="../models_dialog.py" line="55"/>
+        <location filename="../models_dialog.py" line="56"/>
         <source>Size</source>
         <translation>크기</translation>
     </message>
     <message>
-        <location filename="../models_dialog.py" line="55"/>
+        <location filename="../models_dialog.py" line="56"/>
         <source>Languages</source>
         <translation>언어</translation>
     </message>
     <message>
-        <location filename="../models_dialog.py" line="56"/>
+        <location filename="../models_dialog.py" line="57"/>
         <source>Memory (CPU / GPU)</source>
         <translation>메모리 (CPU / GPU)</translation>
     </message>
     <message>
-        <location filename="../models_dialog.py" line="56"/>
+        <location filename="../models_dialog.py" line="57"/>
         <source>Speed</source>
         <translation>속도</translation>
     </message>
     <message>
-        <location filename="../models_dialog.py" line="61"/>
+        <location filename="../models_dialog.py" line="62"/>
         <source>&amp;Download…</source>
         <translation>내려받기(&amp;D)…</translation>
     </message>
     <message>
-        <location filename="../models_dialog.py" line="62"/>
+        <location filename="../models_dialog.py" line="63"/>
         <source>&amp;Import…</source>
         <translation>가져오기(&amp;I)…</translation>
     </message>
     <message>
-        <location filename="../models_dialog.py" line="63"/>
+        <location filename="../models_dialog.py" line="64"/>
         <source>Install a model folder or .zip copied from another machine</source>
         <translation>다른 컴퓨터에서 복사한 모델 폴더나 .zip을 설치합니다</translation>
     </message>
     <message>
-        <location filename="../models_dialog.py" line="64"/>
+        <location filename="../models_dialog.py" line="65"/>
         <source>&amp;Remove</source>
         <translation>삭제(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../models_dialog.py" line="65"/>
+        <location filename="../models_dialog.py" line="66"/>
         <source>&amp;Cancel download</source>
         <translation>내려받기 취소(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../models_dialog.py" line="105"/>
+        <location filename="../models_dialog.py" line="72"/>
+        <source>Mirror (optional), e.g. https://hf-mirror.example.org</source>
+        <translation>미러 (선택), 예: https://hf-mirror.example.org</translation>
+    </message>
+    <message>
+        <location filename="../models_dialog.py" line="73"/>
+        <source>Download from this Hugging Face mirror instead of huggingface.co; the system proxy is used either way</source>
+        <translation>huggingface.co 대신 이 Hugging Face 미러에서 내려받습니다. 어느 쪽이든 시스템 프록시를 사용합니다</translation>
+    </message>
+    <message>
+        <location filename="../models_dialog.py" line="113"/>
         <source>built in</source>
         <translation>내장</translation>
     </message>
     <message>
-        <location filename="../models_dialog.py" line="105"/>
+        <location filename="../models_dialog.py" line="113"/>
         <source>downloaded</source>
         <translation>내려받음</translation>
     </message>
     <message>
-        <location filename="../models_dialog.py" line="106"/>
+        <location filename="../models_dialog.py" line="114"/>
         <source>imported</source>
         <translation>가져옴</translation>
     </message>
     <message>
-        <location filename="../models_dialog.py" line="114"/>
+        <location filename="../models_dialog.py" line="122"/>
         <source>can be downloaded</source>
         <translation>내려받기 가능</translation>
     </message>
     <message>
-        <location filename="../models_dialog.py" line="116"/>
+        <location filename="../models_dialog.py" line="124"/>
         <source>many languages</source>
         <translation>다국어</translation>
     </message>
     <message>
-        <location filename="../models_dialog.py" line="116"/>
+        <location filename="../models_dialog.py" line="124"/>
         <source>English only</source>
         <translation>영어 전용</translation>
     </message>
     <message>
-        <location filename="../models_dialog.py" line="133"/>
+        <location filename="../models_dialog.py" line="141"/>
         <source>{cost}× tiny&apos;s time</source>
         <translation>tiny의 {cost}배 시간</translation>
     </message>
     <message>
-        <location filename="../models_dialog.py" line="135"/>
+        <location filename="../models_dialog.py" line="143"/>
         <source>{minutes} min per hour of audio</source>
         <translation>오디오 1시간에 {minutes}분</translation>
     </message>
     <message>
-        <location filename="../models_dialog.py" line="166"/>
+        <location filename="../models_dialog.py" line="174"/>
         <source>Download a model</source>
         <translation>모델 내려받기</translation>
     </message>
     <message>
-        <location filename="../models_dialog.py" line="169"/>
+        <location filename="../models_dialog.py" line="177"/>
         <source>Import a model (.zip)</source>
         <translation>모델 가져오기 (.zip)</translation>
     </message>
     <message>
-        <location filename="../models_dialog.py" line="170"/>
+        <location filename="../models_dialog.py" line="178"/>
         <source>Model archives (*.zip);;All files (*)</source>
         <translation>모델 압축 파일 (*.zip);;모든 파일 (*)</translation>
     </message>
     <message>
-        <location filename="../models_dialog.py" line="181"/>
+        <location filename="../models_dialog.py" line="189"/>
         <source>Download {name} ({size}) from {endpoint}? Nothing is sent but the request for the files.</source>
         <translation>{endpoint}에서 {name}({size})을(를) 내려받을까요? 파일 요청 외에는 아무것도 보내지 않습니다.</translation>
     </message>
     <message>
-        <location filename="../models_dialog.py" line="188"/>
+        <location filename="../models_dialog.py" line="196"/>
         <source>Downloading {name}…</source>
         <translation>{name} 내려받는 중…</translation>
     </message>
     <message>
-        <location filename="../models_dialog.py" line="208"/>
+        <location filename="../models_dialog.py" line="224"/>
         <source>{name} was removed.</source>
         <translation>{name}을(를) 삭제했습니다.</translation>
     </message>
     <message>
-        <location filename="../models_dialog.py" line="225"/>
+        <location filename="../models_dialog.py" line="241"/>
         <source>Imported as {name}.</source>
         <translation>{name}(으)로 가져왔습니다.</translation>
     </message>
     <message>
-        <location filename="../models_dialog.py" line="243"/>
+        <location filename="../models_dialog.py" line="259"/>
         <source>, {seconds} s left</source>
         <translation>, {seconds}초 남음</translation>
     </message>
     <message>
-        <location filename="../models_dialog.py" line="245"/>
+        <location filename="../models_dialog.py" line="261"/>
         <source>{done} of {total}{left}</source>
         <translation>{total} 중 {done}{left}</translation>
     </message>
     <message>
-        <location filename="../models_dialog.py" line="253"/>
+        <location filename="../models_dialog.py" line="269"/>
         <source>{name} is ready to use.</source>
         <translation>{name}을(를) 사용할 수 있습니다.</translation>
     </message>
     <message>
-        <location filename="../models_dialog.py" line="255"/>
+        <location filename="../models_dialog.py" line="271"/>
         <source>Download of {name} cancelled; it resumes where it stopped next time.</source>
         <translation>{name} 내려받기를 취소했습니다. 다음에 멈춘 곳부터 이어받습니다.</translation>
     </message>
