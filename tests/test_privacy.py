@@ -210,7 +210,7 @@ def test_corrupt_settings_file_is_set_aside_and_said(tmp_path, qapp):
     assert render(settings.problem) == (f"The settings file {path} could not be read. It was renamed to {kept} "
                                         "and the default settings are used.")
     assert kept.read_bytes() == broken  # kept for its owner, never rewritten by Qt
-    assert settings.model == "tiny.en" and settings.speakers_enabled  # the defaults
+    assert settings.model == "auto" and settings.speakers_enabled  # the defaults
     settings.model = "base"
     again = AppSettings(path)
     assert again.problem is None and again.model == "base"

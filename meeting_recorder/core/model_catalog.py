@@ -142,9 +142,9 @@ def check_model_name(name: str) -> str:
 
 def models_dir() -> Path:
     """Where downloaded and imported models live (created on demand)."""
-    path = user_data_dir() / "models"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+    from meeting_recorder.core.private_files import private_dir
+
+    return private_dir(user_data_dir() / "models")  # 0700: what is inside is the user's alone
 
 
 def partial_dir(name: str) -> Path:

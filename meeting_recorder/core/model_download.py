@@ -279,7 +279,9 @@ def _resumable(staging: Path, repo_id: str, files: list[RemoteFile]) -> dict[str
 
 
 def _prepare_staging(staging: Path, repo_id: str, files: list[RemoteFile], kept: dict[str, int]) -> None:
-    staging.mkdir(parents=True, exist_ok=True)
+    from meeting_recorder.core.private_files import private_dir
+
+    private_dir(staging)
     for remote in files:
         if kept[remote.name] == 0:
             (staging / remote.name).unlink(missing_ok=True)

