@@ -445,9 +445,14 @@ def test_cli_models_download_list_use_and_remove(hub, jfk_path, tmp_path, capsys
     assert f"meeting-recorder models download {NAME}" in capsys.readouterr().err
 
 
-def test_allow_download_is_consent_and_goes_through_verification(hub, jfk_path, tmp_path):
+def test_allow_download_is_consent_and_goes_through_verification(hub, jfk_path, tmp_path, monkeypatch):
     """``transcribe --allow-download --model NAME`` fetches a catalog model the same verified way."""
     from meeting_recorder.cli import main
+    from meeting_recorder.core.privacy import ALLOW_DOWNLOADS_ENV
+
+    # --allow-download opens the process's network settings: put them back after the test.
+    monkeypatch.setenv(ALLOW_DOWNLOADS_ENV, "0")
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
 
     out = tmp_path / "out"
     assert main(["transcribe", str(jfk_path), "--model", NAME, "--allow-download", "--language", "en",

@@ -162,8 +162,8 @@ def resolve_model(name: str = DEFAULT_MODEL, *, allow_download: bool | None = No
         raise ModelError(
             f"Model '{name}' is not installed. Choose {' or '.join(EMBEDDED_MODELS)} or a local "
             f"CTranslate2 model folder, or install it: 'meeting-recorder models download {name}' "
-            "(asks first; Settings → Models in the window), or 'meeting-recorder models import PATH' "
-            "for a folder or .zip copied from another machine."
+            "(asks first; Settings → Models in the window) or --allow-download, or 'meeting-recorder "
+            "models import PATH' for a folder or .zip copied from another machine."
         )
     validate_model_dir(path)
     return ResolvedModel(name, str(path))

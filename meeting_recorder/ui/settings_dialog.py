@@ -57,7 +57,7 @@ class SettingsDialog(QDialog):
         self.model_button = QPushButton(self.tr("F&older…"), group)
         self.model_button.setToolTip(self.tr("Use a CTranslate2 Whisper model from a folder"))
         self.model_button.clicked.connect(self._browse_model)
-        self.models_button = QPushButton(self.tr("Mo&dels…"), group)
+        self.models_button = QPushButton(self.tr("Ma&nage models…"), group)
         self.models_button.setToolTip(self.tr("Download, import or remove Whisper models"))
         self.models_button.clicked.connect(self.open_models)
         self._add_row(form, self.tr("&Model:"), self.model_combo, self.model_button, self.models_button)
@@ -76,7 +76,7 @@ class SettingsDialog(QDialog):
         self.glossary_edit.setToolTip(self.tr("Names and terms Whisper should spell as written, in every "
                                               "recording and file (most important first)"))
         self.glossary_edit.setMaximumHeight(90)
-        self._add_row(form, self.tr("&Glossary:"), self.glossary_edit)
+        self._add_row(form, self.tr("Glossar&y:"), self.glossary_edit)
         self.model_note = QLabel(group)  # which model runs and why
         self.model_note.setWordWrap(True)
         form.addRow("", self.model_note)

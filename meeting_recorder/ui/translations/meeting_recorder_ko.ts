@@ -1495,8 +1495,8 @@
     </message>
     <message>
         <location filename="../settings_dialog.py" line="60"/>
-        <source>Mo&amp;dels…</source>
-        <translation>모델(&amp;D)…</translation>
+        <source>Ma&amp;nage models…</source>
+        <translation>모델 관리(&amp;N)…</translation>
     </message>
     <message>
         <location filename="../settings_dialog.py" line="61"/>
@@ -1574,8 +1574,8 @@ Kubernetes
     </message>
     <message>
         <location filename="../settings_dialog.py" line="79"/>
-        <source>&amp;Glossary:</source>
-        <translation>용어집(&amp;G):</translation>
+        <source>Glossar&amp;y:</source>
+        <translation>용어집(&amp;Y):</translation>
     </message>
     <message>
         <location filename="../settings_dialog.py" line="87"/>
