@@ -1,5 +1,9 @@
 """Transcript exports: TXT, SRT, WebVTT, JSON and Markdown, each written atomically.
 
+Marks and notes taken while recording are in the JSON (top-level ``marks`` and ``notes``),
+and in TXT and Markdown as their own lines among the segments, by time; subtitles leave
+them out (they are not speech).
+
 A transcript holds people's words: a new export is created 0600 (in a 0700 folder if the
 folder is new), through ``private_files.atomic_write``, so a crash or a kill -9 while
 exporting leaves each file old or new, never half written. Temp files of an export that was
@@ -16,7 +20,7 @@ import pysubs2
 from pysubs2.time import ms_to_str
 
 from meeting_recorder.core.private_files import atomic_write, private_dir, remove_stale_temps
-from meeting_recorder.core.transcript import Segment, Transcript, Word
+from meeting_recorder.core.transcript import Mark, Note, Segment, Transcript, Word
 
 FORMATS = ("txt", "srt", "vtt", "json", "md")
 EXTRA_FORMATS = ("rttm",)  # written on request (speaker turns for diarization tools)
@@ -34,10 +38,35 @@ def _speaker_prefix(segment: Segment) -> str:
     return f"{segment.speaker}: " if segment.speaker else ""
 
 
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _mark_text(mark: Mark) -> str:
+    return f"⚑ Mark: {_one_line(mark.label)}" if mark.label.strip() else "⚑ Mark"
+
+
+def _note_text(note: Note) -> str:
+    return f"✎ Note: {_one_line(note.text)}"
+
+
+def _in_time_order(transcript: Transcript) -> list[Segment | Mark | Note]:
+    """Segments, marks and notes by time; a mark or note comes before a segment that
+    starts at the same moment (and after one already being spoken)."""
+    timed: list[tuple[float, int, Segment | Mark | Note]] = [(s.start, 1, s) for s in transcript.segments]
+    timed += [(m.time, 0, m) for m in transcript.marks] + [(n.time, 0, n) for n in transcript.notes]
+    return [item for _, _, item in sorted(timed, key=lambda t: (t[0], t[1]))]
+
+
 def to_txt(transcript: Transcript) -> str:
-    lines = [
-        f"[{_stamp(s.start)} --> {_stamp(s.end)}] {_speaker_prefix(s)}{s.text}" for s in transcript.segments
-    ]
+    lines = []
+    for item in _in_time_order(transcript):
+        if isinstance(item, Segment):
+            lines.append(f"[{_stamp(item.start)} --> {_stamp(item.end)}] {_speaker_prefix(item)}{item.text}")
+        elif isinstance(item, Mark):
+            lines.append(f"[{_stamp(item.time)}] {_mark_text(item)}")
+        else:
+            lines.append(f"[{_stamp(item.time)}] {_note_text(item)}")
     return "\n".join(lines) + "\n"
 
 
@@ -73,11 +102,14 @@ def to_dict(transcript: Transcript) -> dict:
             }
             for s in transcript.segments
         ],
+        "marks": [{"time": round(m.time, 3), "label": m.label} for m in transcript.marks],
+        "notes": [{"time": round(n.time, 3), "text": n.text} for n in transcript.notes],
     }
 
 
 def from_dict(data: dict) -> Transcript:
-    """Inverse of ``to_dict`` (for the editor and tests)."""
+    """Inverse of ``to_dict`` (for the editor and tests); files from before marks and
+    notes existed have none."""
     segments = [
         Segment(
             start=s["start"],
@@ -88,7 +120,10 @@ def from_dict(data: dict) -> Transcript:
         )
         for s in data["segments"]
     ]
-    return Transcript(data["file"], data["duration"], data["language"], data["model"], segments)
+    marks = [Mark(float(m["time"]), str(m.get("label") or "")) for m in data.get("marks") or []]
+    notes = [Note(float(n["time"]), str(n["text"])) for n in data.get("notes") or []]
+    return Transcript(data["file"], data["duration"], data["language"], data["model"], segments,
+                      sorted(marks, key=lambda m: m.time), sorted(notes, key=lambda n: n.time))
 
 
 def to_json(transcript: Transcript) -> str:
@@ -105,9 +140,14 @@ def to_md(transcript: Transcript) -> str:
         f"- Model: {transcript.model}",
         "",
     ]
-    for s in transcript.segments:
-        speaker = f"**{s.speaker}:** " if s.speaker else ""
-        lines.append(f"**[{_stamp(s.start)}]** {speaker}{s.text}")
+    for item in _in_time_order(transcript):
+        if isinstance(item, Segment):
+            speaker = f"**{item.speaker}:** " if item.speaker else ""
+            lines.append(f"**[{_stamp(item.start)}]** {speaker}{item.text}")
+        elif isinstance(item, Mark):
+            lines.append(f"**[{_stamp(item.time)}]** {_mark_text(item)}")
+        else:  # a quote: what someone wrote, apart from what was said
+            lines.append(f"> **[{_stamp(item.time)}]** {_note_text(item)}")
         lines.append("")
     return "\n".join(lines)
 

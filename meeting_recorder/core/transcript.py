@@ -32,6 +32,22 @@ class Segment:
         )
 
 
+@dataclass(frozen=True)
+class Mark:
+    """A moment someone marked while recording (Ctrl+M); seconds into the recording."""
+
+    time: float
+    label: str = ""
+
+
+@dataclass(frozen=True)
+class Note:
+    """A note typed while recording, stamped with the seconds recorded when it was added."""
+
+    time: float
+    text: str
+
+
 @dataclass
 class Transcript:
     file: str
@@ -39,6 +55,8 @@ class Transcript:
     language: str
     model: str
     segments: list[Segment] = field(default_factory=list)
+    marks: list[Mark] = field(default_factory=list)  # in time order
+    notes: list[Note] = field(default_factory=list)  # in time order
 
     @property
     def text(self) -> str:

@@ -4,7 +4,9 @@ Opens any transcript JSON the app writes (offline or live) and the ``.transcript
 journal of an unfinished recording (its edits are saved to ``<name>.edited.json``, since
 the recorder writes ``<name>.json`` when it finishes). A click on a segment plays the
 audio from that segment's start; the audio is the JSON's "file", else the audio file with
-the transcript's name next to it.
+the transcript's name next to it. Marks and notes taken while recording are listed beside
+the segments; a click on one selects the segment at its time and plays from there. Saving
+keeps them.
 
 Public API
 ----------
@@ -14,9 +16,11 @@ Signals: ``status_message(str)``, ``modified_changed(bool)``.
 Methods: ``open_transcript(path) -> bool``, ``save() -> bool``,
 ``export_to(path, fmt) -> Path | None`` (fmt: txt, srt, vtt, json, md, rttm; no dialog),
 ``rename_speaker(old, new) -> int``, ``set_segment_text(row, text)``, ``play_segment(row)``,
+``go_to_time(seconds) -> int`` (selects the segment at that time, plays from there),
 ``has_unsaved_changes()``, ``open_dialog()`` (asks first if there are unsaved changes),
 ``shutdown()`` (stops playback). Attributes: ``path`` (the JSON saves go to),
-``audio_path``, ``model`` (``SegmentModel``), ``player`` (``AudioPlayer``).
+``audio_path``, ``model`` (``SegmentModel``), ``player`` (``AudioPlayer``), ``marks_list``
+(``MarksNotesList``).
 """
 
 from __future__ import annotations
@@ -31,6 +35,7 @@ from PySide6.QtWidgets import (
 )
 
 from meeting_recorder.ui.audio_player import AudioPlayer
+from meeting_recorder.ui.marks_notes import MarksNotesList
 from meeting_recorder.ui.settings import AppSettings
 from meeting_recorder.core.clock import format_clock
 from meeting_recorder.ui.transcript_model import (
@@ -70,6 +75,7 @@ class TranscriptEditor(QWidget):
         self.player.playing_changed.connect(self._on_playing)
         self.player.error.connect(self.status_message)
         self._build_ui()
+        self._refresh_marks()
         self._update_controls()
 
     # -- widgets -------------------------------------------------------------------------------
@@ -119,6 +125,11 @@ class TranscriptEditor(QWidget):
         speakers_label.setBuddy(self.speakers_list)
         self.rename_button = self._button(
             self.tr("&Rename speaker…"), self.tr("Rename the selected speaker everywhere"), self.rename_dialog)
+        self.marks_list = MarksNotesList(self)
+        self.marks_list.setToolTip(self.tr("Marks and notes taken while recording; click one to go to its moment"))
+        self.marks_list.time_activated.connect(self.go_to_time)
+        self.marks_label = QLabel(self.tr("&Marks && notes:"), self)
+        self.marks_label.setBuddy(self.marks_list)
 
         side = QWidget(self)
         side_layout = QVBoxLayout(side)
@@ -126,6 +137,8 @@ class TranscriptEditor(QWidget):
         side_layout.addWidget(speakers_label)
         side_layout.addWidget(self.speakers_list, 1)
         side_layout.addWidget(self.rename_button)
+        side_layout.addWidget(self.marks_label)
+        side_layout.addWidget(self.marks_list, 1)
         main = QWidget(self)
         main_layout = QVBoxLayout(main)
         main_layout.setContentsMargins(0, 0, 0, 0)
@@ -143,7 +156,8 @@ class TranscriptEditor(QWidget):
         layout.addWidget(splitter, 1)
         for first, second in ((self.open_button, self.save_button), (self.save_button, self.export_button),
                               (self.export_button, self.play_button), (self.play_button, self.table),
-                              (self.table, self.speakers_list), (self.speakers_list, self.rename_button)):
+                              (self.table, self.speakers_list), (self.speakers_list, self.rename_button),
+                              (self.rename_button, self.marks_list)):
             self.setTabOrder(first, second)
 
     def _button(self, text: str, tip: str, slot: object) -> QPushButton:
@@ -178,6 +192,13 @@ class TranscriptEditor(QWidget):
         self.speakers_list.blockSignals(False)
         self._update_controls()
 
+    def _refresh_marks(self) -> None:
+        transcript = self.model.transcript
+        marks, notes = (transcript.marks, transcript.notes) if transcript is not None else ([], [])
+        self.marks_list.set_items(marks, notes)
+        for widget in (self.marks_label, self.marks_list):  # only transcripts that have some
+            widget.setVisible(bool(marks or notes))
+
     # -- opening and saving --------------------------------------------------------------------
     def open_transcript(self, path: str | Path) -> bool:
         """Open a transcript JSON or a live journal; unsaved edits of the last one are dropped
@@ -195,6 +216,7 @@ class TranscriptEditor(QWidget):
         self.player.set_source(self.audio_path)
         self.position_label.clear()
         self._refresh_speakers()
+        self._refresh_marks()
         self.status_message.emit(self.tr("Opened {path}").format(path=path))
         return True
 
@@ -311,6 +333,22 @@ class TranscriptEditor(QWidget):
         if not 0 <= row < len(segments):
             return False
         return self.player.play_from(segments[row].start)
+
+    @Slot(float)
+    def go_to_time(self, seconds: float) -> int:
+        """Select the segment being said at ``seconds`` (else the last one before it) and
+        play from there if the audio is at hand; returns its row (-1: no segments)."""
+        segments = self.model.segments()
+        row = self.model.row_at(seconds)
+        if row < 0:
+            row = max((i for i, s in enumerate(segments) if s.start <= seconds), default=0 if segments else -1)
+        if row >= 0:
+            index = self.model.index(row, COL_TEXT)
+            self.table.selectRow(row)
+            self.table.scrollTo(index)
+        if self.audio_path is not None and self.player.available:
+            self.player.play_from(seconds)
+        return row
 
     @Slot(QModelIndex)
     def _on_segment_clicked(self, index: QModelIndex) -> None:

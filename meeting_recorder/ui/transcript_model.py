@@ -191,19 +191,18 @@ def load_transcript(path: str | Path) -> tuple[Transcript, Path]:
     """The transcript in a JSON export or a live journal, and the JSON file edits are
     saved to. Raises OSError, ValueError (not a transcript) with a readable message."""
     from meeting_recorder.core.export import from_dict
-    from meeting_recorder.core.transcript_log import read_journal
+    from meeting_recorder.core.transcript_log import journal_transcript, read_journal_full
 
     path = Path(path)
     if path.name.endswith(JOURNAL_SUFFIX):
         if not path.is_file():
             raise FileNotFoundError(2, "file not found", str(path))
-        header, segments = read_journal(path)
+        journal = read_journal_full(path)
         stem = transcript_stem(path)
         recording = next((path.with_name(stem + s) for s in (".wav", ".wav.partial")
                           if path.with_name(stem + s).is_file()), path.with_name(f"{stem}.wav"))
-        duration = max((s.end for s in segments), default=0.0)
-        transcript = Transcript(str(recording), duration, header.get("language") or "auto",
-                                header.get("model", ""), segments)
+        times = [s.end for s in journal.segments] + [m.time for m in journal.marks] + [n.time for n in journal.notes]
+        transcript = journal_transcript(journal, recording, max(times, default=0.0))
         return transcript, path.with_name(stem + EDITED_SUFFIX)
     data = json.loads(path.read_text(encoding="utf-8"))
     if not isinstance(data, dict) or not isinstance(data.get("segments"), list):
