@@ -366,6 +366,9 @@ def test_panel_mark_button_ctrl_m_and_notes(qtbot, panel) -> None:
     assert notes == ["decide on the budget"] and panel.note_edit.text() == ""
     qtbot.keyClick(panel.note_edit, Qt.Key.Key_Return)  # an empty box sends nothing
     assert notes == ["decide on the budget"]
+    panel.return_note("refused by a session that just stopped")
+    assert panel.note_edit.text() == "refused by a session that just stopped"
+    panel.note_edit.clear()
 
     # The session confirms each with its time; the list shows them in time order.
     panel.add_note(75.4, "decide on the budget")

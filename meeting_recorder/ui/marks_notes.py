@@ -14,6 +14,7 @@ Ctrl+M, window-wide) does what the button does; it is added to the panel, and ma
 added to the window too. Signals: ``mark_requested()``, ``note_submitted(str)`` (the note's
 text, stripped), ``time_activated(float)``. Methods: ``add_mark(time, label="")`` and
 ``add_note(time, text)`` (show one the session has journaled, with its time),
+``return_note(text)`` (a note the session could not take goes back into the box),
 ``set_recording(bool)``, ``clear()``.
 
 Marks and notes are taken only while recording: outside a recording the button, the action
@@ -136,6 +137,12 @@ class MarksNotesPanel(QWidget):
 
     def add_note(self, time: float, text: str) -> None:
         self.list.add_note(time, text)
+
+    def return_note(self, text: str) -> None:
+        """Put back a submitted note the session refused (stopped meanwhile, journal
+        failed), unless something new was typed since."""
+        if not self.note_edit.text().strip():
+            self.note_edit.setText(text)
 
     def clear(self) -> None:
         """Empty the list for a new recording (a note still in the box stays there)."""
