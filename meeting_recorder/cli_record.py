@@ -17,10 +17,21 @@ from meeting_recorder.core.paths import recordings_dir
 
 
 def add_commands(commands: argparse._SubParsersAction, network: argparse.ArgumentParser) -> None:
-    commands.add_parser("devices", help="list audio input devices")
+    commands.add_parser("devices", help="list audio input devices and system audio (monitor/loopback) sources")
     record = commands.add_parser("record", parents=[network], help="record and transcribe live")
     record.add_argument("--device", help="input device name (or part of it) or index; default: system default")
+    record.add_argument("--source", choices=["auto", "mic", "system", "both"], default="auto",
+                        help="mic, system (what the speakers play: the other side of a call), or both on "
+                             "two tracks; auto (default): both when system audio can be captured")
+    record.add_argument("--system-device", metavar="NAME",
+                        help="system audio source (monitor/loopback; see `devices`); default: the default output's")
+    record.add_argument("--me", default="You", metavar="NAME",
+                        help="the name of the microphone's speaker when recording both (default: You)")
+    record.add_argument("--echo-suppression", choices=["on", "off"], default="on",
+                        help="both: drop what the microphone hears of the speakers (default on)")
     record.add_argument("--from-file", type=Path, metavar="PATH", help="play a file as if it were live")
+    record.add_argument("--system-file", type=Path, metavar="PATH",
+                        help="with --from-file: play this file as the system audio of a call (two tracks)")
     record.add_argument("--speed", type=float, default=1.0, help="with --from-file: × real time (0 = max)")
     record.add_argument("--seconds", type=float, help="stop after this many seconds")
     record.add_argument("--out", type=Path, help="recordings folder (default: Documents/Meeting Recordings)")
@@ -39,16 +50,26 @@ def _err(message: str) -> None:
 
 
 def run_devices(args: argparse.Namespace) -> int:
-    from meeting_recorder.core.sources import list_input_devices
+    """Input devices (index: name), then system audio sources (id: name); exit 1 if neither."""
+    from meeting_recorder.core.sources import DeviceError, list_input_devices
+    from meeting_recorder.core.system_audio import list_system_devices
 
     devices = list_input_devices()
     if not devices:
         _err("no audio input devices found")
-        return 1
     for d in devices:
         default = "  [default]" if d.is_default else ""
         print(f"{d.index}: {d.name} ({d.channels} ch, {d.samplerate} Hz){default}")
-    return 0
+    print("\nSystem audio (monitor/loopback) sources:")
+    try:
+        system = list_system_devices(strict=True)
+    except DeviceError as error:
+        system = []
+        print(f"  none: {error}")
+    for s in system:
+        default = "  [default]" if s.is_default else ""
+        print(f"  {s.id}: {s.name} ({s.channels} ch, {s.samplerate} Hz){default}")
+    return 0 if devices or system else 1
 
 
 def run_recover(args: argparse.Namespace) -> int:
@@ -66,12 +87,19 @@ def run_recover(args: argparse.Namespace) -> int:
     return 1 if errors else 0
 
 
-def _source(args: argparse.Namespace):
-    from meeting_recorder.core.sources import FileSource, MicrophoneSource
+def _sources(args: argparse.Namespace):
+    """(first source, a call's system source or None)."""
+    from meeting_recorder.core.capture_choice import open_sources
+    from meeting_recorder.core.sources import FileSource
 
     if args.from_file is not None:
-        return FileSource(args.from_file, speed=args.speed, max_seconds=args.seconds)
-    return MicrophoneSource(args.device)
+        mic = FileSource(args.from_file, speed=args.speed, max_seconds=args.seconds)
+        if args.system_file is None:
+            return mic, None
+        return mic, FileSource(args.system_file, speed=args.speed, max_seconds=args.seconds)
+    if args.system_file is not None:
+        raise ValueError("--system-file needs --from-file (a call played from two files)")
+    return open_sources(args.source, args.device, args.system_device)
 
 
 def _known_speakers(args: argparse.Namespace) -> dict:
@@ -102,7 +130,7 @@ def run_record(args: argparse.Namespace) -> int:
     try:
         formats = parse_formats(args.format)
         known = _known_speakers(args)
-        source = _source(args)
+        source, system_source = _sources(args)
     except (ValueError, MeetingRecorderError) as error:
         _err(str(error))
         return 2
@@ -122,8 +150,9 @@ def run_record(args: argparse.Namespace) -> int:
     )
     settings = LiveSettings(out_dir=args.out or recordings_dir(), model=args.model, language=args.language,
                             formats=formats, speakers=args.speakers == "on", max_speakers=args.max_speakers,
-                            known_speakers=known)
-    session = LiveSession(source, settings, callbacks)
+                            known_speakers=known, self_name=args.me,
+                            echo_suppression=args.echo_suppression == "on")
+    session = LiveSession(source, settings, callbacks, system_source=system_source)
     previous = {sig: signal.signal(sig, lambda *_: stop_requested.set()) for sig in (signal.SIGINT, signal.SIGTERM)}
     try:
         try:
@@ -144,4 +173,6 @@ def run_record(args: argparse.Namespace) -> int:
     if result is None:
         return 1
     print(f"Saved {result.recording} ({result.seconds:.1f} s, {result.segments} segments)", flush=True)
+    for track in result.tracks:
+        print(f"Track {track}", flush=True)
     return 1 if result.error else 0

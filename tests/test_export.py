@@ -57,7 +57,7 @@ def test_json_schema_and_round_trip(speaker_transcript, jfk_transcript, tmp_path
     for transcript in (speaker_transcript, jfk_transcript):
         [path] = export.export(transcript, tmp_path, ["json"])
         data = json.loads(path.read_text(encoding="utf-8"))
-        assert set(data) == {"file", "duration", "language", "model", "segments"}
+        assert set(data) == {"file", "duration", "language", "model", "segments", "marks", "notes"}
         for segment in data["segments"]:
             assert set(segment) == {"start", "end", "text", "speaker", "words"}
             for word in segment["words"]:

@@ -1,6 +1,12 @@
 """One live recording: source → pool → writer (disk) → ring → live transcriber (Whisper, and
 speaker labels from ``core.speakers.live_labels`` unless ``speakers`` is off) → journal.
 
+A call records two tracks (``system_source``: the microphone is "You", the system audio is
+diarized into the remote speakers; ``core/track.py``, ``core/call_tracks.py``): each has its
+own crash-safe file, ring and transcriber, one journal holds both, the microphone's
+utterances that are only the speakers' echo are dropped (``core/echo.py``), and at stop the
+tracks are mixed into the file players open.
+
 ``LiveSession`` owns every piece, starts them in order and stops them in reverse:
 capture → writer (file finalized, renamed) → transcriber (last words) → export → release
 models → garbage / CUDA cache → temp files. Every step is reported as an event
@@ -17,12 +23,10 @@ the owner calls ``stop()``, which finalizes the file up to that moment.
 
 from __future__ import annotations
 
-import datetime as _dt
 import os
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -30,22 +34,23 @@ import numpy as np
 
 from meeting_recorder.core import events
 from meeting_recorder.core.block_pool import BlockPool
-from meeting_recorder.core.disk_space import DiskGuard, DiskLimits
+from meeting_recorder.core.call_tracks import new_recording_base
+from meeting_recorder.core.disk_space import DiskGuard
 from meeting_recorder.core.engine import TranscribeOptions, TranscriptionEngine
 from meeting_recorder.core.errors import DiskSpaceError, FolderError, reason_of
-from meeting_recorder.core.export import FORMATS
+from meeting_recorder.core.language_choice import live_model
 from meeting_recorder.core.live_analysis import LiveAnalysis
 from meeting_recorder.core.live_transcriber import LiveTranscriber
+from meeting_recorder.core.live_types import LiveCallbacks, LiveSettings, SessionResult
 from meeting_recorder.core.private_files import private_dir
-from meeting_recorder.core.models import DEFAULT_MODEL
-from meeting_recorder.core.recovery import PARTIAL_SUFFIX, RecoveredRecording, final_path, journal_path, recover_folder
+from meeting_recorder.core.recovery import PARTIAL_SUFFIX, final_path, journal_path, recover_folder
 from meeting_recorder.core.resources import release_memory
 from meeting_recorder.core.ring_buffer import RingBuffer
-from meeting_recorder.core.segmenter import SAMPLE_RATE, SegmenterOptions
+from meeting_recorder.core.segmenter import SAMPLE_RATE
 from meeting_recorder.core.sources import AudioSource
+from meeting_recorder.core.track import FixedSpeaker, SerialEngine, Track
 from meeting_recorder.core.transcript import Segment
 from meeting_recorder.core.transcript_log import TranscriptLog, export_journal
-from meeting_recorder.core.language_choice import live_model
 from meeting_recorder.core.worker import make_engine
 from meeting_recorder.core.writer import RecordingWriter
 
@@ -53,54 +58,11 @@ if TYPE_CHECKING:
     from meeting_recorder.core.speakers.embedding import Embedder
     from meeting_recorder.core.speakers.live_labels import LiveLabels
 
+__all__ = ["LiveCallbacks", "LiveSession", "LiveSettings", "SessionResult"]
 
 
-@dataclass
-class LiveSettings:
-    out_dir: Path
-    model: str = DEFAULT_MODEL
-    language: str = "auto"
-    formats: list[str] = field(default_factory=lambda: list(FORMATS))
-    keep_models_loaded: bool = False  # keep Whisper (and the speaker model) warm between recordings
-    ring_seconds: float = 120.0
-    pool_seconds: float = 20.0
-    finish_timeout: float = 120.0  # transcribing the last words at stop
-    disk: DiskLimits = field(default_factory=DiskLimits)
-    segmenter: SegmenterOptions = field(default_factory=SegmenterOptions)
-    speakers: bool = True  # label each utterance "Speaker 1", "Speaker 2", … (or an enrolled name)
-    max_speakers: int = 8
-    known_speakers: dict[str, np.ndarray] = field(default_factory=dict)  # name -> unit CAM++ vector
-    glossary: tuple[str, ...] = ()  # names and terms to spell as written (core/glossary.py)
-
-
-@dataclass
-class LiveCallbacks:
-    status: Callable[[events.Event], None] = lambda event: None
-    segment: Callable[[Segment], None] = lambda segment: None
-    level: Callable[[float], None] = lambda rms: None
-    error: Callable[[events.Event], None] = lambda event: None
-    recovered: Callable[[RecoveredRecording], None] = lambda recording: None
-
-
-@dataclass(frozen=True)
-class SessionResult:
-    recording: Path
-    seconds: float
-    transcript_files: list[Path]
-    segments: int
-    skipped_seconds: float
-    dropped_frames: int
-    error: str | None  # the first error's code (``events``), None when all went well
-    errors: tuple[events.Event, ...] = ()
-
-
-def _new_recording_path(folder: Path) -> Path:
-    stamp = _dt.datetime.now().strftime("%Y-%m-%d_%H%M%S")
-    candidate, n = folder / f"{stamp}{PARTIAL_SUFFIX}", 1
-    while candidate.exists() or final_path(candidate).exists():
-        n += 1
-        candidate = folder / f"{stamp}-{n}{PARTIAL_SUFFIX}"
-    return candidate
+def _track_kind(source: AudioSource) -> str:
+    return getattr(source, "kind", "mic")
 
 
 class LiveSession:
@@ -111,31 +73,42 @@ class LiveSession:
         callbacks: LiveCallbacks | None = None,
         engine: TranscriptionEngine | None = None,
         embedder: "Embedder | None" = None,
+        system_source: AudioSource | None = None,
     ) -> None:
-        self.source = source
+        self.source = source  # the microphone of a call
+        self.system_source = system_source  # a call: the other side (what the speakers play)
         self.settings = settings
         self.callbacks = callbacks or LiveCallbacks()
         self.engine = engine or make_engine(live_model(settings.model, settings.language))
         self.embedder = embedder  # the speaker model, made at start when labels are on
-        self.partial_path: Path | None = None
+        self.partial_path: Path | None = None  # the (first) track's file while recording
         self.result: SessionResult | None = None
         # The session ended by itself (source over or failed, disk full, writer failed): call stop().
         self.ended = threading.Event()
         self.source_ended = self.ended  # the older name
+        self.tracks: list[Track] = []
+        self._base: Path | None = None
         self._errors: list[events.Event] = []
         self._disk: DiskGuard | None = None
         self._lock = threading.Lock()
         self._running = False
-        self._pool: BlockPool | None = None
-        self._writer: RecordingWriter | None = None
-        self._transcriber: LiveTranscriber | None = None
         self._log: TranscriptLog | None = None
-        self._analysis: LiveAnalysis | None = None
+        self._echo = None  # core.echo.EchoFilter of a call's microphone track
+        self._captured_frames = 0  # by the first track: the session clock for marks and notes
+        self.aligner = None  # a call: core.track_clock.TrackAligner (the system track's clock)
 
     # -- lifecycle -------------------------------------------------------------------------
     @property
     def running(self) -> bool:
         return self._running
+
+    @property
+    def is_call(self) -> bool:
+        return self.system_source is not None
+
+    @property
+    def sources(self) -> list[AudioSource]:
+        return [self.source] + ([self.system_source] if self.system_source is not None else [])
 
     def start(self) -> Path:
         """Recover leftovers, open the recording, start every thread; returns its path."""
@@ -144,10 +117,11 @@ class LiveSession:
                 assert self.partial_path is not None
                 return self.partial_path
             folder = self.settings.out_dir
+            rate = sum(s.samplerate * s.channels * 2 for s in self.sources)
             try:
                 private_dir(folder)
                 self._recover_leftovers(folder)
-                self._disk = DiskGuard(folder, self.source.samplerate * self.source.channels * 2, self.settings.disk)
+                self._disk = DiskGuard(folder, rate, self.settings.disk)
             except OSError as error:
                 raise FolderError(events.FolderNotWritable(str(folder), reason_of(error))) from error
             if not self._disk.room_to_start():
@@ -161,10 +135,15 @@ class LiveSession:
                 self._discard()
                 raise
             self._running = True
+            started: list[AudioSource] = []
             try:
-                self.source.start(self._capture, self._on_source_end)
+                for track in self.tracks:  # the microphone first: it is the clock
+                    track.source.start(lambda data, t=track: self._capture(t, data), self._on_source_end)
+                    started.append(track.source)
             except BaseException:
                 self._running = False
+                for source in started:
+                    source.stop()
                 self._discard()
                 raise
             self.callbacks.status(events.RecordingStarted(str(self.partial_path)))
@@ -179,32 +158,96 @@ class LiveSession:
             self.callbacks.error(events.RecoveryFailed(str(message)))
 
     def _build(self, folder: Path) -> None:
-        source = self.source
         labels = self._speaker_labels()  # first: a bad enrolled voice fails before any file exists
-        self.partial_path = _new_recording_path(folder)
-        self._pool = BlockPool(
-            max(8, int(self.settings.pool_seconds / 0.1)), source.block_frames, source.channels
+        self._base = new_recording_base(folder)
+        if self.is_call:
+            from meeting_recorder.core.call_tracks import track_partial
+
+            assert self.system_source is not None
+            self.tracks = [
+                Track("mic", self.source, track_partial(self._base, "mic")),
+                Track("system", self.system_source, track_partial(self._base, "system")),
+            ]
+            self._align_tracks()
+        else:
+            self.tracks = [Track("", self.source, self._base.with_name(self._base.name + PARTIAL_SUFFIX))]
+        self.partial_path = self.tracks[0].partial_path
+        for track in self.tracks:
+            self._build_recorder(track)
+        self._log = TranscriptLog(self._journal(), self.engine.model_name, self.settings.language)
+        engine = SerialEngine(self.engine) if self.is_call else self.engine
+        for track in self.tracks:
+            if self.is_call and track.name == "mic":
+                track_labels = FixedSpeaker(self.settings.self_name) if self.settings.speakers else None
+            else:
+                track_labels = labels
+            track.transcriber = self._transcriber(track, engine, track_labels)
+        for track in self.tracks:
+            assert track.writer is not None and track.transcriber is not None
+            track.writer.start()
+            track.transcriber.start()
+
+    def _journal(self) -> Path:
+        assert self._base is not None
+        return journal_path(self._base.with_name(self._base.name + ".wav"))
+
+    def _align_tracks(self) -> None:
+        from meeting_recorder.core.track_clock import TrackAligner
+
+        mic, system = self.tracks
+        aligner = TrackAligner(mic.source.samplerate, system.source.samplerate, mic.source.block_frames)
+        mic.on_captured = aligner.reference_arrived
+        system.adjust = aligner.align
+        self.aligner = aligner
+
+    def _build_recorder(self, track: Track) -> None:
+        """The track's pool, ring, analysis and writer (not started)."""
+        source, kind = track.source, track.name or _track_kind(track.source)
+        first = track is self.tracks[0]
+
+        def on_level(rms: float) -> None:
+            if first:
+                self.callbacks.level(rms)
+            self.callbacks.source_level(kind, rms)
+
+        track.pool = BlockPool(max(8, int(self.settings.pool_seconds / 0.1)), source.block_frames, source.channels)
+        track.ring = RingBuffer(int(self.settings.ring_seconds * SAMPLE_RATE))
+        track.analysis = LiveAnalysis(source.samplerate, track.ring, on_level)
+        track.writer = RecordingWriter(
+            track.partial_path, source.samplerate, source.channels, track.pool, on_block=track.analysis.process,
+            on_write_error=lambda error, t=track: self._on_write_error(t, error),
+            on_analysis_error=self._on_analysis_error,
+            on_appended=self._check_disk if first else None,
         )
-        ring = RingBuffer(int(self.settings.ring_seconds * SAMPLE_RATE))
-        self._analysis = LiveAnalysis(source.samplerate, ring, self.callbacks.level)
-        self._writer = RecordingWriter(
-            self.partial_path, source.samplerate, source.channels, self._pool, on_block=self._analysis.process,
-            on_write_error=self._on_write_error, on_analysis_error=self._on_analysis_error,
-            on_appended=self._check_disk,
-        )
-        self._log = TranscriptLog(journal_path(self.partial_path), self.engine.model_name, self.settings.language)
-        self._transcriber = LiveTranscriber(
-            ring,
-            self.engine,
+
+    def _transcriber(self, track: Track, engine: TranscriptionEngine, labels) -> LiveTranscriber:
+        kind = track.name or _track_kind(track.source)
+        hooks: dict = {}
+        if self.settings.partials:
+            hooks["on_partial"] = lambda partial: self.callbacks.partial(kind, partial)
+        if self.is_call and track.name == "mic" and self.settings.echo_suppression:
+            from meeting_recorder.core.echo import EchoFilter
+
+            assert self.tracks[1].ring is not None
+            self._echo = EchoFilter(self.tracks[1].ring)
+            hooks["before_whisper"] = self._echo.keep_utterance
+            hooks["after_whisper"] = self._echo.keep_segments
+        assert track.ring is not None
+        import inspect  # TEMPORARY until the hooks land
+
+        accepted = inspect.signature(LiveTranscriber).parameters
+        hooks = {k: v for k, v in hooks.items() if k in accepted}
+        return LiveTranscriber(
+            track.ring,
+            engine,
             TranscribeOptions(language=self.settings.language, glossary=tuple(self.settings.glossary)),
             self.settings.segmenter,
             on_segment=self._commit,
             on_status=self.callbacks.status,
-            on_error=self._on_transcriber_error,
+            on_error=lambda event, t=track: self._on_transcriber_error(t, event),
             labels=labels,
+            **hooks,
         )
-        self._writer.start()
-        self._transcriber.start()
 
     def _speaker_labels(self) -> "LiveLabels | None":
         """Fresh labels for this recording (the model itself may be kept warm), or None."""
@@ -244,10 +287,11 @@ class LiveSession:
             self._running = False
             say = self.callbacks.status
             say(events.Stopping())
-            try:
-                self.source.stop()
-            except Exception as error:  # a device that fails to close must not keep the file open
-                self._report(events.DeviceOpenFailed(self.source.name, str(error)))
+            for source in self.sources:
+                try:
+                    source.stop()
+                except Exception as error:  # a device that fails to close must not keep the file open
+                    self._report(events.DeviceOpenFailed(source.name, str(error)))
             self.result = self._teardown(self.settings.finish_timeout if finish_timeout is None else finish_timeout)
             say(events.Stopped())
             return self.result
@@ -256,38 +300,72 @@ class LiveSession:
         """Each step reports its own failure and the next still runs; models and memory are
         released whatever happened."""
         say = self.callbacks.status
-        writer, transcriber, log = self._writer, self._transcriber, self._log
-        assert writer is not None and transcriber is not None and log is not None and self.partial_path
-        recording, files = self.partial_path, []
+        log, first = self._log, self.tracks[0]
+        assert log is not None and first.writer is not None and first.transcriber is not None
+        recording, files, finals = first.partial_path, [], []
         try:
-            writer.close()
-            if writer.error is not None and not self._has(events.WriterFailed):
-                self._report(events.WriterFailed(str(self.partial_path), reason_of(writer.error)))
+            for track in self.tracks:
+                assert track.writer is not None
+                track.writer.close()
+                if track.writer.error is not None and not self._has(events.WriterFailed):
+                    self._report(events.WriterFailed(str(track.partial_path), reason_of(track.writer.error)))
             say(events.TranscribingLastWords())
-            if not transcriber.finish(finish_timeout):
+            if not self._finish_transcribers(finish_timeout):
                 say(events.LastWordsTimedOut())
             log.close()
-            recording = self._finalize(self.partial_path)
-            if recording != self.partial_path:
-                say(events.RecordingSaved(str(recording), writer.seconds_written))
-                files = self._export(recording, writer.seconds_written)
+            finals = [self._finalize(track.partial_path) for track in self.tracks]
+            recording = self._recording(finals)
+            if recording is not None:
+                say(events.RecordingSaved(str(recording), first.writer.seconds_written))
+                files = self._export(recording, first.writer.seconds_written)
+            else:
+                recording = finals[0]
         finally:
             result = SessionResult(
                 recording=recording,
-                seconds=writer.seconds_written,
+                seconds=first.writer.seconds_written,
                 transcript_files=files,
-                segments=transcriber.segments_emitted,
-                skipped_seconds=transcriber.skipped_seconds,
-                dropped_frames=self._pool.dropped_frames if self._pool else 0,
+                segments=sum(t.transcriber.segments_emitted for t in self.tracks if t.transcriber),
+                skipped_seconds=max(t.transcriber.skipped_seconds for t in self.tracks if t.transcriber),
+                dropped_frames=sum(t.pool.dropped_frames for t in self.tracks if t.pool),
                 error=self._errors[0].code if self._errors else None,
                 errors=tuple(self._errors),
+                tracks=tuple(finals) if self.is_call else (),
+                echo_dropped=self._echo.dropped if self._echo is not None else 0,
             )
-            self._writer = self._transcriber = self._log = None
-            self._pool = self._analysis = None
+            for track in self.tracks:
+                track.writer = track.transcriber = track.pool = track.analysis = track.ring = None
+            self._log = self._echo = None
             self._release_models(say)
             release_memory()
             say(events.MemoryReleased())
         return result
+
+    def _finish_transcribers(self, timeout: float) -> bool:
+        """The last words of every track, within one shared ``timeout``."""
+        deadline = time.monotonic() + timeout
+        complete = True
+        for track in self.tracks:
+            assert track.transcriber is not None
+            complete &= track.transcriber.finish(max(0.0, deadline - time.monotonic()))
+        return complete
+
+    def _recording(self, finals: list[Path]) -> Path | None:
+        """The file players open: the only track, or a call's mix (None if it failed)."""
+        if any(path.name.endswith(PARTIAL_SUFFIX) for path in finals):
+            return None  # a track could not be finalized: ``recover`` finishes it later
+        if not self.is_call:
+            return finals[0]
+        from meeting_recorder.core.call_tracks import mix_path, mix_tracks
+
+        assert self._base is not None
+        mix = mix_path(self._base)
+        try:
+            mix_tracks(finals[0], finals[1], mix)
+        except (OSError, RuntimeError, ValueError) as error:
+            self._report(events.FinalizeFailed(str(mix), reason_of(error)))
+            return None
+        return mix
 
     def _finalize(self, partial: Path) -> Path:
         """``x.wav.partial`` -> ``x.wav``; on failure the partial stays for ``recover``."""
@@ -300,7 +378,7 @@ class LiveSession:
         return final
 
     def _export(self, recording: Path, seconds: float) -> list[Path]:
-        journal = journal_path(self.partial_path) if self.partial_path else None
+        journal = self._journal() if self._base is not None else None
         if journal is None or not journal.exists():
             return []
         try:
@@ -315,21 +393,25 @@ class LiveSession:
         """Capture never began (or building failed half-way): close what exists and delete
         the empty files; models are released whatever fails."""
         try:
-            if self._writer is not None:
-                self._writer.close()
-            if self._transcriber is not None:
-                self._transcriber.finish(timeout=0)
+            for track in self.tracks:
+                if track.writer is not None:
+                    track.writer.close()
+                if track.transcriber is not None:
+                    track.transcriber.finish(timeout=0)
             if self._log is not None:
                 self._log.close()
         finally:
-            if self.partial_path is not None:
-                for path in (self.partial_path, journal_path(self.partial_path)):
-                    try:
-                        path.unlink(missing_ok=True)
-                    except OSError:  # a read-only folder: nothing was created there anyway
-                        pass
-            self._writer = self._transcriber = self._log = None
-            self._pool = self._analysis = None
+            paths = [track.partial_path for track in self.tracks]
+            if self._base is not None:
+                paths.append(self._journal())
+            for path in paths:
+                try:
+                    path.unlink(missing_ok=True)
+                except OSError:  # a read-only folder: nothing was created there anyway
+                    pass
+            for track in self.tracks:
+                track.writer = track.transcriber = track.pool = track.analysis = track.ring = None
+            self._log = self._echo = None
             self._release_models()
             release_memory()
 
@@ -344,12 +426,46 @@ class LiveSession:
         if self.embedder is not None:
             self.embedder.close()
 
-    # -- capture path (source thread) ------------------------------------------------------
-    def _capture(self, data: np.ndarray) -> None:
-        pool, writer = self._pool, self._writer
+    # -- marks and notes (any thread) -------------------------------------------------------
+    @property
+    def seconds_captured(self) -> float:
+        """The session clock: audio captured so far by the first track."""
+        return self._captured_frames / self.source.samplerate
+
+    def add_mark(self, label: str = "") -> float | None:
+        """Mark this moment in the journal (crash-safe); its time, or None if not recording."""
+        return self._annotate(lambda log, at: log.add_mark(at, label))
+
+    def add_note(self, text: str) -> float | None:
+        """A note stamped with this moment, kept in the journal; its time, or None."""
+        return self._annotate(lambda log, at: log.add_note(at, text))
+
+    def _annotate(self, write: Callable[[TranscriptLog, float], None]) -> float | None:
+        log = self._log
+        if log is None or not self._running:
+            return None
+        at = round(self.seconds_captured, 3)
+        try:
+            write(log, at)
+        except OSError as error:
+            self._report(events.JournalFailed(str(log.path), reason_of(error)))
+            return None
+        except ValueError:  # stopped meanwhile (the journal is closed), or an empty note
+            return None
+        return at
+
+    # -- capture path (source threads) ------------------------------------------------------
+    def _capture(self, track: Track, data: np.ndarray) -> None:
+        pool, writer = track.pool, track.writer
         if pool is None or writer is None:
             return
-        if not getattr(self.source, "realtime", True):
+        if track.on_captured is not None:
+            track.on_captured(len(data))
+        if track.adjust is not None:
+            data = track.adjust(data)
+        if track is self.tracks[0]:
+            self._captured_frames += len(data)
+        if not getattr(track.source, "realtime", True):
             while pool.free_blocks * pool.frames < len(data) and self._running:
                 time.sleep(0.002)  # a file source can wait; a microphone never does
         writer.submit(pool.fill(data))
@@ -368,19 +484,19 @@ class LiveSession:
         return any(isinstance(event, kind) for event in self._errors)
 
     # -- faults (writer and transcriber threads) --------------------------------------------
-    def _on_write_error(self, error: BaseException) -> None:
+    def _on_write_error(self, track: Track, error: BaseException) -> None:
         """The disk refused a block: say so now and end the session (the file is finalized
         up to here at stop)."""
-        self._report(events.WriterFailed(str(self.partial_path), reason_of(error)))
+        self._report(events.WriterFailed(str(track.partial_path), reason_of(error)))
         self.ended.set()
 
     def _on_analysis_error(self, error: BaseException) -> None:
         """Level/resampling/ring failed: live transcription is over, recording goes on."""
         self._report(events.RecordOnly(reason_of(error)))
 
-    def _on_transcriber_error(self, event: events.Event) -> None:
-        if isinstance(event, events.RecordOnly) and self._analysis is not None:
-            self._analysis.stop_feeding()  # nobody reads the ring any more
+    def _on_transcriber_error(self, track: Track, event: events.Event) -> None:
+        if isinstance(event, events.RecordOnly) and track.analysis is not None:
+            track.analysis.stop_feeding()  # nobody reads the ring any more
         self._report(event)
 
     def _check_disk(self, seconds_written: float) -> None:
@@ -394,8 +510,9 @@ class LiveSession:
         if state == "low":
             self.callbacks.status(events.DiskLow(str(disk.folder), disk.free, round(disk.seconds_left() / 60, 1)))
         elif state == "full":
-            if self._writer is not None:
-                self._writer.halt()  # here, on the writer thread: not one block more
+            for track in self.tracks:  # not one block more on any track
+                if track.writer is not None:
+                    track.writer.halt()
             self._report(events.DiskFull(str(disk.folder), disk.free))
             self.ended.set()
 
@@ -407,4 +524,3 @@ class LiveSession:
             except OSError as error:  # shown live; the recording can be transcribed again later
                 self._report(events.JournalFailed(str(log.path), reason_of(error)))
         self.callbacks.segment(segment)
-

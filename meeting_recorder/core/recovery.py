@@ -177,17 +177,40 @@ def _finish_export(journal: Path, formats: list[str] | None) -> RecoveredRecordi
     return RecoveredRecording(wav, info.frames / info.samplerate, info.samplerate, files)
 
 
+def _finish_calls(folder: Path, formats: list[str] | None, recovered: list, errors: list[str]) -> None:
+    """Mix the tracks of calls a crash left unmixed and export their transcript."""
+    from meeting_recorder.core.call_tracks import mix_path, mix_tracks, remove_stale_mixes, track_wav, unmixed_calls
+
+    remove_stale_mixes(folder)
+    for base in unmixed_calls(folder):
+        mix = mix_path(base)
+        try:
+            seconds = mix_tracks(track_wav(base, "mic"), track_wav(base, "system"), mix)
+            journal = journal_path(mix)
+            files = export_journal(journal, mix, seconds, formats) if journal.is_file() else []
+            import soundfile
+
+            recovered.append(RecoveredRecording(mix, seconds, soundfile.info(str(mix)).samplerate, files))
+        except (MeetingRecorderError, OSError, RuntimeError, ValueError) as error:
+            errors.append(f"{mix}: {error}")
+
+
 def recover_folder(folder: Path, formats: list[str] | None = None) -> tuple[list[RecoveredRecording], list[str]]:
     """Repair every partial recording in ``folder`` and export every journal a crash left
     behind: (recovered, error messages). Running it again after a crash redoes what is left."""
+    from meeting_recorder.core.call_tracks import call_base
+
     recovered, errors = [], []
     for partial in find_partials(folder):
         if _in_use(partial):
             continue  # another process is recording into it right now
         try:
-            recovered.append(recover_partial(partial, formats))
+            repaired = recover_partial(partial, formats)
+            if call_base(partial) is None:  # a call's track is reported with its mix
+                recovered.append(repaired)
         except (MeetingRecorderError, OSError) as error:
             errors.append(str(error))
+    _finish_calls(folder, formats, recovered, errors)
     for journal in _unexported_journals(folder):
         try:
             recovered.append(_finish_export(journal, formats))

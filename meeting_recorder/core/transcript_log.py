@@ -133,8 +133,10 @@ def read_journal(path: Path) -> tuple[dict, list[Segment]]:
 def journal_transcript(journal: Journal, recording: Path | str, duration: float) -> Transcript:
     """The transcript a journal holds, for ``recording`` of ``duration`` seconds."""
     header = journal.header
+    # A call's two tracks commit in their own time: the transcript reads in the order spoken.
+    segments = sorted(journal.segments, key=lambda segment: segment.start)
     return Transcript(str(recording), duration, header.get("language") or "auto", header.get("model", ""),
-                      journal.segments, journal.marks, journal.notes)
+                      segments, journal.marks, journal.notes)
 
 
 def export_journal(journal: Path, recording: Path, duration: float, formats: list[str] | None) -> list[Path]:

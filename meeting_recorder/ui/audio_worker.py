@@ -131,6 +131,9 @@ class AudioWorker(QObject):
     started = Signal(str)
     stopped = Signal(object)
     devices = Signal(list)
+    system_devices_listed = Signal(list)  # core.system_audio.SystemAudioDevice, after ``devices``
+    source_level = Signal(str, float)  # "mic" or "system", RMS 0..1 (a call has both)
+    partial = Signal(str, object)  # track, core.partials.PartialText or None (the utterance ended)
     recovery_checked = Signal(list)
 
     def __init__(self) -> None:
@@ -142,6 +145,7 @@ class AudioWorker(QObject):
         self._watch: QTimer | None = None
         self._level_max = 0.0
         self._level_at = 0.0
+        self._source_levels: dict[str, tuple[float, float]] = {}  # track -> (loudest, last sent)
 
     # -- recording ----------------------------------------------------------------------------
     @Slot(object, object, object)
@@ -155,8 +159,8 @@ class AudioWorker(QObject):
         self.last_result = live = None
         try:
             live, compute_device, speed = live_settings(settings)
-            source = self._source(device, source_file, speed)
-            session = self._session(source, live, compute_device)
+            source, system_source = self._sources(settings, device, source_file, speed)
+            session = self._session(source, live, compute_device, system_source)
             path = session.start()
         except (MeetingRecorderError, OSError, ValueError) as error:
             self._start_failed(describe_error(error), live is not None and live.keep_models_loaded)
@@ -170,27 +174,33 @@ class AudioWorker(QObject):
         self._watch_timer().start()
         self.started.emit(str(path))
 
-    def _source(self, device: str | None, source_file: str | None, speed: float):
-        from meeting_recorder.core.sources import FileSource, MicrophoneSource
+    def _sources(self, settings: Any, device: str | None, source_file: str | None, speed: float):
+        """(first source, a call's system source or None) as the settings choose."""
+        from meeting_recorder.core.capture_choice import open_sources
+        from meeting_recorder.core.sources import FileSource
 
         if source_file:
-            return FileSource(source_file, speed=speed)
-        return MicrophoneSource(device or None)
+            return FileSource(source_file, speed=speed), None
+        values = settings if isinstance(settings, dict) else {}
+        choice = str(values.get("audio_source") or "auto")
+        return open_sources(choice, device or None, str(values.get("system_device") or "") or None)
 
-    def _session(self, source, live: "LiveSettings", compute_device: str) -> "LiveSession":
+    def _session(self, source, live: "LiveSettings", compute_device: str, system_source=None) -> "LiveSession":
         from meeting_recorder.core.live_session import LiveCallbacks, LiveSession
 
         callbacks = LiveCallbacks(  # these run on core threads: only emit from them
             status=self._on_status,
             segment=self.segment.emit,
             level=self._on_level,
+            source_level=self._on_source_level,
+            partial=self.partial.emit,
             error=self._on_error,
             recovered=self.recovered.emit,
         )
         from meeting_recorder.core.language_choice import live_model
 
         engine = self._engine_for(live_model(live.model, live.language), compute_device)
-        return LiveSession(source, live, callbacks, engine=engine, embedder=self.embedder)
+        return LiveSession(source, live, callbacks, engine=engine, embedder=self.embedder, system_source=system_source)
 
     def _engine_for(self, model: str, compute_device: str) -> "TranscriptionEngine":
         from meeting_recorder.core.worker import make_engine
@@ -243,6 +253,16 @@ class AudioWorker(QObject):
             self._level_at = now
             level, self._level_max = min(1.0, self._level_max), 0.0
             self.level.emit(level)
+
+    def _on_source_level(self, track: str, rms: float) -> None:
+        """Writer threads: each track's loudest level of each period, as ``_on_level``."""
+        loudest, sent_at = self._source_levels.get(track, (0.0, 0.0))
+        loudest, now = max(loudest, rms), time.monotonic()
+        if now - sent_at >= LEVEL_PERIOD:
+            self._source_levels[track] = (0.0, now)
+            self.source_level.emit(track, min(1.0, loudest))
+        else:
+            self._source_levels[track] = (loudest, sent_at)
 
     def _watch_timer(self) -> QTimer:
         if self._watch is None:  # made here so it belongs to the worker's thread
@@ -339,6 +359,17 @@ class AudioWorker(QObject):
             log.warning("listing audio devices failed: %s", error)
             found = []
         self.devices.emit(found)
+        self.system_devices_listed.emit(self._system_devices())
+
+    @staticmethod
+    def _system_devices() -> list:
+        try:
+            from meeting_recorder.core.system_audio import list_system_devices
+
+            return list_system_devices()
+        except Exception as error:  # no sound server or library: no system audio to offer
+            log.warning("listing system audio failed: %s", error)
+            return []
 
 
 class AudioWorkerThread(QObject):
@@ -408,6 +439,17 @@ class AudioWorkerThread(QObject):
 
     def is_running(self) -> bool:
         return self.thread.isRunning()
+
+    def add_mark(self, label: str = "") -> float | None:
+        """Mark this moment of the recording (the journal is written at once, crash-safe,
+        from this thread: a few ms); its time in seconds, or None when not recording."""
+        session = self.worker.session
+        return session.add_mark(label) if session is not None else None
+
+    def add_note(self, text: str) -> float | None:
+        """A note stamped with this moment of the recording; its time, or None."""
+        session = self.worker.session
+        return session.add_note(text) if session is not None else None
 
     def shutdown(self, wait_seconds: float = QUIT_WAIT_SECONDS) -> bool:
         """Stop the session (file finalized at once, the last words get a few seconds),
