@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 PYTEST_ARGS ?=
 
 # Debian packages: what the app needs to run, and what the tests need on top.
-RUN_APT := libportaudio2 libegl1 libgl1 libfontconfig1 libdbus-1-3 libglib2.0-0 \
+RUN_APT := libportaudio2 libpulse0 libegl1 libgl1 libfontconfig1 libdbus-1-3 libglib2.0-0 \
 	libxkbcommon-x11-0 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 \
 	libxcb-render-util0 libxcb-shape0 libxcb-randr0 libxcb-xinerama0 fonts-noto-cjk
 TEST_APT := $(RUN_APT) ffmpeg espeak-ng sox libsox-fmt-all xvfb xauth pulseaudio

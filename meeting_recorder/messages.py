@@ -141,6 +141,14 @@ TEMPLATES: dict[str, str] = {
         "CoreMessages",
         "The settings file {path} could not be read ({reason}); the default settings are used for now.",
     ),
+    # issue 14: system audio (core/system_audio.py)
+    "NoSystemAudio": QT_TRANSLATE_NOOP(
+        "CoreMessages",
+        "System audio cannot be recorded ({reason}). On Linux it needs a PulseAudio or PipeWire sound server; on Windows, an output device.",
+    ),
+    "SystemAudioNotFound": QT_TRANSLATE_NOOP(
+        "CoreMessages", "'{name}' matches no system audio source; available: {names}."
+    ),
 }
 
 

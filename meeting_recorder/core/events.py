@@ -398,3 +398,17 @@ class SettingsUnreadable(Error):
 
     path: str
     reason: str
+
+
+# issue 14: system audio (core/system_audio.py)
+@dataclass(frozen=True)
+class NoSystemAudio(Error):
+    """No source of system audio: no sound server, its client library missing, no output."""
+
+    reason: str
+
+
+@dataclass(frozen=True)
+class SystemAudioNotFound(Error):
+    name: str
+    names: str
