@@ -29,9 +29,9 @@ def system_audio_available() -> bool:
 
 def _input_is(source_id: str) -> bool:
     """The default input is that source (the default output's monitor made the input)."""
-    import soundcard
+    from meeting_recorder.core.system_audio import default_input_id
 
-    return soundcard.default_microphone().id == source_id
+    return default_input_id() == source_id
 
 
 def resolve_choice(choice: str) -> str:

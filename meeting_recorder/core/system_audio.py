@@ -167,6 +167,7 @@ class SystemAudioSource(AudioSource):
     ``(now − started_at) × samplerate``.
     """
 
+    kind = "system"  # the track it records (levels and files name it)
     OPEN_TIMEOUT = 10.0
     MAX_LAG = 0.3  # s the backend may run late (normal jitter) before silence is filled in
     MAX_AHEAD = 0.5  # s of burst beyond the clock that is dropped (audio from a stall)

@@ -65,6 +65,11 @@ def transcribe_with_speakers(
     """Transcribe ``path``; with ``speakers`` (and a diarizer) every segment gets a speaker.
     Raises Cancelled, AudioDecodeError, ModelError."""
     cancel = cancel or threading.Event()
+    from meeting_recorder.core.call_transcribe import call_tracks_for, transcribe_call
+
+    tracks = call_tracks_for(path)
+    if tracks is not None:  # a recorded call: "You" on the mic track, the speakers on the other
+        return transcribe_call(engine, diarizer, Path(path), tracks, options, speakers, progress=progress, cancel=cancel)
     if speakers is None or diarizer is None:
         return engine.transcribe_file(path, options, progress=progress, cancel=cancel)
     # Whisper and diarization run side by side: CTranslate2 gains little from its second

@@ -1,0 +1,164 @@
+"""A call on two tracks, played from files as if live: the microphone (voice A, "You") and
+the system audio (voice B, the other side), with and without the speakers' echo in the
+microphone; kill -9 in the middle of a call. Real tiny.en, CAM++, Silero VAD, writers.
+
+The same with a real PulseAudio server (two null sinks) is in ``test_call_pulse.py``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+import soundfile
+
+from meeting_recorder.core.live_session import LiveSession, LiveSettings
+from meeting_recorder.core.recovery import recover_folder
+from meeting_recorder.core.sources import FileSource
+from tests.calls import make_call
+from tests.speech import wer, words
+
+ROOT = Path(__file__).resolve().parents[1]
+SPEED = 2.0  # × real time: both files paced by the same clock, as two devices are
+
+
+def _settings(out: Path, **changes) -> LiveSettings:
+    return LiveSettings(out_dir=out, model="tiny.en", language="en", formats=["md"], **changes)
+
+
+def _record_call(mic: Path, system: Path, out: Path, **changes) -> tuple:
+    session = LiveSession(FileSource(mic, speed=SPEED), _settings(out, **changes),
+                          system_source=FileSource(system, speed=SPEED))
+    session.start()
+    assert session.wait(120), "the call did not end"
+    result = session.stop()
+    session.close()
+    data = json.loads(result.recording.with_suffix(".json").read_text())
+    return result, data["segments"]
+
+
+def _side(segments: list[dict], you: bool) -> str:
+    return " ".join(s["text"] for s in segments if (s["speaker"] == "You") == you)
+
+
+def _appearances(line: str, segments: list[dict]) -> int:
+    """How many segments say (most of) this line."""
+    target = set(words(line).split())
+    return sum(len(target & set(words(s["text"]).split())) >= 0.6 * len(target) for s in segments)
+
+
+def _lag(recorded: np.ndarray, original: np.ndarray, rate: int) -> float:
+    """Seconds the recorded track is late against the original (cross-correlation)."""
+    n = min(len(recorded), len(original), 20 * rate)
+    a, b = recorded[:n].astype(np.float64), original[:n].astype(np.float64)
+    spectrum = np.fft.rfft(a, 2 * n) * np.conj(np.fft.rfft(b, 2 * n))
+    correlation = np.fft.irfft(spectrum)
+    lag = int(np.argmax(np.concatenate([correlation[-n:], correlation[:n]]))) - n
+    return lag / rate
+
+
+def test_call_two_tracks_you_and_remote(tmp_path: Path) -> None:
+    call = make_call(tmp_path / "audio")
+    result, segments = _record_call(call.mic, call.system, tmp_path / "rec")
+    mic_track, system_track = result.tracks
+    assert mic_track.name.endswith(".mic.wav") and system_track.name.endswith(".system.wav")
+    assert result.recording.name.endswith(".wav") and result.recording.is_file()  # the mix
+    mic_audio, rate = soundfile.read(mic_track, dtype="float32")
+    system_audio, _ = soundfile.read(system_track, dtype="float32")
+    original_mic, _ = soundfile.read(call.mic, dtype="float32")
+    original_system, _ = soundfile.read(call.system, dtype="float32")
+    assert np.array_equal(mic_audio, original_mic[: len(mic_audio)])  # the microphone as captured
+    assert abs(len(system_audio) - len(mic_audio)) / rate < 0.3
+    assert abs(_lag(system_audio, original_system, rate)) <= 0.05  # aligned on the mic's clock
+    mix, _ = soundfile.read(result.recording, dtype="float32")
+    assert abs(len(mix) - len(mic_audio)) / rate < 0.3
+    local = " ".join(text for *_, text in call.local_lines)
+    remote = " ".join(text for *_, text in call.remote_lines)
+    assert wer(local, _side(segments, you=True)) <= 0.15
+    assert wer(remote, _side(segments, you=False)) <= 0.15
+    assert {s["speaker"] for s in segments if s["speaker"] != "You"} <= {"Speaker 1", "Speaker 2"}
+    starts = [s["start"] for s in segments]
+    assert starts == sorted(starts)  # the two sides read in the order spoken
+    assert not list((tmp_path / "rec").glob("*.partial")) and not list((tmp_path / "rec").glob("*.jsonl"))
+
+
+@pytest.mark.parametrize("bleed_db", [-3, -10])
+def test_call_echo_of_the_speakers_appears_once(tmp_path: Path, bleed_db: int) -> None:
+    call = make_call(tmp_path / "audio", bleed_db=bleed_db)
+    result, segments = _record_call(call.mic, call.system, tmp_path / "rec")
+    you = [s for s in segments if s["speaker"] == "You"]
+    counts = [_appearances(text, segments) for *_, text in call.remote_lines]
+    assert counts == [1] * len(call.remote_lines), (counts, segments)
+    assert all(_appearances(text, you) == 0 for *_, text in call.remote_lines)
+    local = " ".join(text for *_, text in call.local_lines)
+    assert wer(local, _side(segments, you=True)) <= 0.15  # the local lines are intact
+    assert result.echo_dropped >= 1
+
+
+def test_call_echo_duplicates_without_suppression(tmp_path: Path) -> None:
+    """The measure's other side: with suppression off, the echo does reach the transcript."""
+    call = make_call(tmp_path / "audio", bleed_db=-3)
+    _, segments = _record_call(call.mic, call.system, tmp_path / "rec", echo_suppression=False)
+    you = [s for s in segments if s["speaker"] == "You"]
+    assert sum(_appearances(text, you) for *_, text in call.remote_lines) >= 2
+
+
+KILLED_CALL = """
+import sys, time
+from pathlib import Path
+from meeting_recorder.core.live_session import LiveSession, LiveSettings
+from meeting_recorder.core.sources import FileSource
+mic, system, out = map(Path, sys.argv[1:4])
+session = LiveSession(FileSource(mic), LiveSettings(out_dir=out, model="tiny.en", language="en", formats=["md"]),
+                      system_source=FileSource(system))
+session.start()
+time.sleep(2.0)
+print("mark", session.add_mark("decision"), flush=True)
+print("note", session.add_note("call Kim back"), flush=True)
+time.sleep(60)
+"""
+
+
+def test_kill9_mid_call_recovers_both_tracks_marks_and_notes(tmp_path: Path) -> None:
+    call = make_call(tmp_path / "audio")
+    out = tmp_path / "rec"
+    env = dict(os.environ, MEETING_RECORDER_IN_PROCESS="1")
+    process = subprocess.Popen([sys.executable, "-c", KILLED_CALL, str(call.mic), str(call.system), str(out)],
+                               stdout=subprocess.PIPE, text=True, cwd=ROOT, env=env)
+    try:
+        lines = [process.stdout.readline() for _ in range(2)]
+        assert lines[0].startswith("mark ") and lines[1].startswith("note "), lines
+        time.sleep(3.0)
+        killed_at = time.monotonic()
+        process.send_signal(signal.SIGKILL)
+        process.wait(10)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+        process.stdout.close()
+    assert killed_at  # the process had recorded ~5 s
+    partials = sorted(p.name for p in out.glob("*.partial"))
+    assert [name.split(".", 1)[1] for name in partials] == ["mic.wav.partial", "system.wav.partial"]
+    recovered, errors = recover_folder(out, ["md"])
+    assert not errors and len(recovered) == 1
+    mix = recovered[0].path
+    base = mix.with_suffix("")
+    mic_audio, rate = soundfile.read(base.with_name(base.name + ".mic.wav"), dtype="float32")
+    system_audio, _ = soundfile.read(base.with_name(base.name + ".system.wav"), dtype="float32")
+    original_mic, _ = soundfile.read(call.mic, dtype="float32")
+    assert len(mic_audio) / rate >= 4.0  # at most the last second lost (header refresh 0.5 s)
+    assert np.array_equal(mic_audio, original_mic[: len(mic_audio)])  # sample-exact
+    assert abs(len(system_audio) - len(mic_audio)) / rate <= 1.0
+    data = json.loads(mix.with_suffix(".json").read_text())
+    assert [m["label"] for m in data["marks"]] == ["decision"]
+    assert [n["text"] for n in data["notes"]] == ["call Kim back"]
+    assert "call Kim back" in mix.with_suffix(".md").read_text()
+    assert not list(out.glob("*.partial")) and not list(out.glob("*.jsonl")) and not list(out.glob("*.mixing"))
