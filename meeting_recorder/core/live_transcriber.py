@@ -11,6 +11,16 @@ before Whisper and the speaker model hear it (quiet far-field rooms; see ``level
 It reads the ring at its own pace. If Whisper falls so far behind that the ring has
 overwritten audio it had not read, it skips to the oldest audio still held and reports how
 much it skipped; the recording on disk keeps everything regardless.
+
+With ``on_partial``, the utterance in progress is transcribed again every half second while
+it is spoken (a quick draft: ``partials.py``) and reported as ``PartialText``; ``None``
+follows once it was committed (just before its segments) or dropped. Drafts only run when
+the reader has caught up with the ring, so they never hold up the committed text by more
+than one draft (~0.1 s with ``transcribe_draft``).
+
+``before_whisper`` and ``after_whisper`` let the owner suppress echo: the first sees the
+audio of each utterance (and draft) as read from the ring with its absolute start sample and
+may skip it; the second filters Whisper's segments of that audio before speakers are labelled.
 """
 
 from __future__ import annotations
@@ -26,6 +36,7 @@ import numpy as np
 from meeting_recorder.core.engine import TranscribeOptions, TranscriptionEngine
 from meeting_recorder.core.errors import Cancelled
 from meeting_recorder.core.levels import LevelFollower
+from meeting_recorder.core.partials import LocalAgreement, PartialOptions, PartialText
 from meeting_recorder.core.resources import trim_heap
 from meeting_recorder.core.ring_buffer import RingBuffer
 from meeting_recorder.core.segmenter import SAMPLE_RATE, Segmenter, SegmenterOptions, Utterance
@@ -58,6 +69,10 @@ SPLIT_BACKLOG_SHARE = 0.5
 MAX_RESTARTS = 3  # worker processes that may die in one session before it goes record-only
 TRIM_INTERVAL = 60.0  # seconds between heap trims during a long session
 
+# Echo-suppression hooks: (audio as read from the ring, its absolute start sample at 16 kHz).
+BeforeWhisper = Callable[[np.ndarray, int], bool]  # False: skip this audio, no Whisper call
+AfterWhisper = Callable[[list[Segment], np.ndarray, int], list[Segment]]  # the segments to keep
+
 
 class LiveTranscriber:
     def __init__(
@@ -70,6 +85,10 @@ class LiveTranscriber:
         on_status: Callable[[Event], None],
         on_error: Callable[[Event], None],
         labels: "LiveLabels | None" = None,
+        on_partial: Callable[[PartialText | None], None] | None = None,
+        before_whisper: BeforeWhisper | None = None,
+        after_whisper: AfterWhisper | None = None,
+        partial_options: PartialOptions = PartialOptions(),
     ) -> None:
         self.ring = ring
         self.labels = labels
@@ -80,6 +99,18 @@ class LiveTranscriber:
         self.on_segment = on_segment
         self.on_status = on_status
         self.on_error = on_error
+        self.on_partial = on_partial
+        self.before_whisper = before_whisper
+        self.after_whisper = after_whisper
+        self.partial_options = partial_options
+        # Drafts through transcribe_samples (engines without transcribe_draft): its cheapest form.
+        self._draft_options = replace(self.options, beam_size=1, word_timestamps=False, fix_repetitions=False)
+        self._language: str | None = None  # what the last utterance was in (language "auto")
+        self._agreement = LocalAgreement()
+        self._drafting: int | None = None  # start sample of the utterance the drafts are of
+        self._drafted_to = 0  # where the audio of its last draft ended (absolute sample)
+        self._partial_shown = False  # a PartialText went out since the last None
+        self.partials_emitted = 0
         self.skipped_seconds = 0.0
         self.restarts = 0  # worker processes that died under this session
         self._deaths_reported: set[int] = set()  # their generations (at most MAX_RESTARTS + 1)
@@ -130,6 +161,8 @@ class LiveTranscriber:
             pass
         except Exception as error:  # transcription dies, the recording goes on
             self.on_error(RecordOnly(str(error) or type(error).__name__))
+        finally:
+            self._end_partial()  # no provisional words stay on screen once nothing follows
 
     def _loop(self) -> None:
         step = int(READ_SECONDS * SAMPLE_RATE)
@@ -142,6 +175,7 @@ class LiveTranscriber:
             elif closing:  # everything that was written has been read
                 for utterance in self.segmenter.flush():
                     self._transcribe(utterance)
+                self._end_partial()  # a last utterance too short to keep
                 return
 
     def _read_end(self, step: int, closing: bool) -> int:
@@ -159,13 +193,15 @@ class LiveTranscriber:
         worker process dies, say so and try again in a new one with what the ring still
         holds of the utterance; after MAX_RESTARTS the session goes on without transcription."""
         while True:
-            audio, start = self.ring.read(utterance.start, utterance.end)
-            if len(audio) < SAMPLE_RATE // 4:
+            raw, start = self.ring.read(utterance.start, utterance.end)
+            if len(raw) < SAMPLE_RATE // 4:
                 return None
-            if self.level is not None:
-                audio = self.level.apply(audio)  # the gain the VAD used as the utterance ended
+            if self.before_whisper is not None and not self.before_whisper(raw, start):
+                return None
+            # The gain the VAD used as the utterance ended.
+            audio = self.level.apply(raw) if self.level is not None else raw
             try:
-                segments, _ = self.engine.transcribe_samples(
+                segments, language = self.engine.transcribe_samples(
                     audio, self.options, offset=start / SAMPLE_RATE, cancel=self._cancel
                 )
             except WorkerDied as died:
@@ -173,6 +209,10 @@ class LiveTranscriber:
                 continue
             # In a new worker, what the ring lost meanwhile was not transcribed.
             self._resumed(max(0.0, (start - utterance.start) / SAMPLE_RATE))
+            self._language = language
+            segments = [segment for segment in segments if segment.text]
+            if self.after_whisper is not None:
+                segments = self.after_whisper(segments, raw, start)
             return segments, audio, start
 
     def _consume(self, end: int) -> None:
@@ -195,6 +235,8 @@ class LiveTranscriber:
         self._resumed(0.0)
         for utterance in utterances:
             self._transcribe(utterance)
+        if self.on_partial is not None:
+            self._update_partial()
 
     def _worker_died(self, died: WorkerDied) -> None:
         """Say so (once per worker process: the engine and the VAD can both hear of one
@@ -220,16 +262,73 @@ class LiveTranscriber:
     def _transcribe(self, utterance: Utterance) -> None:
         heard = self._whisper(utterance)
         if heard is None:
+            self._end_partial()
             return
         segments, audio, start = heard
-        segments = [segment for segment in segments if segment.text]
         if segments and self.labels is not None:
             behind = self.ring.written - utterance.end > SPLIT_BACKLOG_SHARE * self.ring.capacity
             turns = self.labels.turns(audio, start / SAMPLE_RATE, segments, split=not behind)
             segments = assign_speakers(segments, turns)
+        self._end_partial()  # the committed segments replace the provisional words
         for segment in segments:
             self.segments_emitted += 1
             self.on_segment(segment)
         if time.monotonic() - self._last_trim > TRIM_INTERVAL:
             self._last_trim = time.monotonic()
             trim_heap()
+
+    # -- words while they are spoken -------------------------------------------------------
+    def _update_partial(self) -> None:
+        """A new draft of the utterance in progress, if one is due and nothing waits to be
+        read (the VAD, and so the committed text, come first)."""
+        start = self.segmenter.utterance_start
+        if start != self._drafting:  # committed, dropped, reset, or a new one began
+            self._end_partial()
+            self._drafting, self._drafted_to = start, start or 0
+        o = self.partial_options
+        if start is None or self._closing.is_set():
+            return
+        first = self._drafted_to <= start
+        due = start + o.min_seconds * SAMPLE_RATE if first else self._drafted_to + o.interval * SAMPLE_RATE
+        if self._cursor < due or self.ring.written - self._cursor > o.max_backlog_seconds * SAMPLE_RATE:
+            return
+        self._drafted_to = self._cursor
+        raw, at = self.ring.read(start, self._cursor)
+        if self.before_whisper is not None and not self.before_whisper(raw, at):
+            self._end_partial()
+            return
+        text = self._draft(raw, at)
+        if text is None or not (text or self._partial_shown):
+            return
+        stable, tentative = self._agreement.update(text)
+        self._partial_shown = True
+        self.partials_emitted += 1
+        self.on_partial(PartialText(start / SAMPLE_RATE, stable, tentative))
+
+    def _draft(self, raw: np.ndarray, at: int) -> str | None:
+        """Whisper's quick hypothesis of the audio so far ("" for none); None if the worker
+        died (said; the committed text tries again in a new one)."""
+        audio = self.level.apply(raw) if self.level is not None else raw
+        offset = at / SAMPLE_RATE
+        try:
+            draft = getattr(self.engine, "transcribe_draft", None)
+            if draft is not None:  # the encoder on this audio only: ~5x cheaper
+                text = draft(audio, self.options, language=self._language)
+                segments = [Segment(offset, offset + len(audio) / SAMPLE_RATE, text)] if text else []
+            else:
+                segments, _ = self.engine.transcribe_samples(
+                    audio, self._draft_options, offset=offset, language=self._language, cancel=self._cancel)
+        except WorkerDied as died:
+            self._worker_died(died)
+            return None
+        segments = [segment for segment in segments if segment.text]
+        if self.after_whisper is not None:
+            segments = self.after_whisper(segments, raw, at)
+        return " ".join(segment.text.strip() for segment in segments)
+
+    def _end_partial(self) -> None:
+        """The utterance shown is over: ``None`` to the owner, and its drafts forgotten."""
+        self._agreement.reset()
+        if self._partial_shown and self.on_partial is not None:
+            self._partial_shown = False
+            self.on_partial(None)

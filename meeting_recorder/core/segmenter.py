@@ -80,6 +80,15 @@ class Segmenter:
         died): the start of the utterance in progress, else the next unscored sample."""
         return self._speech_start if self._speech_start is not None else self._position
 
+    @property
+    def utterance_start(self) -> int | None:
+        """Where the utterance in progress starts (absolute sample, with the padding its
+        ``Utterance`` will get), or None between utterances: the live transcriber shows
+        its words while it is spoken (``partials.py``)."""
+        if self._speech_start is None:
+            return None
+        return max(0, self._speech_start - int(self.options.pad_seconds * SAMPLE_RATE))
+
     def feed(self, samples: np.ndarray) -> list[Utterance]:
         """Score new audio; return the utterances that ended in it."""
         audio = np.concatenate([self._pending, samples]) if len(self._pending) else samples
