@@ -20,8 +20,21 @@ models, join the audio thread). ``record_action`` (Ctrl+R) may be put in a menu.
 Attributes: ``source_file``/``source_speed`` play a file as if live (demos, tests);
 ``auto_offer_recovery`` (default True) shows ``RecoveryDialog`` for recovered recordings.
 
+Before recording, the "what will happen" panel (``inputs_panel``: ``InputsPanel``) says which
+inputs, model, language and folder the recording will use, and ``preview`` (``InputPreview``)
+shows each input's level while the view is visible and idle; it is closed before the
+recording opens the devices (the start waits for that, never blocking the UI thread), when
+the view is hidden, when the choice changes (then reopened) and in ``shutdown()``.
+During a recording the meters show the worker's ``source_level(track, rms)`` (a worker
+without it: ``level(rms)`` on the microphone's).
+``source_combo`` picks Microphone / System audio / Microphone + system audio;
+``device_combo`` the microphone, ``system_combo`` the system audio device.
+``apply_settings()`` re-reads model, language and folder for the panel (after Preferences).
+
 Settings read: model, language, device, speakers_enabled, keep_models_loaded,
-recordings_dir; input_device is read and written (the picker remembers the choice).
+recordings_dir; input_device, audio_source and system_device are read and written (the
+pickers remember the choice). The session settings handed to the worker carry
+``audio_source`` ("mic" | "system" | "both", "auto" already resolved) and ``system_device``.
 """
 
 from __future__ import annotations
@@ -32,7 +45,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QMetaMethod, QModelIndex, Qt, QTimer, QUrl, Signal, Slot
-from PySide6.QtGui import QAction, QDesktopServices, QFontMetrics, QKeySequence, QShowEvent
+from PySide6.QtGui import QAction, QDesktopServices, QFontMetrics, QHideEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView, QComboBox, QHeaderView, QLabel, QLineEdit, QPushButton, QStyle, QTableView, QVBoxLayout,
     QWidget,
@@ -40,10 +53,10 @@ from PySide6.QtWidgets import (
 
 from meeting_recorder.core.recovery import final_path
 from meeting_recorder.ui.audio_worker import AudioWorkerThread
-from meeting_recorder.ui.level_meter import LevelMeter
+from meeting_recorder.ui.input_preview import InputPreview, InputsPanel, PreviewInput
 from meeting_recorder.ui.live_transcript_model import LiveTranscriptModel
 from meeting_recorder.ui.recovery_dialog import RecoveryDialog, RecoveryOffer
-from meeting_recorder.ui.settings import AppSettings, global_glossary
+from meeting_recorder.ui.settings import AppSettings, global_glossary, resolve_audio_source
 from meeting_recorder.core.clock import format_clock
 from meeting_recorder.ui.widgets import hbox
 
@@ -86,9 +99,15 @@ class RecordView(QWidget):
         self._started_at = 0.0
         self._devices_requested = False
         self._follow = True
+        self._pending_start: tuple | None = None  # a start waiting for the preview to close the inputs
+        self._mic_listed = self._system_listed = False
+        self._system_available = False  # "auto" records both (core's capture_choice, asked off this thread)
+        self._shut_down = False
         self.audio = AudioWorkerThread(self)
+        self.preview = InputPreview(self)
         self._build_ui()
         self._connect_worker()
+        self._connect_preview()
         self._tick = QTimer(self)
         self._tick.setInterval(TICK_MS)
         self._tick.timeout.connect(self._update_progress)
@@ -96,19 +115,13 @@ class RecordView(QWidget):
 
     # -- widgets -------------------------------------------------------------------------------
     def _build_ui(self) -> None:
-        self.device_combo = QComboBox(self)
-        self.device_combo.setToolTip(self.tr("The microphone or other input to record from"))
-        self.device_combo.addItem(self.tr("System default"), "")
-        if self.settings.input_device:  # shown before the device list arrives
-            self.device_combo.addItem(self.settings.input_device, self.settings.input_device)
-            self.device_combo.setCurrentIndex(1)
-        self.device_combo.currentIndexChanged.connect(self._device_chosen)
-        device_label = QLabel(self.tr("&Input:"), self)
-        device_label.setBuddy(self.device_combo)
+        self._build_pickers()
         self.refresh_button = QPushButton(self.tr("Re&fresh"), self)
         self.refresh_button.setToolTip(self.tr("Look again for connected input devices"))
         self.refresh_button.clicked.connect(lambda: self.refresh_devices())
-        self.level_meter = LevelMeter(self)
+        self.inputs_panel = InputsPanel(self.settings, self.device_combo, self.system_combo, self)
+        self._show_source(self.resolved_source())
+        self.level_meter = self.inputs_panel.mic_meter.meter  # the microphone's bar
         self.record_button = QPushButton(self)
         self.record_button.clicked.connect(self.toggle_recording)
         self.record_action = QAction(self.tr("&Record"), self)
@@ -137,17 +150,44 @@ class RecordView(QWidget):
         terms_label.setBuddy(self.terms_edit)
         self._build_transcript()
         layout = QVBoxLayout(self)
-        device_row = hbox(device_label, self.device_combo, self.refresh_button)
-        device_row.setStretch(0, 0)
-        device_row.setStretch(1, 1)  # the picker takes the spare room
-        layout.addLayout(device_row)
-        layout.addLayout(hbox(terms_label, self.terms_edit))
-        layout.addLayout(hbox(self.level_meter))
+        layout.addLayout(hbox(self.source_label, self.source_combo, self.refresh_button, None))
+        layout.addWidget(self.inputs_panel)  # the device pickers sit in it, next to their meters
+        terms_row = hbox(terms_label, self.terms_edit)
+        terms_row.setStretch(0, 0)
+        terms_row.setStretch(1, 1)
+        layout.addLayout(terms_row)
         layout.addLayout(hbox(self.record_button, 12, self.elapsed_label, 12, self.size_label, 12,
                               self.file_label, None))
         layout.addWidget(self.error_label)
         layout.addWidget(self.transcript_view, 1)
         layout.addLayout(hbox(self.status_label, self.jump_button))
+
+    def _build_pickers(self) -> None:
+        self.source_combo = QComboBox(self)
+        self.source_combo.addItem(self.tr("Microphone"), "mic")
+        self.source_combo.addItem(self.tr("System audio"), "system")
+        self.source_combo.addItem(self.tr("Microphone + system audio"), "both")
+        self.source_combo.setToolTip(self.tr("Record your microphone, what the computer plays (the other side "
+                                             "of a call), or both on two tracks"))
+        self.source_label = QLabel(self.tr("Rec&ord from:"), self)
+        self.source_label.setBuddy(self.source_combo)
+        self.device_combo = QComboBox(self)
+        self.device_combo.setToolTip(self.tr("The microphone or other input to record from"))
+        self.device_combo.addItem(self.tr("System default"), "")
+        if self.settings.input_device:  # shown before the device list arrives
+            self.device_combo.addItem(self.settings.input_device, self.settings.input_device)
+            self.device_combo.setCurrentIndex(1)
+        self.system_combo = QComboBox(self)
+        self.system_combo.setToolTip(self.tr("The sound output whose audio is recorded (its monitor)"))
+        self.system_combo.addItem(self.tr("Default output"), "")
+        if self.settings.system_device:
+            self.system_combo.addItem(self.settings.system_device, self.settings.system_device)
+            self.system_combo.setCurrentIndex(1)
+        self.source_combo.currentIndexChanged.connect(self._source_chosen)
+        # Picking the item "auto" shows already is a choice too: it stays when "auto" changes.
+        self.source_combo.activated.connect(self._source_chosen)
+        self.device_combo.currentIndexChanged.connect(self._device_chosen)
+        self.system_combo.currentIndexChanged.connect(self._system_device_chosen)
 
     def _build_transcript(self) -> None:
         self.model = LiveTranscriptModel(self)
@@ -223,30 +263,141 @@ class RecordView(QWidget):
     # -- devices ---------------------------------------------------------------------------------
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
+        self.inputs_panel.refresh_settings()
         if not self._devices_requested:  # the first time shown: PortAudio starts off the UI thread
             self.refresh_devices(rescan=False)
+        else:
+            self._update_preview()
+
+    def hideEvent(self, event: QHideEvent) -> None:
+        super().hideEvent(event)
+        self._update_preview()
 
     def refresh_devices(self, rescan: bool = True) -> None:
+        """List the devices again (the preview reopens with them); ``rescan`` re-reads
+        PortAudio's list, which must not happen under an open stream: the preview closes first."""
         self._devices_requested = True
+        self._mic_listed = False
+        self._system_listed = False
+        self.preview.stop(then=lambda: self._list_devices(rescan))
+
+    def _list_devices(self, rescan: bool) -> None:
+        if self._shut_down:
+            return
         self.audio.list_devices(rescan)
+        if not hasattr(self.audio.worker, "system_devices_listed"):  # a worker that lists microphones only
+            self._system_listed = True
+
+    def apply_settings(self) -> None:
+        """Preferences changed: the panel shows the model, language and folder anew."""
+        self.inputs_panel.refresh_settings()
+
+    def resolved_source(self) -> str:
+        """"mic", "system" or "both": the saved choice, "auto" meaning both when system
+        audio can be captured and is not what the microphone hears already."""
+        return resolve_audio_source(self.settings.audio_source, self._system_available)
+
+    def chosen_inputs(self) -> list[PreviewInput]:
+        source = self.resolved_source()
+        inputs = []
+        if source in ("mic", "both"):
+            inputs.append(PreviewInput("mic", self.device_combo.currentData() or None))
+        if source in ("system", "both"):
+            inputs.append(PreviewInput("system", self.system_combo.currentData() or None))
+        return inputs
+
+    def _show_source(self, source: str) -> None:
+        combo = self.source_combo
+        combo.blockSignals(True)  # showing the choice is not the user choosing
+        combo.setCurrentIndex(max(0, combo.findData(source)))
+        combo.blockSignals(False)
+        self._show_inputs()
+
+    def _source_chosen(self, index: int) -> None:
+        self.settings.audio_source = self.source_combo.itemData(index) or "auto"
+        self._show_source(self.resolved_source())
+        self._update_preview()
 
     @Slot(list)
-    def _on_devices(self, devices: list) -> None:
-        saved = self.settings.input_device
-        combo = self.device_combo
+    def _on_system_devices(self, devices: list) -> None:
+        default = next((device.name for device in devices if device.is_default), None)
+        first = self.tr("Default output ({name})").format(name=default) if default else self.tr("Default output")
+        names = [device.name for device in devices]
+        entries = [(self._default_label(device.name if names.count(device.name) == 1  # two "Null Output"s
+                                        else f"{device.name} ({device.id})", device.is_default), device.id)
+                   for device in devices]  # by id: unique, and core finds a device by id or name
+        self._fill(self.system_combo, first, entries, self.settings.system_device)
+        self.preview.check_system_audio()  # then the preview opens what "auto" means
+
+    @Slot(bool)
+    def _on_system_checked(self, available: bool) -> None:
+        self._system_available = available
+        self._system_listed = True
+        self._show_source(self.resolved_source())
+        self._update_preview()
+
+    def _system_device_chosen(self, index: int) -> None:
+        self.settings.system_device = self.system_combo.itemData(index) or ""
+        self._update_preview()
+
+    def _default_label(self, name: str, is_default: bool) -> str:
+        return self.tr("{name} (default)").format(name=name) if is_default else name
+
+    def _fill(self, combo: QComboBox, first: str, entries: list[tuple[str, str]], saved: str) -> None:
+        """A device picker anew: the default (data ""), the devices, the saved one even when
+        it is not connected now; the saved one chosen."""
         combo.blockSignals(True)  # rebuilding the list is not the user choosing
         combo.clear()
-        combo.addItem(self.tr("System default"), "")
-        for device in devices:
-            label = self.tr("{name} (default)").format(name=device.name) if device.is_default else device.name
-            combo.addItem(label, device.name)
+        combo.addItem(first, "")
+        for label, data in entries:
+            combo.addItem(label, data)
         if saved and combo.findData(saved) < 0:
             combo.addItem(self.tr("{name} (not connected)").format(name=saved), saved)
         combo.setCurrentIndex(max(0, combo.findData(saved)))
         combo.blockSignals(False)
 
+    @Slot(list)
+    def _on_devices(self, devices: list) -> None:
+        entries = [(self._default_label(device.name, device.is_default), device.name) for device in devices]
+        self._fill(self.device_combo, self.tr("System default"), entries, self.settings.input_device)
+        self._mic_listed = True
+        self._update_preview()
+
     def _device_chosen(self, index: int) -> None:
         self.settings.input_device = self.device_combo.itemData(index) or ""
+        self._update_preview()
+
+    # -- the preview: levels before recording ----------------------------------------------------
+    def _connect_preview(self) -> None:
+        self.preview.level.connect(self._on_preview_level)
+        self.preview.failed.connect(lambda track, message: self.inputs_panel.meter(track).show_problem(message))
+        self.preview.system_audio_checked.connect(self._on_system_checked)
+
+    def _preview_wanted(self) -> bool:
+        return (self.isVisible() and self.state == State.IDLE and not self._shut_down and not self.source_file
+                and self._mic_listed and self._system_listed)
+
+    def _update_preview(self) -> None:
+        """Open the chosen inputs for their levels when the view is shown and idle, else close them."""
+        self._show_inputs()
+        if not self._preview_wanted():
+            self.preview.stop()
+            return
+        inputs = self.chosen_inputs()
+        if tuple(inputs) == self.preview.inputs():
+            return
+        for item in inputs:
+            self.inputs_panel.meter(item.track).begin(watch_silence=True)
+            self.inputs_panel.meter(item.track).show_note(self.tr("Opening the input…"))
+        self.preview.start(inputs)
+
+    def _show_inputs(self) -> None:
+        self.inputs_panel.set_inputs(self.resolved_source(), Path(self.source_file).name if self.source_file else "")
+
+    @Slot(str, float)
+    def _on_preview_level(self, track: str, rms: float) -> None:
+        if self.state == State.IDLE:  # a last one queued before the recording started
+            self.inputs_panel.meter(track).set_level(rms)
 
     # -- recording ---------------------------------------------------------------------------------
     def _connect_worker(self) -> None:
@@ -258,9 +409,19 @@ class RecordView(QWidget):
         worker.error_cleared.connect(self.error_label.hide)
         worker.session_failed.connect(self.recording_failed)
         worker.segment.connect(self.model.add_segment)
-        worker.level.connect(self.level_meter.set_level)
+        if hasattr(worker, "source_level"):  # a level per track
+            worker.source_level.connect(self._on_source_level)
+        else:
+            worker.level.connect(self.level_meter.set_level)
+        if hasattr(worker, "system_devices_listed"):
+            worker.system_devices_listed.connect(self._on_system_devices)
         worker.recovered.connect(self.recovery.add)
         worker.devices.connect(self._on_devices)
+
+    @Slot(str, float)
+    def _on_source_level(self, track: str, rms: float) -> None:
+        if self.state != State.IDLE:
+            self.inputs_panel.meter(track).set_level(rms)
 
     def is_recording(self) -> bool:
         return self.state != State.IDLE
@@ -280,7 +441,8 @@ class RecordView(QWidget):
         return {"recordings_dir": str(s.recordings_dir), "model": s.model, "language": s.language,
                 "device": s.device, "speakers_enabled": s.speakers_enabled,
                 "keep_models_loaded": s.keep_models_loaded, "disk_stop_mb": s.disk_stop_mb,
-                "speed": self.source_speed, "glossary": self.meeting_glossary()}
+                "speed": self.source_speed, "glossary": self.meeting_glossary(),
+                "audio_source": self.resolved_source(), "system_device": self.system_combo.currentData() or ""}
 
     def meeting_glossary(self) -> tuple[str, ...]:
         """This meeting's terms (the box above the transcript), then the global glossary's."""
@@ -298,12 +460,26 @@ class RecordView(QWidget):
         self._path = None
         self._set_state(State.STARTING)
         self.recording_changed.emit(True)
+        for track in ("mic", "system"):
+            self.inputs_panel.meter(track).begin(watch_silence=False)
         device = self.device_combo.currentData() or None
-        self.audio.start_recording(self._session_settings(), device, self.source_file)
+        # The preview closes the devices first (an ALSA device opens once; PortAudio is
+        # not re-entrant): the worker gets the start once they are closed, at once if none is open.
+        self._pending_start = (self._session_settings(), device, self.source_file)
+        self.preview.stop(then=self._start_pending)
+
+    def _start_pending(self) -> None:
+        request, self._pending_start = self._pending_start, None
+        if request is not None and self.state == State.STARTING:
+            self.audio.start_recording(*request)
 
     def stop_recording(self, wait: bool = True) -> None:
         """Stop and finalize the file; with ``wait`` return only once it is saved."""
         if self.state == State.IDLE:
+            return
+        if self._pending_start is not None:  # the worker was not asked yet: nothing to finalize
+            self._pending_start = None
+            self._finish(None)
             return
         self._set_state(State.STOPPING)
         if not wait:
@@ -333,7 +509,8 @@ class RecordView(QWidget):
 
     def _finish(self, result: Any) -> None:
         self._tick.stop()
-        self.level_meter.reset()
+        for track in ("mic", "system"):
+            self.inputs_panel.meter(track).meter.reset()
         self._path = None
         self._set_state(State.IDLE)
         if result is not None:
@@ -362,8 +539,12 @@ class RecordView(QWidget):
         self.record_button.setEnabled(state != State.STOPPING)
         self.record_action.setEnabled(state != State.STOPPING)
         self.record_action.setText(self.tr("&Stop recording") if recording else self.tr("&Record"))
-        self.device_combo.setEnabled(state == State.IDLE)
-        self.refresh_button.setEnabled(state == State.IDLE)
+        for widget in (self.source_combo, self.device_combo, self.system_combo, self.refresh_button):
+            widget.setEnabled(state == State.IDLE)
+        self.inputs_panel.set_recording(state != State.IDLE)
+        if state == State.IDLE:
+            self.inputs_panel.refresh_settings()
+            self._update_preview()  # the levels again, before the next recording
         if state == State.STARTING:
             self.elapsed_label.setText(format_clock(0))
             self.size_label.setText(format_size(0))
@@ -421,6 +602,11 @@ class RecordView(QWidget):
     def shutdown(self) -> None:
         """Stop (file finalized at once, the last words get a few seconds), release the
         models and end the audio thread; the window keeps painting meanwhile (bounded)."""
+        self._shut_down = True
+        never_started, self._pending_start = self._pending_start is not None, None
+        self.preview.shutdown()
+        if never_started:  # still waiting for the preview to close: the worker never heard of it
+            self._finish(None)
         if self.state != State.IDLE:
             self._set_state(State.STOPPING)
         self._tick.stop()

@@ -27,6 +27,7 @@ from meeting_recorder.core.private_files import create_private, private_dir, set
 log = logging.getLogger(__name__)
 
 DEVICE_CHOICES = ("auto", "cpu", "cuda")
+AUDIO_SOURCES = ("auto", "mic", "system", "both")  # what a recording captures ("auto": see resolve_audio_source)
 UI_LANGUAGES = ("system", "en", "ko")
 
 
@@ -135,6 +136,23 @@ class AppSettings:
     def input_device(self, value: str) -> None:
         self._set("recording/device", value)
 
+    @property
+    def audio_source(self) -> str:  # auto | mic | system | both
+        value = self._get("recording/source", "auto", str)
+        return value if value in AUDIO_SOURCES else "auto"
+
+    @audio_source.setter
+    def audio_source(self, value: str) -> None:
+        self._set("recording/source", value if value in AUDIO_SOURCES else "auto")
+
+    @property
+    def system_device(self) -> str:  # system audio device id (or name); "" = the default output's monitor
+        return self._get("recording/system_device", "", str)
+
+    @system_device.setter
+    def system_device(self, value: str) -> None:
+        self._set("recording/system_device", value)
+
     # -- resource thresholds (0 = no warning) --------------------------------------------------
     @property
     def rss_warning_mb(self) -> int:
@@ -187,6 +205,14 @@ class AppSettings:
     @window_geometry.setter
     def window_geometry(self, value: QByteArray) -> None:
         self._set("ui/geometry", value)
+
+
+def resolve_audio_source(choice: str, system_available: bool) -> str:
+    """What "auto" means here: both tracks when a system audio device (a monitor/loopback
+    source) exists, else the microphone alone; an explicit choice is kept as it is."""
+    if choice in ("mic", "system", "both"):
+        return choice
+    return "both" if system_available else "mic"
 
 
 def _settings_file(store: QSettings) -> Path | None:
