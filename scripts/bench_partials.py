@@ -259,13 +259,17 @@ def report(runs: list[Run], words: list[RefWord], audio_seconds: float, sources:
     print("commit = end of a committed segment -> its arrival; early = words shown before their end timestamp "
           "(a draft guessed the word, or Whisper's word end is late);\ngap = audio seconds between two partials of "
           "one utterance; CPU = process CPU seconds (2 cores) per audio second")
+    # The verdict is the app's path (drafts by transcribe_draft); the fallback is shown for comparison.
     for run, every, _ in summary:
         if run.mode == "off":
             continue
         good = pct(every, 50) <= P50_GOAL
-        ok = ok and good
-        print(f"{run.mode}: word -> first display p50 {pct(every, 50):.2f} s (goal <= {P50_GOAL} s)  {verdict(good)}")
-    return ok
+        counted = run.mode == "draft"
+        ok = ok and (good or not counted)
+        note = "" if counted else "  (fallback for engines without transcribe_draft: not counted)"
+        print(f"{run.mode}: word -> first display p50 {pct(every, 50):.2f} s (goal <= {P50_GOAL} s)  "
+              f"{verdict(good)}{note}")
+    return ok and any(run.mode == "draft" for run in runs)
 
 
 def main() -> int:
