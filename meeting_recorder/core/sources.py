@@ -190,12 +190,19 @@ class MicrophoneSource(AudioSource):
 
 class FileSource(AudioSource):
     """Plays a file's first audio track, unchanged (native rate, ≤ 2 channels, int16), at
-    ``speed`` × real time (0 = as fast as the consumer takes it)."""
+    ``speed`` × real time (0 = as fast as the consumer takes it). ``clock_rate``: the frames
+    per second it really delivers (default its sample rate), for a device whose crystal is
+    off (two-track clock tests: 48 004.8 frames/s is a 48 kHz device 100 ppm fast)."""
 
     realtime = False
 
     def __init__(
-        self, path: str | Path, speed: float = 1.0, max_seconds: float | None = None, loop: bool = False
+        self,
+        path: str | Path,
+        speed: float = 1.0,
+        max_seconds: float | None = None,
+        loop: bool = False,
+        clock_rate: float | None = None,
     ) -> None:
         import av
 
@@ -209,6 +216,7 @@ class FileSource(AudioSource):
             self.channels = min(stream.codec_context.channels, 2)
         self.name = self.path.name
         self.speed = speed
+        self.clock_rate = float(clock_rate or self.samplerate)
         self.loop = loop  # play again from the start (soak runs); needs max_seconds or stop()
         self.max_frames = None if max_seconds is None else int(max_seconds * self.samplerate)
         self._stop = threading.Event()
@@ -274,7 +282,7 @@ class FileSource(AudioSource):
     def _pace(self, started: float, sent_frames: int) -> None:
         if self.speed <= 0:
             return
-        due = started + sent_frames / self.samplerate / self.speed
+        due = started + sent_frames / self.clock_rate / self.speed
         self._stop.wait(max(0.0, due - time.monotonic()))
 
     def stop(self) -> None:
