@@ -22,7 +22,7 @@ thread) is left out; if points stay off for ``step_seconds`` the device really l
 gained) audio and the line moves by that step. The first ``skip_seconds`` are left out:
 stream start-up is bursty.
 
-Correcting. Until the offset is known (~4 s) the follower's audio is held back (bounded);
+Correcting. Until the offset is known (~6 s) the follower's audio is held back (bounded);
 then it comes out at once, after silence for the start offset (or with its start dropped
 if the follower started first). From then on the follower's output length follows
 ``(x + a + c·x)·rate``: single frames dropped or repeated at evenly spaced places in a
@@ -238,7 +238,7 @@ class TrackAligner:
     # -- follower thread -------------------------------------------------------------------
     def align(self, block: np.ndarray) -> np.ndarray:
         """A follower block (int16 frames × channels) → the frames to write for it: nothing
-        while the start is measured (the first ~4 s are held), then once the held audio
+        while the start is measured (the first ~6 s are held), then once the held audio
         after the start offset's silence, then each block with a frame or so more or less."""
         now = self._clock()
         with self._lock:
