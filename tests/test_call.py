@@ -119,7 +119,7 @@ mic, system, out = map(Path, sys.argv[1:4])
 session = LiveSession(FileSource(mic), LiveSettings(out_dir=out, model="tiny.en", language="en", formats=["md"]),
                       system_source=FileSource(system))
 session.start()
-time.sleep(2.0)
+time.sleep(3.0)
 print("mark", session.add_mark("decision"), flush=True)
 print("note", session.add_note("call Kim back"), flush=True)
 time.sleep(60)
@@ -135,7 +135,7 @@ def test_kill9_mid_call_recovers_both_tracks_marks_and_notes(tmp_path: Path) -> 
     try:
         lines = [process.stdout.readline() for _ in range(2)]
         assert lines[0].startswith("mark ") and lines[1].startswith("note "), lines
-        time.sleep(3.0)
+        time.sleep(7.0)  # past the ~6 s the aligner holds the system track's start (measuring it)
         killed_at = time.monotonic()
         process.send_signal(signal.SIGKILL)
         process.wait(10)
@@ -144,7 +144,7 @@ def test_kill9_mid_call_recovers_both_tracks_marks_and_notes(tmp_path: Path) -> 
             process.kill()
             process.wait()
         process.stdout.close()
-    assert killed_at  # the process had recorded ~5 s
+    assert killed_at  # the process had recorded ~10 s
     partials = sorted(p.name for p in out.glob("*.partial"))
     assert [name.split(".", 1)[1] for name in partials] == ["mic.wav.partial", "system.wav.partial"]
     recovered, errors = recover_folder(out, ["md"])
@@ -154,7 +154,7 @@ def test_kill9_mid_call_recovers_both_tracks_marks_and_notes(tmp_path: Path) -> 
     mic_audio, rate = soundfile.read(base.with_name(base.name + ".mic.wav"), dtype="float32")
     system_audio, _ = soundfile.read(base.with_name(base.name + ".system.wav"), dtype="float32")
     original_mic, _ = soundfile.read(call.mic, dtype="float32")
-    assert len(mic_audio) / rate >= 4.0  # at most the last second lost (header refresh 0.5 s)
+    assert len(mic_audio) / rate >= 9.0  # at most the last second lost (header refresh 0.5 s)
     assert np.array_equal(mic_audio, original_mic[: len(mic_audio)])  # sample-exact
     assert abs(len(system_audio) - len(mic_audio)) / rate <= 1.0
     data = json.loads(mix.with_suffix(".json").read_text())

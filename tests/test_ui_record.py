@@ -91,7 +91,7 @@ def test_record_then_stop_with_file_source(qtbot, make_view, settings, speech):
     qtbot.waitUntil(lambda: view.state == State.RECORDING, timeout=LONG_WAIT_MS)
     partial = view.current_recording_path()
     assert partial is not None and partial.name.endswith(".wav.partial") and partial.parent == settings.recordings_dir
-    qtbot.waitUntil(lambda: view.model.rowCount() >= 1, timeout=LONG_WAIT_MS)
+    qtbot.waitUntil(lambda: len(view.model.segments) >= 1, timeout=LONG_WAIT_MS)
     qtbot.waitUntil(lambda: view.elapsed_label.text() != "0:00" and view.size_label.text() != "0.0 MB",
                     timeout=10_000)
     first = view.model.segments[0]
@@ -125,7 +125,7 @@ def test_recording_ends_with_the_file_and_levels_arrive(qtbot, make_view, settin
         view.start_recording()
     info = sf.info(finished.args[0])
     assert info.duration == pytest.approx(sf.info(path).duration, abs=0.05)
-    assert view.model.rowCount() >= 1 and all(s.speaker is None for s in view.model.segments)
+    assert len(view.model.segments) >= 1 and all(s.speaker is None for s in view.model.segments)
     assert view.audio.worker.engine is None, "models are released after each recording unless kept"
     # The file plays 40 blocks a second of audio; the meter gets at most ~10 a second.
     assert len(levels) >= 5 and len(levels) <= 12 * (sf.info(path).duration / 4) + 5
@@ -329,7 +329,7 @@ def test_virtual_microphone_record_stop_and_device_loss(qtbot, make_view, settin
     view.start_recording()
     qtbot.waitUntil(lambda: view.state == State.RECORDING, timeout=LONG_WAIT_MS)
     player = virtual_mic.play(said, delay=0.5)
-    qtbot.waitUntil(lambda: view.model.rowCount() >= 1, timeout=LONG_WAIT_MS)
+    qtbot.waitUntil(lambda: len(view.model.segments) >= 1, timeout=LONG_WAIT_MS)
     player.wait(30)
     qtbot.wait(2000)  # the last words end in silence, so the VAD closes them
     with qtbot.waitSignal(view.recording_finished, timeout=LONG_WAIT_MS) as finished:

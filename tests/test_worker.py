@@ -275,15 +275,15 @@ def test_window_says_transcription_stopped_and_resumed(qtbot, talk, tmp_path):
     view.audio.worker.status.connect(statuses.append)
     view.audio.worker.error.connect(errors.append)
     view.start_recording()
-    qtbot.waitUntil(lambda: view.model.rowCount() >= 1, timeout=240_000)
+    qtbot.waitUntil(lambda: len(view.model.segments) >= 1, timeout=240_000)
     os.kill(shared_client().pid, signal.SIGKILL)
     qtbot.waitUntil(lambda: view.error_label.isVisibleTo(view), timeout=60_000)
     assert "Transcription stopped" in view.error_label.text() and "not affected" in view.error_label.text()
-    rows = view.model.rowCount()
+    rows = len(view.model.segments)
     with qtbot.waitSignal(view.recording_finished, timeout=240_000) as finished:
         qtbot.waitUntil(lambda: any("resumed" in s for s in statuses), timeout=240_000)
         assert not view.error_label.isVisibleTo(view)
-    assert view.model.rowCount() > rows and len(errors) == 1
+    assert len(view.model.segments) > rows and len(errors) == 1
     recorded, _ = sf.read(finished.args[0], dtype="int16")
     assert np.array_equal(recorded, sf.read(talk, dtype="int16")[0])
     assert view.state == State.IDLE

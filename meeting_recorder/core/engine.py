@@ -126,6 +126,17 @@ class TranscriptionEngine(LoadedModel):
             )
         return language
 
+    def transcribe_draft(self, samples: np.ndarray, options: TranscribeOptions = TranscribeOptions(), *,
+                         language: str | None = None) -> str:
+        """A quick provisional hypothesis of live audio (words shown while spoken): the
+        encoder on this audio only, greedy, no timestamps (``partials.draft_text``)."""
+        from meeting_recorder.core.partials import draft_text
+
+        language = language if language is not None else self._check_language(options.language)
+        if self._inference is not None:
+            self._inference.wait_idle()  # a cancelled job ends its chunk first
+        return draft_text(self.model, samples, language=language, hotwords=self._hotwords(options))
+
     def transcribe_samples(
         self,
         samples: np.ndarray,

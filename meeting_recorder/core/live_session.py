@@ -233,10 +233,6 @@ class LiveSession:
             hooks["before_whisper"] = self._echo.keep_utterance
             hooks["after_whisper"] = self._echo.keep_segments
         assert track.ring is not None
-        import inspect  # TEMPORARY until the hooks land
-
-        accepted = inspect.signature(LiveTranscriber).parameters
-        hooks = {k: v for k, v in hooks.items() if k in accepted}
         return LiveTranscriber(
             track.ring,
             engine,
@@ -331,7 +327,7 @@ class LiveSession:
                 error=self._errors[0].code if self._errors else None,
                 errors=tuple(self._errors),
                 tracks=tuple(finals) if self.is_call else (),
-                echo_dropped=self._echo.dropped if self._echo is not None else 0,
+                echo_dropped=self._echo_dropped(),
             )
             for track in self.tracks:
                 track.writer = track.transcriber = track.pool = track.analysis = track.ring = None
@@ -341,10 +337,18 @@ class LiveSession:
             say(events.MemoryReleased())
         return result
 
+    def _echo_dropped(self) -> int:
+        if self._echo is None:
+            return 0
+        stats = self._echo.stats()
+        return stats.utterances_dropped + stats.segments_dropped
+
     def _finish_transcribers(self, timeout: float) -> bool:
         """The last words of every track, within one shared ``timeout``."""
         deadline = time.monotonic() + timeout
         complete = True
+        if self._echo is not None:
+            self._echo.system_ended()  # its writer is closed: the ring gets nothing more
         for track in self.tracks:
             assert track.transcriber is not None
             complete &= track.transcriber.finish(max(0.0, deadline - time.monotonic()))
@@ -465,9 +469,11 @@ class LiveSession:
             data = track.adjust(data)
         if track is self.tracks[0]:
             self._captured_frames += len(data)
-        if not getattr(track.source, "realtime", True):
+        if not getattr(track.source, "realtime", True) or len(data) > pool.frames:
+            # A file source can wait; a device never does, except for the aligner's one long
+            # first block (the start offset's silence and the audio held while measuring it).
             while pool.free_blocks * pool.frames < len(data) and self._running:
-                time.sleep(0.002)  # a file source can wait; a microphone never does
+                time.sleep(0.002)
         writer.submit(pool.fill(data))
 
     def _on_source_end(self, problem: events.Event | None) -> None:

@@ -92,10 +92,20 @@ class SerialEngine:
 
     def transcribe_samples(self, samples: np.ndarray, options: Any = None, *, offset: float = 0.0,
                            cancel: threading.Event | None = None, **kwargs: Any) -> Any:
-        while not self._lock.acquire(timeout=0.1):
-            if cancel is not None and cancel.is_set():
-                raise Cancelled()
+        self._acquire(cancel)
         try:
             return self.engine.transcribe_samples(samples, options, offset=offset, cancel=cancel, **kwargs)
         finally:
             self._lock.release()
+
+    def transcribe_draft(self, samples: np.ndarray, options: Any = None, **kwargs: Any) -> str:
+        self._acquire(None)
+        try:
+            return self.engine.transcribe_draft(samples, options, **kwargs)
+        finally:
+            self._lock.release()
+
+    def _acquire(self, cancel: threading.Event | None) -> None:
+        while not self._lock.acquire(timeout=0.1):
+            if cancel is not None and cancel.is_set():
+                raise Cancelled()

@@ -366,6 +366,7 @@ class MainWindow(QMainWindow):
         """After Preferences: views read job settings when a job starts; these re-read now."""
         self.dashboard.apply_settings()
         self.speakers_view.apply_settings()
+        self.record_view.apply_settings()  # the first-look panel: model, language, folder
         self.show_status(self.tr("The new interface language is used from the next start.") if restart_needed
                          else self.tr("Preferences saved; they apply to the next recording or file."))
 

@@ -47,14 +47,16 @@ from typing import Any
 from PySide6.QtCore import QMetaMethod, QModelIndex, Qt, QTimer, QUrl, Signal, Slot
 from PySide6.QtGui import QAction, QDesktopServices, QFontMetrics, QHideEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
-    QAbstractItemView, QComboBox, QHeaderView, QLabel, QLineEdit, QPushButton, QStyle, QTableView, QVBoxLayout,
+    QAbstractItemView, QComboBox, QHeaderView, QLabel, QLineEdit, QPushButton, QSplitter, QStyle, QTableView,
+    QVBoxLayout,
     QWidget,
 )
 
 from meeting_recorder.core.recovery import final_path
 from meeting_recorder.ui.audio_worker import AudioWorkerThread
 from meeting_recorder.ui.input_preview import InputPreview, InputsPanel, PreviewInput
-from meeting_recorder.ui.live_transcript_model import LiveTranscriptModel
+from meeting_recorder.ui.live_transcript_model import LiveTranscriptModel, PartialTextDelegate
+from meeting_recorder.ui.marks_notes import MarksNotesPanel
 from meeting_recorder.ui.recovery_dialog import RecoveryDialog, RecoveryOffer
 from meeting_recorder.ui.settings import AppSettings, global_glossary, resolve_audio_source
 from meeting_recorder.core.clock import format_clock
@@ -149,6 +151,16 @@ class RecordView(QWidget):
         terms_label = QLabel(self.tr("&Terms:"), self)
         terms_label.setBuddy(self.terms_edit)
         self._build_transcript()
+        self.marks_panel = MarksNotesPanel(self)  # Mark (Ctrl+M) and notes beside the transcript
+        self.marks_panel.mark_requested.connect(self._add_mark)
+        self.marks_panel.note_submitted.connect(self._add_note)
+        self.marks_panel.set_recording(False)
+        transcript_row = QSplitter(Qt.Orientation.Horizontal, self)
+        transcript_row.addWidget(self.transcript_view)
+        transcript_row.addWidget(self.marks_panel)
+        transcript_row.setStretchFactor(0, 3)
+        transcript_row.setStretchFactor(1, 1)
+        transcript_row.setChildrenCollapsible(False)
         layout = QVBoxLayout(self)
         layout.addLayout(hbox(self.source_label, self.source_combo, self.refresh_button, None))
         layout.addWidget(self.inputs_panel)  # the device pickers sit in it, next to their meters
@@ -159,7 +171,7 @@ class RecordView(QWidget):
         layout.addLayout(hbox(self.record_button, 12, self.elapsed_label, 12, self.size_label, 12,
                               self.file_label, None))
         layout.addWidget(self.error_label)
-        layout.addWidget(self.transcript_view, 1)
+        layout.addWidget(transcript_row, 1)
         layout.addLayout(hbox(self.status_label, self.jump_button))
 
     def _build_pickers(self) -> None:
@@ -198,6 +210,8 @@ class RecordView(QWidget):
         view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         view.setWordWrap(True)
         view.setShowGrid(False)
+        # The words being spoken: grey, the still-uncertain ones lighter and italic.
+        view.setItemDelegateForColumn(LiveTranscriptModel.TEXT, PartialTextDelegate(view))
         view.verticalHeader().hide()
         header = view.horizontalHeader()
         header.setStretchLastSection(True)
@@ -409,6 +423,7 @@ class RecordView(QWidget):
         worker.error_cleared.connect(self.error_label.hide)
         worker.session_failed.connect(self.recording_failed)
         worker.segment.connect(self.model.add_segment)
+        worker.partial.connect(self._on_partial)
         if hasattr(worker, "source_level"):  # a level per track
             worker.source_level.connect(self._on_source_level)
         else:
@@ -418,10 +433,33 @@ class RecordView(QWidget):
         worker.recovered.connect(self.recovery.add)
         worker.devices.connect(self._on_devices)
 
+    @Slot(str, object)
+    def _on_partial(self, track: str, partial: Any) -> None:
+        self.model.show_partial(partial, track)
+        if partial is not None:
+            for row in range(max(0, self.model.rowCount() - 2), self.model.rowCount()):
+                self.transcript_view.resizeRowToContents(row)  # the words grow in place
+            if self._follow:
+                self.jump_to_latest()
+
     @Slot(str, float)
     def _on_source_level(self, track: str, rms: float) -> None:
         if self.state != State.IDLE:
             self.inputs_panel.meter(track).set_level(rms)
+
+    @Slot()
+    def _add_mark(self) -> None:
+        at = self.audio.add_mark()
+        if at is not None:
+            self.marks_panel.add_mark(at)
+
+    @Slot(str)
+    def _add_note(self, text: str) -> None:
+        at = self.audio.add_note(text)
+        if at is None:
+            self.marks_panel.return_note(text)  # not lost: it stays in the box
+        else:
+            self.marks_panel.add_note(at, text)
 
     def is_recording(self) -> bool:
         return self.state != State.IDLE
@@ -454,6 +492,7 @@ class RecordView(QWidget):
         if self.state != State.IDLE:
             return
         self.model.clear()
+        self.marks_panel.clear()
         self._reset_columns()
         self.jump_to_latest()
         self.error_label.hide()
@@ -542,6 +581,7 @@ class RecordView(QWidget):
         for widget in (self.source_combo, self.device_combo, self.system_combo, self.refresh_button):
             widget.setEnabled(state == State.IDLE)
         self.inputs_panel.set_recording(state != State.IDLE)
+        self.marks_panel.set_recording(state == State.RECORDING)
         if state == State.IDLE:
             self.inputs_panel.refresh_settings()
             self._update_preview()  # the levels again, before the next recording

@@ -95,6 +95,12 @@ class RemoteEngine(_Remote):
                           options or TranscribeOptions(), offset=offset, language=language,
                           cancel=cancel, callbacks=callbacks)
 
+    def transcribe_draft(self, samples: np.ndarray, options: Any = None, *, language: str | None = None) -> str:
+        from meeting_recorder.core.engine import TranscribeOptions
+
+        return self._call("transcribe_draft", np.ascontiguousarray(samples, dtype=np.float32),
+                          options or TranscribeOptions(), language=language)
+
     def transcribe_file(self, path: str | Path, options: Any = None, *, progress: Any = None,
                         cancel: threading.Event | None = None) -> Any:
         from meeting_recorder.core.engine import TranscribeOptions
