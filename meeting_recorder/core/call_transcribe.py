@@ -57,16 +57,16 @@ def _span(path: Path, start: float, end: float) -> np.ndarray:
     return np.pad(out, (0, count - len(out)))
 
 
-def is_echo(segment: Segment, mic: Path, system: Path) -> bool:
-    """The segment is (almost) only what the microphone heard of the speakers."""
-    from meeting_recorder.core.echo import EchoOptions, analyze
+def echo_free(segment: Segment, mic: Path, system: Path) -> Segment | None:
+    """The segment's local speech: itself, only its local words (Whisper often writes a
+    local line and the echo after it as one segment), or None when it is only echo."""
+    from meeting_recorder.core.echo import EchoOptions, analyze, local_part
 
     options = EchoOptions()
     mic_audio = _span(mic, segment.start, segment.end)
     system_audio = _span(system, segment.start - ECHO_MARGIN_SECONDS, segment.end + ECHO_MARGIN_SECONDS)
     analysis = analyze(mic_audio, system_audio, -int(ECHO_MARGIN_SECONDS * ANALYSIS_RATE), options)
-    share = analysis.local_share(0, len(mic_audio))
-    return share is not None and share < options.segment_min_share
+    return local_part(segment, analysis, int(round(segment.start * ANALYSIS_RATE)), options)
 
 
 def transcribe_call(
@@ -104,7 +104,7 @@ def transcribe_call(
 
     local = engine.transcribe_file(mic, options, progress=part(0), cancel=cancel)
     remote = transcribe_with_speakers(engine, diarizer, system, options, speakers, progress=part(1), cancel=cancel)
-    mine = [s for s in local.segments if not is_echo(s, mic, system)]
+    mine = [part for segment in local.segments if (part := echo_free(segment, mic, system)) is not None]
     for segment in mine:
         segment.speaker = self_name
     segments = sorted([*mine, *remote.segments], key=lambda s: s.start)

@@ -33,26 +33,21 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from meeting_recorder.core import events
-from meeting_recorder.core.block_pool import BlockPool
 from meeting_recorder.core.call_tracks import new_recording_base
 from meeting_recorder.core.disk_space import DiskGuard
 from meeting_recorder.core.engine import TranscribeOptions, TranscriptionEngine
 from meeting_recorder.core.errors import DiskSpaceError, FolderError, reason_of
 from meeting_recorder.core.language_choice import live_model
-from meeting_recorder.core.live_analysis import LiveAnalysis
 from meeting_recorder.core.live_transcriber import LiveTranscriber
 from meeting_recorder.core.live_types import LiveCallbacks, LiveSettings, SessionResult
 from meeting_recorder.core.private_files import private_dir
 from meeting_recorder.core.recovery import PARTIAL_SUFFIX, final_path, journal_path, recover_folder
 from meeting_recorder.core.resources import release_memory
-from meeting_recorder.core.ring_buffer import RingBuffer
-from meeting_recorder.core.segmenter import SAMPLE_RATE
 from meeting_recorder.core.sources import AudioSource
 from meeting_recorder.core.track import FixedSpeaker, SerialEngine, Track
 from meeting_recorder.core.transcript import Segment
 from meeting_recorder.core.transcript_log import TranscriptLog, export_journal
 from meeting_recorder.core.worker import make_engine
-from meeting_recorder.core.writer import RecordingWriter
 
 if TYPE_CHECKING:
     from meeting_recorder.core.speakers.embedding import Embedder
@@ -202,7 +197,7 @@ class LiveSession:
 
     def _build_recorder(self, track: Track) -> None:
         """The track's pool, ring, analysis and writer (not started)."""
-        source, kind = track.source, track.name or _track_kind(track.source)
+        kind = track.name or _track_kind(track.source)
         first = track is self.tracks[0]
 
         def on_level(rms: float) -> None:
@@ -210,11 +205,8 @@ class LiveSession:
                 self.callbacks.level(rms)
             self.callbacks.source_level(kind, rms)
 
-        track.pool = BlockPool(max(8, int(self.settings.pool_seconds / 0.1)), source.block_frames, source.channels)
-        track.ring = RingBuffer(int(self.settings.ring_seconds * SAMPLE_RATE))
-        track.analysis = LiveAnalysis(source.samplerate, track.ring, on_level)
-        track.writer = RecordingWriter(
-            track.partial_path, source.samplerate, source.channels, track.pool, on_block=track.analysis.process,
+        track.build(
+            self.settings.pool_seconds, self.settings.ring_seconds, on_level,
             on_write_error=lambda error, t=track: self._on_write_error(t, error),
             on_analysis_error=self._on_analysis_error,
             on_appended=self._check_disk if first else None,
@@ -330,7 +322,7 @@ class LiveSession:
                 echo_dropped=self._echo_dropped(),
             )
             for track in self.tracks:
-                track.writer = track.transcriber = track.pool = track.analysis = track.ring = None
+                track.release()
             self._log = self._echo = None
             self._release_models(say)
             release_memory()
@@ -414,7 +406,7 @@ class LiveSession:
                 except OSError:  # a read-only folder: nothing was created there anyway
                     pass
             for track in self.tracks:
-                track.writer = track.transcriber = track.pool = track.analysis = track.ring = None
+                track.release()
             self._log = self._echo = None
             self._release_models()
             release_memory()

@@ -49,6 +49,34 @@ class Track:
     def bytes_per_second(self) -> int:
         return self.source.samplerate * self.source.channels * 2
 
+    def build(
+        self,
+        pool_seconds: float,
+        ring_seconds: float,
+        on_level: Callable[[float], None],
+        on_write_error: Callable[[BaseException], None],
+        on_analysis_error: Callable[[BaseException], None],
+        on_appended: Callable[[float], None] | None,
+    ) -> None:
+        """The pool, ring, analysis and writer (not started) of this track."""
+        from meeting_recorder.core.block_pool import BlockPool
+        from meeting_recorder.core.live_analysis import LiveAnalysis
+        from meeting_recorder.core.ring_buffer import RingBuffer
+        from meeting_recorder.core.writer import RecordingWriter
+
+        source = self.source
+        self.pool = BlockPool(max(8, int(pool_seconds / 0.1)), source.block_frames, source.channels)
+        self.ring = RingBuffer(int(ring_seconds * SAMPLE_RATE))
+        self.analysis = LiveAnalysis(source.samplerate, self.ring, on_level)
+        self.writer = RecordingWriter(
+            self.partial_path, source.samplerate, source.channels, self.pool, on_block=self.analysis.process,
+            on_write_error=on_write_error, on_analysis_error=on_analysis_error, on_appended=on_appended,
+        )
+
+    def release(self) -> None:
+        """Forget every part (the session closed or discarded them)."""
+        self.writer = self.transcriber = self.pool = self.analysis = self.ring = None
+
 
 class FixedSpeaker:
     """Speaker labels for the microphone track of a call: everything said into it is the
