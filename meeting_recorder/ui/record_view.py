@@ -20,16 +20,16 @@ models, join the audio thread). ``record_action`` (Ctrl+R) may be put in a menu.
 Attributes: ``source_file``/``source_speed`` play a file as if live (demos, tests);
 ``auto_offer_recovery`` (default True) shows ``RecoveryDialog`` for recovered recordings.
 
-Before recording, the "what will happen" panel (``inputs_panel``: ``InputsPanel``) says which
-inputs, model, language and folder the recording will use, and ``preview`` (``InputPreview``)
-shows each input's level while the view is visible and idle; it is closed before the
-recording opens the devices (the start waits for that, never blocking the UI thread), when
-the view is hidden, when the choice changes (then reopened) and in ``shutdown()``.
-During a recording the meters show the worker's ``source_level(track, rms)`` (a worker
-without it: ``level(rms)`` on the microphone's).
-``source_combo`` picks Microphone / System audio / Microphone + system audio;
-``device_combo`` the microphone, ``system_combo`` the system audio device.
-``apply_settings()`` re-reads model, language and folder for the panel (after Preferences).
+Before recording, ``inputs_panel`` says which inputs, model, language and folder the recording
+will use and ``preview`` shows each input's level while the view is visible and idle; it is
+closed before the recording opens the devices (the start waits for that, never blocking the
+UI thread), when the view is hidden, when the choice changes (then reopened) and in
+``shutdown()``. During a recording the meters show the worker's ``source_level(track, rms)``
+(a worker without it: ``level(rms)`` on the microphone's). The pickers (``source_combo``,
+``device_combo``, ``system_combo``), ``refresh_devices()``, ``apply_settings()``,
+``resolved_source()`` and ``chosen_inputs()`` come from ``RecordInputs`` (record_inputs.py);
+the transcript table is a ``LiveTranscriptView`` (live_transcript_view.py), with
+``is_following()`` and ``jump_to_latest()``.
 
 Settings read: model, language, device, speakers_enabled, keep_models_loaded,
 recordings_dir; input_device, audio_source and system_device are read and written (the
@@ -44,26 +44,22 @@ from enum import Enum
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QMetaMethod, QModelIndex, Qt, QTimer, QUrl, Signal, Slot
-from PySide6.QtGui import QAction, QDesktopServices, QFontMetrics, QHideEvent, QKeySequence, QShowEvent
-from PySide6.QtWidgets import (
-    QAbstractItemView, QComboBox, QHeaderView, QLabel, QLineEdit, QPushButton, QSplitter, QStyle, QTableView,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtCore import QMetaMethod, Qt, QTimer, QUrl, Signal, Slot
+from PySide6.QtGui import QAction, QDesktopServices, QKeySequence
+from PySide6.QtWidgets import QLabel, QLineEdit, QPushButton, QSplitter, QStyle, QVBoxLayout, QWidget
 
 from meeting_recorder.core.recovery import final_path
 from meeting_recorder.ui.audio_worker import AudioWorkerThread
-from meeting_recorder.ui.input_preview import InputPreview, InputsPanel, PreviewInput
-from meeting_recorder.ui.live_transcript_model import LiveTranscriptModel, PartialTextDelegate
+from meeting_recorder.ui.live_transcript_model import LiveTranscriptModel
+from meeting_recorder.ui.live_transcript_view import LiveTranscriptView
 from meeting_recorder.ui.marks_notes import MarksNotesPanel
+from meeting_recorder.ui.record_inputs import RecordInputs
 from meeting_recorder.ui.recovery_dialog import RecoveryDialog, RecoveryOffer
-from meeting_recorder.ui.settings import AppSettings, global_glossary, resolve_audio_source
+from meeting_recorder.ui.settings import AppSettings, global_glossary
 from meeting_recorder.core.clock import format_clock
 from meeting_recorder.ui.widgets import hbox
 
 TICK_MS = 500  # elapsed time and file size refresh
-FOLLOW_SLACK = 4  # pixels from the bottom that still count as "at the bottom"
 
 
 def format_size(size: int) -> str:
@@ -77,7 +73,7 @@ class State(Enum):
     STOPPING = "stopping"
 
 
-class RecordView(QWidget):
+class RecordView(RecordInputs, QWidget):  # the choice of inputs and their preview: record_inputs.py
     recording_changed = Signal(bool)
     status_message = Signal(str)
     recording_finished = Signal(str)
@@ -99,14 +95,10 @@ class RecordView(QWidget):
         self.state = State.IDLE
         self._path: Path | None = None
         self._started_at = 0.0
-        self._devices_requested = False
-        self._follow = True
         self._pending_start: tuple | None = None  # a start waiting for the preview to close the inputs
-        self._mic_listed = self._system_listed = False
-        self._system_available = False  # "auto" records both (core's capture_choice, asked off this thread)
         self._shut_down = False
         self.audio = AudioWorkerThread(self)
-        self.preview = InputPreview(self)
+        self._init_inputs()
         self._build_ui()
         self._connect_worker()
         self._connect_preview()
@@ -117,13 +109,7 @@ class RecordView(QWidget):
 
     # -- widgets -------------------------------------------------------------------------------
     def _build_ui(self) -> None:
-        self._build_pickers()
-        self.refresh_button = QPushButton(self.tr("Re&fresh"), self)
-        self.refresh_button.setToolTip(self.tr("Look again for connected input devices"))
-        self.refresh_button.clicked.connect(lambda: self.refresh_devices())
-        self.inputs_panel = InputsPanel(self.settings, self.device_combo, self.system_combo, self)
-        self._show_source(self.resolved_source())
-        self.level_meter = self.inputs_panel.mic_meter.meter  # the microphone's bar
+        self._build_inputs()  # source and device pickers, refresh button, inputs panel with meters
         self.record_button = QPushButton(self)
         self.record_button.clicked.connect(self.toggle_recording)
         self.record_action = QAction(self.tr("&Record"), self)
@@ -174,244 +160,22 @@ class RecordView(QWidget):
         layout.addWidget(transcript_row, 1)
         layout.addLayout(hbox(self.status_label, self.jump_button))
 
-    def _build_pickers(self) -> None:
-        self.source_combo = QComboBox(self)
-        self.source_combo.addItem(self.tr("Microphone"), "mic")
-        self.source_combo.addItem(self.tr("System audio"), "system")
-        self.source_combo.addItem(self.tr("Microphone + system audio"), "both")
-        self.source_combo.setToolTip(self.tr("Record your microphone, what the computer plays (the other side "
-                                             "of a call), or both on two tracks"))
-        self.source_label = QLabel(self.tr("Rec&ord from:"), self)
-        self.source_label.setBuddy(self.source_combo)
-        self.device_combo = QComboBox(self)
-        self.device_combo.setToolTip(self.tr("The microphone or other input to record from"))
-        self.device_combo.addItem(self.tr("System default"), "")
-        if self.settings.input_device:  # shown before the device list arrives
-            self.device_combo.addItem(self.settings.input_device, self.settings.input_device)
-            self.device_combo.setCurrentIndex(1)
-        self.system_combo = QComboBox(self)
-        self.system_combo.setToolTip(self.tr("The sound output whose audio is recorded (its monitor)"))
-        self.system_combo.addItem(self.tr("Default output"), "")
-        if self.settings.system_device:
-            self.system_combo.addItem(self.settings.system_device, self.settings.system_device)
-            self.system_combo.setCurrentIndex(1)
-        self.source_combo.currentIndexChanged.connect(self._source_chosen)
-        # Picking the item "auto" shows already is a choice too: it stays when "auto" changes.
-        self.source_combo.activated.connect(self._source_chosen)
-        self.device_combo.currentIndexChanged.connect(self._device_chosen)
-        self.system_combo.currentIndexChanged.connect(self._system_device_chosen)
-
     def _build_transcript(self) -> None:
         self.model = LiveTranscriptModel(self)
-        view = self.transcript_view = QTableView(self)
-        view.setModel(self.model)
-        view.setAccessibleName(self.tr("Live transcript"))
-        view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        view.setWordWrap(True)
-        view.setShowGrid(False)
-        # The words being spoken: grey, the still-uncertain ones lighter and italic.
-        view.setItemDelegateForColumn(LiveTranscriptModel.TEXT, PartialTextDelegate(view))
-        view.verticalHeader().hide()
-        header = view.horizontalHeader()
-        header.setStretchLastSection(True)
-        # Qt's ResizeToContents sized these two to their titles only ("시간" is narrower than
-        # "0:05"): they widen as rows arrive instead, and never shrink while recording.
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        self._reset_columns()
-        view.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
-        self.model.rowsInserted.connect(self._rows_inserted)
-        # Wrapped rows need new heights when the text column changes width; one pass over
-        # all rows after the resizing settles, not one per pixel.
-        self._relayout = QTimer(self, singleShot=True, interval=100)
-        self._relayout.timeout.connect(view.resizeRowsToContents)
-        header.sectionResized.connect(lambda *_: self._relayout.start())
-        bar = view.verticalScrollBar()
-        bar.rangeChanged.connect(self._range_changed)
-        bar.valueChanged.connect(self._scrolled)
+        self.transcript_view = LiveTranscriptView(self.model, self)  # follows the newest line
+        self.transcript_view.setAccessibleName(self.tr("Live transcript"))
         self.jump_button = QPushButton(self.tr("&Jump to latest"), self)
         self.jump_button.setToolTip(self.tr("Scroll to the newest line and follow the transcript again"))
         self.jump_button.clicked.connect(self.jump_to_latest)
         self.jump_button.hide()
-
-    # -- autoscroll: follow the newest line unless the user scrolled back -------------------------
-    def _rows_inserted(self, parent: QModelIndex, first: int, last: int) -> None:
-        for row in range(first, last + 1):
-            self._fit_column(LiveTranscriptModel.TIME, row)
-            self._fit_column(LiveTranscriptModel.SPEAKER, row)
-            self.transcript_view.resizeRowToContents(row)
-
-    def _reset_columns(self) -> None:
-        for column in (LiveTranscriptModel.TIME, LiveTranscriptModel.SPEAKER):
-            self.transcript_view.resizeColumnToContents(column)  # the title's width while empty
-
-    def _fit_column(self, column: int, row: int) -> None:
-        index = self.model.index(row, column)
-        font = self.model.data(index, Qt.ItemDataRole.FontRole) or self.transcript_view.font()
-        padding = 2 * self.transcript_view.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin) + 8
-        width = QFontMetrics(font).horizontalAdvance(self.model.data(index) or "") + padding
-        header = self.transcript_view.horizontalHeader()
-        if width > header.sectionSize(column):
-            header.resizeSection(column, width)
-
-    def _range_changed(self, minimum: int, maximum: int) -> None:
-        if self._follow:
-            self.transcript_view.verticalScrollBar().setValue(maximum)
-
-    def _scrolled(self, value: int) -> None:
-        # Only a user (or jump_to_latest) moves the bar off or back to the bottom; growth
-        # of the list alone never changes the value.
-        self._follow = value >= self.transcript_view.verticalScrollBar().maximum() - FOLLOW_SLACK
-        self.jump_button.setVisible(not self._follow)
+        self.transcript_view.following_changed.connect(lambda following: self.jump_button.setVisible(not following))
 
     def is_following(self) -> bool:
-        return self._follow
+        return self.transcript_view.is_following()
 
     @Slot()
     def jump_to_latest(self) -> None:
-        self._follow = True
-        bar = self.transcript_view.verticalScrollBar()
-        bar.setValue(bar.maximum())
-        self.jump_button.hide()
-
-    # -- devices ---------------------------------------------------------------------------------
-    def showEvent(self, event: QShowEvent) -> None:
-        super().showEvent(event)
-        self.inputs_panel.refresh_settings()
-        if not self._devices_requested:  # the first time shown: PortAudio starts off the UI thread
-            self.refresh_devices(rescan=False)
-        else:
-            self._update_preview()
-
-    def hideEvent(self, event: QHideEvent) -> None:
-        super().hideEvent(event)
-        self._update_preview()
-
-    def refresh_devices(self, rescan: bool = True) -> None:
-        """List the devices again (the preview reopens with them); ``rescan`` re-reads
-        PortAudio's list, which must not happen under an open stream: the preview closes first."""
-        self._devices_requested = True
-        self._mic_listed = False
-        self._system_listed = False
-        self.preview.stop(then=lambda: self._list_devices(rescan))
-
-    def _list_devices(self, rescan: bool) -> None:
-        if self._shut_down:
-            return
-        self.audio.list_devices(rescan)
-        if not hasattr(self.audio.worker, "system_devices_listed"):  # a worker that lists microphones only
-            self._system_listed = True
-
-    def apply_settings(self) -> None:
-        """Preferences changed: the panel shows the model, language and folder anew."""
-        self.inputs_panel.refresh_settings()
-
-    def resolved_source(self) -> str:
-        """"mic", "system" or "both": the saved choice, "auto" meaning both when system
-        audio can be captured and is not what the microphone hears already."""
-        return resolve_audio_source(self.settings.audio_source, self._system_available)
-
-    def chosen_inputs(self) -> list[PreviewInput]:
-        source = self.resolved_source()
-        inputs = []
-        if source in ("mic", "both"):
-            inputs.append(PreviewInput("mic", self.device_combo.currentData() or None))
-        if source in ("system", "both"):
-            inputs.append(PreviewInput("system", self.system_combo.currentData() or None))
-        return inputs
-
-    def _show_source(self, source: str) -> None:
-        combo = self.source_combo
-        combo.blockSignals(True)  # showing the choice is not the user choosing
-        combo.setCurrentIndex(max(0, combo.findData(source)))
-        combo.blockSignals(False)
-        self._show_inputs()
-
-    def _source_chosen(self, index: int) -> None:
-        self.settings.audio_source = self.source_combo.itemData(index) or "auto"
-        self._show_source(self.resolved_source())
-        self._update_preview()
-
-    @Slot(list)
-    def _on_system_devices(self, devices: list) -> None:
-        default = next((device.name for device in devices if device.is_default), None)
-        first = self.tr("Default output ({name})").format(name=default) if default else self.tr("Default output")
-        names = [device.name for device in devices]
-        entries = [(self._default_label(device.name if names.count(device.name) == 1  # two "Null Output"s
-                                        else f"{device.name} ({device.id})", device.is_default), device.id)
-                   for device in devices]  # by id: unique, and core finds a device by id or name
-        self._fill(self.system_combo, first, entries, self.settings.system_device)
-        self.preview.check_system_audio()  # then the preview opens what "auto" means
-
-    @Slot(bool)
-    def _on_system_checked(self, available: bool) -> None:
-        self._system_available = available
-        self._system_listed = True
-        self._show_source(self.resolved_source())
-        self._update_preview()
-
-    def _system_device_chosen(self, index: int) -> None:
-        self.settings.system_device = self.system_combo.itemData(index) or ""
-        self._update_preview()
-
-    def _default_label(self, name: str, is_default: bool) -> str:
-        return self.tr("{name} (default)").format(name=name) if is_default else name
-
-    def _fill(self, combo: QComboBox, first: str, entries: list[tuple[str, str]], saved: str) -> None:
-        """A device picker anew: the default (data ""), the devices, the saved one even when
-        it is not connected now; the saved one chosen."""
-        combo.blockSignals(True)  # rebuilding the list is not the user choosing
-        combo.clear()
-        combo.addItem(first, "")
-        for label, data in entries:
-            combo.addItem(label, data)
-        if saved and combo.findData(saved) < 0:
-            combo.addItem(self.tr("{name} (not connected)").format(name=saved), saved)
-        combo.setCurrentIndex(max(0, combo.findData(saved)))
-        combo.blockSignals(False)
-
-    @Slot(list)
-    def _on_devices(self, devices: list) -> None:
-        entries = [(self._default_label(device.name, device.is_default), device.name) for device in devices]
-        self._fill(self.device_combo, self.tr("System default"), entries, self.settings.input_device)
-        self._mic_listed = True
-        self._update_preview()
-
-    def _device_chosen(self, index: int) -> None:
-        self.settings.input_device = self.device_combo.itemData(index) or ""
-        self._update_preview()
-
-    # -- the preview: levels before recording ----------------------------------------------------
-    def _connect_preview(self) -> None:
-        self.preview.level.connect(self._on_preview_level)
-        self.preview.failed.connect(lambda track, message: self.inputs_panel.meter(track).show_problem(message))
-        self.preview.system_audio_checked.connect(self._on_system_checked)
-
-    def _preview_wanted(self) -> bool:
-        return (self.isVisible() and self.state == State.IDLE and not self._shut_down and not self.source_file
-                and self._mic_listed and self._system_listed)
-
-    def _update_preview(self) -> None:
-        """Open the chosen inputs for their levels when the view is shown and idle, else close them."""
-        self._show_inputs()
-        if not self._preview_wanted():
-            self.preview.stop()
-            return
-        inputs = self.chosen_inputs()
-        if tuple(inputs) == self.preview.inputs():
-            return
-        for item in inputs:
-            self.inputs_panel.meter(item.track).begin(watch_silence=True)
-            self.inputs_panel.meter(item.track).show_note(self.tr("Opening the input…"))
-        self.preview.start(inputs)
-
-    def _show_inputs(self) -> None:
-        self.inputs_panel.set_inputs(self.resolved_source(), Path(self.source_file).name if self.source_file else "")
-
-    @Slot(str, float)
-    def _on_preview_level(self, track: str, rms: float) -> None:
-        if self.state == State.IDLE:  # a last one queued before the recording started
-            self.inputs_panel.meter(track).set_level(rms)
+        self.transcript_view.jump_to_latest()
 
     # -- recording ---------------------------------------------------------------------------------
     def _connect_worker(self) -> None:
@@ -423,7 +187,7 @@ class RecordView(QWidget):
         worker.error_cleared.connect(self.error_label.hide)
         worker.session_failed.connect(self.recording_failed)
         worker.segment.connect(self.model.add_segment)
-        worker.partial.connect(self._on_partial)
+        worker.partial.connect(self.transcript_view.show_partial)
         if hasattr(worker, "source_level"):  # a level per track
             worker.source_level.connect(self._on_source_level)
         else:
@@ -432,20 +196,6 @@ class RecordView(QWidget):
             worker.system_devices_listed.connect(self._on_system_devices)
         worker.recovered.connect(self.recovery.add)
         worker.devices.connect(self._on_devices)
-
-    @Slot(str, object)
-    def _on_partial(self, track: str, partial: Any) -> None:
-        self.model.show_partial(partial, track)
-        if partial is not None:
-            for row in range(max(0, self.model.rowCount() - 2), self.model.rowCount()):
-                self.transcript_view.resizeRowToContents(row)  # the words grow in place
-            if self._follow:
-                self.jump_to_latest()
-
-    @Slot(str, float)
-    def _on_source_level(self, track: str, rms: float) -> None:
-        if self.state != State.IDLE:
-            self.inputs_panel.meter(track).set_level(rms)
 
     @Slot()
     def _add_mark(self) -> None:
@@ -493,7 +243,7 @@ class RecordView(QWidget):
             return
         self.model.clear()
         self.marks_panel.clear()
-        self._reset_columns()
+        self.transcript_view.reset_columns()
         self.jump_to_latest()
         self.error_label.hide()
         self._path = None
