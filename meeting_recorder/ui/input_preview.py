@@ -301,7 +301,7 @@ class InputsPanel(QFrame):
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self.heading = QLabel(self)
         self.heading.setWordWrap(True)
-        self.mic_meter = SourceMeter(self.tr("&Microphone:"), self.tr("No sound from the microphone — is it muted?"),
+        self.mic_meter = SourceMeter(self.tr("M&icrophone:"), self.tr("No sound from the microphone — is it muted?"),
                                      mic_picker, self)
         self.system_meter = SourceMeter(self.tr("S&ystem audio:"),
                                         self.tr("No sound from the system audio — is anything playing?"),

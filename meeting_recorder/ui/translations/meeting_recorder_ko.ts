@@ -70,17 +70,17 @@
 <context>
     <name>AudioWorker</name>
     <message>
-        <location filename="../audio_worker.py" line="151"/>
+        <location filename="../audio_worker.py" line="155"/>
         <source>A recording is already running.</source>
         <translation>이미 녹음 중입니다.</translation>
     </message>
     <message>
-        <location filename="../audio_worker.py" line="284"/>
+        <location filename="../audio_worker.py" line="304"/>
         <source>Stopping the recording failed: {error}</source>
         <translation>녹음을 중지하지 못했습니다: {error}</translation>
     </message>
     <message>
-        <location filename="../audio_worker.py" line="320"/>
+        <location filename="../audio_worker.py" line="340"/>
         <source>Could not recover a recording: {message}</source>
         <translation>녹음을 복구하지 못했습니다: {message}</translation>
     </message>
@@ -331,6 +331,16 @@
         <location filename="../../messages.py" line="140"/>
         <source>The settings file {path} could not be read ({reason}); the default settings are used for now.</source>
         <translation>설정 파일 {path}을(를) 읽을 수 없습니다({reason}). 지금은 기본 설정을 사용합니다.</translation>
+    </message>
+    <message>
+        <location filename="../../messages.py" line="145"/>
+        <source>System audio cannot be recorded ({reason}). On Linux it needs a PulseAudio or PipeWire sound server; on Windows, an output device.</source>
+        <translation>시스템 오디오를 녹음할 수 없습니다({reason}). Linux에서는 PulseAudio 또는 PipeWire 사운드 서버가, Windows에서는 출력 장치가 필요합니다.</translation>
+    </message>
+    <message>
+        <location filename="../../messages.py" line="149"/>
+        <source>&apos;{name}&apos; matches no system audio source; available: {names}.</source>
+        <translation>&apos;{name}&apos;과(와) 일치하는 시스템 오디오 소스가 없습니다. 사용 가능한 소스: {names}.</translation>
     </message>
     <message>
         <location filename="../../messages.py" line="63"/>
@@ -651,14 +661,155 @@
     </message>
 </context>
 <context>
+    <name>InputPreview</name>
+    <message>
+        <location filename="../input_preview.py" line="251"/>
+        <source>System audio capture is not available in this version.</source>
+        <translation>이 버전에서는 시스템 오디오를 녹음할 수 없습니다.</translation>
+    </message>
+</context>
+<context>
+    <name>InputsPanel</name>
+    <message>
+        <location filename="../input_preview.py" line="304"/>
+        <source>No sound from the microphone — is it muted?</source>
+        <translation>마이크에서 소리가 들리지 않습니다 — 음소거되어 있나요?</translation>
+    </message>
+    <message>
+        <location filename="../input_preview.py" line="304"/>
+        <source>M&amp;icrophone:</source>
+        <translation>마이크(&amp;I):</translation>
+    </message>
+    <message>
+        <location filename="../input_preview.py" line="306"/>
+        <source>S&amp;ystem audio:</source>
+        <translation>시스템 오디오(&amp;Y):</translation>
+    </message>
+    <message>
+        <location filename="../input_preview.py" line="307"/>
+        <source>No sound from the system audio — is anything playing?</source>
+        <translation>시스템 오디오에서 소리가 들리지 않습니다 — 재생 중인 소리가 있나요?</translation>
+    </message>
+    <message>
+        <location filename="../input_preview.py" line="314"/>
+        <source>Open the folder</source>
+        <translation>폴더 열기</translation>
+    </message>
+    <message>
+        <location filename="../input_preview.py" line="316"/>
+        <source>Chan&amp;ge…</source>
+        <translation>변경(&amp;G)…</translation>
+    </message>
+    <message>
+        <location filename="../input_preview.py" line="317"/>
+        <source>Choose another folder for new recordings</source>
+        <translation>새 녹음을 저장할 다른 폴더를 선택합니다</translation>
+    </message>
+    <message>
+        <location filename="../input_preview.py" line="337"/>
+        <source>Record captures the microphone.</source>
+        <translation>녹음하면 마이크 소리를 담습니다.</translation>
+    </message>
+    <message>
+        <location filename="../input_preview.py" line="338"/>
+        <source>Record captures the system audio (what you hear).</source>
+        <translation>녹음하면 시스템 오디오(들리는 소리)를 담습니다.</translation>
+    </message>
+    <message>
+        <location filename="../input_preview.py" line="339"/>
+        <source>Record captures the microphone and the system audio, each on its own track.</source>
+        <translation>녹음하면 마이크와 시스템 오디오를 각각 별도의 트랙에 담습니다.</translation>
+    </message>
+    <message>
+        <location filename="../input_preview.py" line="340"/>
+        <source>Record plays {name} as if it were live.</source>
+        <translation>녹음하면 {name} 파일을 실시간처럼 재생합니다.</translation>
+    </message>
+    <message>
+        <location filename="../input_preview.py" line="355"/>
+        <source>Saved in: {folder}</source>
+        <translation>저장 위치: {folder}</translation>
+    </message>
+    <message>
+        <location filename="../input_preview.py" line="363"/>
+        <source>Model: {model} (chosen in Preferences)</source>
+        <translation>모델: {model} (환경설정에서 선택)</translation>
+    </message>
+    <message>
+        <location filename="../input_preview.py" line="365"/>
+        <source>Model: {model} — chosen automatically for English</source>
+        <translation>모델: {model} — 영어에 맞춰 자동 선택</translation>
+    </message>
+    <message>
+        <location filename="../input_preview.py" line="367"/>
+        <source>Model: {model} — chosen automatically (multilingual) for {language}</source>
+        <translation>모델: {model} — {language}에 맞춰 자동 선택 (다국어)</translation>
+    </message>
+    <message>
+        <location filename="../input_preview.py" line="369"/>
+        <source>Model: {model} — chosen automatically (multilingual; with the language set to English, the faster tiny.en)</source>
+        <translation>모델: {model} — 자동 선택 (다국어; 언어를 영어로 설정하면 더 빠른 tiny.en)</translation>
+    </message>
+    <message>
+        <location filename="../input_preview.py" line="374"/>
+        <source>Language: detected from the speech</source>
+        <translation>언어: 음성에서 자동 감지</translation>
+    </message>
+    <message>
+        <location filename="../input_preview.py" line="375"/>
+        <source>Language: {language}</source>
+        <translation>언어: {language}</translation>
+    </message>
+    <message>
+        <location filename="../input_preview.py" line="378"/>
+        <source>English</source>
+        <translation>영어</translation>
+    </message>
+    <message>
+        <location filename="../input_preview.py" line="378"/>
+        <source>Korean</source>
+        <translation>한국어</translation>
+    </message>
+    <message>
+        <location filename="../input_preview.py" line="378"/>
+        <source>Japanese</source>
+        <translation>일본어</translation>
+    </message>
+    <message>
+        <location filename="../input_preview.py" line="379"/>
+        <source>Chinese</source>
+        <translation>중국어</translation>
+    </message>
+    <message>
+        <location filename="../input_preview.py" line="379"/>
+        <source>German</source>
+        <translation>독일어</translation>
+    </message>
+    <message>
+        <location filename="../input_preview.py" line="379"/>
+        <source>French</source>
+        <translation>프랑스어</translation>
+    </message>
+    <message>
+        <location filename="../input_preview.py" line="380"/>
+        <source>Spanish</source>
+        <translation>스페인어</translation>
+    </message>
+    <message>
+        <location filename="../input_preview.py" line="396"/>
+        <source>Choose the recordings folder</source>
+        <translation>녹음 폴더 선택</translation>
+    </message>
+</context>
+<context>
     <name>LevelMeter</name>
     <message>
-        <location filename="../level_meter.py" line="35"/>
+        <location filename="../level_meter.py" line="46"/>
         <source>Input level</source>
         <translation>입력 레벨</translation>
     </message>
     <message>
-        <location filename="../level_meter.py" line="36"/>
+        <location filename="../level_meter.py" line="47"/>
         <source>Input level of the microphone (the thin mark holds the recent peak)</source>
         <translation>마이크 입력 레벨 (가는 표시선은 최근 최고치를 나타냅니다)</translation>
     </message>
@@ -666,17 +817,17 @@
 <context>
     <name>LiveTranscriptModel</name>
     <message>
-        <location filename="../live_transcript_model.py" line="38"/>
+        <location filename="../live_transcript_model.py" line="58"/>
         <source>Time</source>
         <translation>시간</translation>
     </message>
     <message>
-        <location filename="../live_transcript_model.py" line="38"/>
+        <location filename="../live_transcript_model.py" line="58"/>
         <source>Speaker</source>
         <translation>화자</translation>
     </message>
     <message>
-        <location filename="../live_transcript_model.py" line="38"/>
+        <location filename="../live_transcript_model.py" line="58"/>
         <source>Text</source>
         <translation>텍스트</translation>
     </message>
@@ -865,29 +1016,76 @@
         <translation>먼저 오디오가 있는 녹취록에서 구간을 선택하세요.</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="369"/>
+        <location filename="../main_window.py" line="370"/>
         <source>The new interface language is used from the next start.</source>
         <translation>새 인터페이스 언어는 다음 실행부터 적용됩니다.</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="370"/>
+        <location filename="../main_window.py" line="371"/>
         <source>Preferences saved; they apply to the next recording or file.</source>
         <translation>환경설정을 저장했습니다. 다음 녹음 또는 파일부터 적용됩니다.</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="374"/>
+        <location filename="../main_window.py" line="375"/>
         <source>Meeting Recorder Help</source>
         <translation>회의 녹음기 도움말</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="378"/>
+        <location filename="../main_window.py" line="379"/>
         <source>About Meeting Recorder</source>
         <translation>회의 녹음기 정보</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="430"/>
+        <location filename="../main_window.py" line="431"/>
         <source>Stopping the recording…</source>
         <translation>녹음을 중지하는 중…</translation>
+    </message>
+</context>
+<context>
+    <name>MarksNotesList</name>
+    <message>
+        <location filename="../marks_notes.py" line="49"/>
+        <source>Marks and notes</source>
+        <translation>책갈피와 메모</translation>
+    </message>
+    <message>
+        <location filename="../marks_notes.py" line="54"/>
+        <source>Mark</source>
+        <translation>책갈피</translation>
+    </message>
+</context>
+<context>
+    <name>MarksNotesPanel</name>
+    <message>
+        <location filename="../marks_notes.py" line="96"/>
+        <location filename="../marks_notes.py" line="103"/>
+        <source>&amp;Mark</source>
+        <translation>책갈피(&amp;M)</translation>
+    </message>
+    <message>
+        <location filename="../marks_notes.py" line="100"/>
+        <source>Mark this moment of the recording (Ctrl+M)</source>
+        <translation>녹음의 이 순간에 책갈피를 추가합니다 (Ctrl+M)</translation>
+    </message>
+    <message>
+        <location filename="../marks_notes.py" line="107"/>
+        <source>A note for this moment of the recording; Enter adds it with the time</source>
+        <translation>녹음의 이 순간에 대한 메모입니다. Enter 키를 누르면 시간과 함께 추가됩니다</translation>
+    </message>
+    <message>
+        <location filename="../marks_notes.py" line="109"/>
+        <source>&amp;Note:</source>
+        <translation>메모(&amp;N):</translation>
+    </message>
+    <message>
+        <location filename="../marks_notes.py" line="129"/>
+        <source>Type a note, press Enter</source>
+        <translation>메모 입력 후 Enter</translation>
+    </message>
+    <message>
+        <location filename="../marks_notes.py" line="130"/>
+        <source>Only while recording</source>
+        <translation>녹음 중에만 가능</translation>
     </message>
 </context>
 <context>
@@ -1112,118 +1310,162 @@
     </message>
 </context>
 <context>
-    <name>RecordView</name>
+    <name>RecordInputs</name>
     <message>
-        <location filename="../record_view.py" line="100"/>
-        <source>The microphone or other input to record from</source>
-        <translation>녹음할 마이크 또는 기타 입력 장치</translation>
-    </message>
-    <message>
-        <location filename="../record_view.py" line="101"/>
-        <location filename="../record_view.py" line="239"/>
-        <source>System default</source>
-        <translation>시스템 기본값</translation>
-    </message>
-    <message>
-        <location filename="../record_view.py" line="106"/>
-        <source>&amp;Input:</source>
-        <translation>입력(&amp;I):</translation>
-    </message>
-    <message>
-        <location filename="../record_view.py" line="108"/>
+        <location filename="../record_inputs.py" line="59"/>
         <source>Re&amp;fresh</source>
         <translation>새로 고침(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../record_view.py" line="109"/>
+        <location filename="../record_inputs.py" line="60"/>
         <source>Look again for connected input devices</source>
         <translation>연결된 입력 장치를 다시 찾습니다</translation>
     </message>
     <message>
-        <location filename="../record_view.py" line="114"/>
-        <location filename="../record_view.py" line="357"/>
-        <location filename="../record_view.py" line="364"/>
-        <source>&amp;Record</source>
-        <translation>녹음(&amp;R)</translation>
+        <location filename="../record_inputs.py" line="68"/>
+        <source>Microphone</source>
+        <translation>마이크</translation>
     </message>
     <message>
-        <location filename="../record_view.py" line="121"/>
-        <source>Time recorded</source>
-        <translation>녹음 시간</translation>
+        <location filename="../record_inputs.py" line="69"/>
+        <source>System audio</source>
+        <translation>시스템 오디오</translation>
     </message>
     <message>
-        <location filename="../record_view.py" line="123"/>
-        <source>Size of the recording on disk</source>
-        <translation>디스크에 저장된 녹음 크기</translation>
+        <location filename="../record_inputs.py" line="70"/>
+        <source>Microphone + system audio</source>
+        <translation>마이크 + 시스템 오디오</translation>
     </message>
     <message>
-        <location filename="../record_view.py" line="133"/>
-        <source>Names and terms in this meeting, separated by commas</source>
-        <translation>이 회의의 이름과 용어 (쉼표로 구분)</translation>
+        <location filename="../record_inputs.py" line="71"/>
+        <source>Record your microphone, what the computer plays (the other side of a call), or both on two tracks</source>
+        <translation>마이크, 컴퓨터에서 재생되는 소리(통화 상대방), 또는 둘 다를 두 트랙으로 녹음합니다</translation>
     </message>
     <message>
-        <location filename="../record_view.py" line="134"/>
-        <source>Spelled as written in this recording&apos;s transcript, together with the glossary of Preferences</source>
-        <translation>환경설정의 용어집과 함께, 이 녹음의 녹취록에 적힌 그대로 씁니다</translation>
+        <location filename="../record_inputs.py" line="73"/>
+        <source>Rec&amp;ord from:</source>
+        <translation>녹음 대상(&amp;O):</translation>
     </message>
     <message>
-        <location filename="../record_view.py" line="136"/>
-        <source>&amp;Terms:</source>
-        <translation>용어(&amp;T):</translation>
+        <location filename="../record_inputs.py" line="76"/>
+        <source>The microphone or other input to record from</source>
+        <translation>녹음할 마이크 또는 기타 입력 장치</translation>
     </message>
     <message>
-        <location filename="../record_view.py" line="156"/>
-        <source>Live transcript</source>
-        <translation>실시간 녹취록</translation>
+        <location filename="../record_inputs.py" line="77"/>
+        <location filename="../record_inputs.py" line="192"/>
+        <source>System default</source>
+        <translation>시스템 기본값</translation>
     </message>
     <message>
-        <location filename="../record_view.py" line="178"/>
-        <source>&amp;Jump to latest</source>
-        <translation>최신 항목으로 이동(&amp;J)</translation>
+        <location filename="../record_inputs.py" line="82"/>
+        <source>The sound output whose audio is recorded (its monitor)</source>
+        <translation>소리를 녹음할 출력 장치(모니터)</translation>
     </message>
     <message>
-        <location filename="../record_view.py" line="179"/>
-        <source>Scroll to the newest line and follow the transcript again</source>
-        <translation>가장 최근 줄로 스크롤하고 다시 녹취록을 따라갑니다</translation>
+        <location filename="../record_inputs.py" line="83"/>
+        <location filename="../record_inputs.py" line="154"/>
+        <source>Default output</source>
+        <translation>기본 출력</translation>
     </message>
     <message>
-        <location filename="../record_view.py" line="241"/>
+        <location filename="../record_inputs.py" line="154"/>
+        <source>Default output ({name})</source>
+        <translation>기본 출력 ({name})</translation>
+    </message>
+    <message>
+        <location filename="../record_inputs.py" line="174"/>
         <source>{name} (default)</source>
         <translation>{name} (기본값)</translation>
     </message>
     <message>
-        <location filename="../record_view.py" line="244"/>
+        <location filename="../record_inputs.py" line="185"/>
         <source>{name} (not connected)</source>
         <translation>{name} (연결 안 됨)</translation>
     </message>
     <message>
-        <location filename="../record_view.py" line="349"/>
+        <location filename="../record_inputs.py" line="221"/>
+        <source>Opening the input…</source>
+        <translation>입력 장치를 여는 중…</translation>
+    </message>
+</context>
+<context>
+    <name>RecordView</name>
+    <message>
+        <location filename="../record_view.py" line="115"/>
+        <location filename="../record_view.py" line="323"/>
+        <location filename="../record_view.py" line="330"/>
+        <source>&amp;Record</source>
+        <translation>녹음(&amp;R)</translation>
+    </message>
+    <message>
+        <location filename="../record_view.py" line="122"/>
+        <source>Time recorded</source>
+        <translation>녹음 시간</translation>
+    </message>
+    <message>
+        <location filename="../record_view.py" line="124"/>
+        <source>Size of the recording on disk</source>
+        <translation>디스크에 저장된 녹음 크기</translation>
+    </message>
+    <message>
+        <location filename="../record_view.py" line="134"/>
+        <source>Names and terms in this meeting, separated by commas</source>
+        <translation>이 회의의 이름과 용어 (쉼표로 구분)</translation>
+    </message>
+    <message>
+        <location filename="../record_view.py" line="135"/>
+        <source>Spelled as written in this recording&apos;s transcript, together with the glossary of Preferences</source>
+        <translation>환경설정의 용어집과 함께, 이 녹음의 녹취록에 적힌 그대로 씁니다</translation>
+    </message>
+    <message>
+        <location filename="../record_view.py" line="137"/>
+        <source>&amp;Terms:</source>
+        <translation>용어(&amp;T):</translation>
+    </message>
+    <message>
+        <location filename="../record_view.py" line="166"/>
+        <source>Live transcript</source>
+        <translation>실시간 녹취록</translation>
+    </message>
+    <message>
+        <location filename="../record_view.py" line="167"/>
+        <source>&amp;Jump to latest</source>
+        <translation>최신 항목으로 이동(&amp;J)</translation>
+    </message>
+    <message>
+        <location filename="../record_view.py" line="168"/>
+        <source>Scroll to the newest line and follow the transcript again</source>
+        <translation>가장 최근 줄로 스크롤하고 다시 녹취록을 따라갑니다</translation>
+    </message>
+    <message>
+        <location filename="../record_view.py" line="315"/>
         <source>Saved {path}</source>
         <translation>{path}에 저장했습니다</translation>
     </message>
     <message>
-        <location filename="../record_view.py" line="357"/>
-        <location filename="../record_view.py" line="358"/>
+        <location filename="../record_view.py" line="323"/>
+        <location filename="../record_view.py" line="324"/>
         <source>&amp;Stop</source>
         <translation>중지(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../record_view.py" line="358"/>
+        <location filename="../record_view.py" line="324"/>
         <source>Stopping…</source>
         <translation>중지하는 중…</translation>
     </message>
     <message>
-        <location filename="../record_view.py" line="360"/>
+        <location filename="../record_view.py" line="326"/>
         <source>Stop and save the recording (Space or Ctrl+R)</source>
         <translation>녹음을 중지하고 저장합니다 (Space 또는 Ctrl+R)</translation>
     </message>
     <message>
-        <location filename="../record_view.py" line="361"/>
+        <location filename="../record_view.py" line="327"/>
         <source>Start recording from the chosen input (Space or Ctrl+R)</source>
         <translation>선택한 입력 장치로 녹음을 시작합니다 (Space 또는 Ctrl+R)</translation>
     </message>
     <message>
-        <location filename="../record_view.py" line="364"/>
+        <location filename="../record_view.py" line="330"/>
         <source>&amp;Stop recording</source>
         <translation>녹음 중지(&amp;S)</translation>
     </message>
@@ -1777,6 +2019,14 @@ Kubernetes
     </message>
 </context>
 <context>
+    <name>SourceMeter</name>
+    <message>
+        <location filename="../level_meter.py" line="113"/>
+        <source>Sound level of this input (the thin mark holds the recent peak)</source>
+        <translation>이 입력의 소리 크기 (가는 표시는 최근 최고치)</translation>
+    </message>
+</context>
+<context>
     <name>SpeakersView</name>
     <message>
         <location filename="../speakers_view.py" line="119"/>
@@ -1977,200 +2227,210 @@ Kubernetes
 <context>
     <name>TranscriptEditor</name>
     <message>
-        <location filename="../transcript_editor.py" line="47"/>
+        <location filename="../transcript_editor.py" line="52"/>
         <source>Plain text</source>
         <translation>일반 텍스트</translation>
     </message>
     <message>
-        <location filename="../transcript_editor.py" line="48"/>
+        <location filename="../transcript_editor.py" line="53"/>
         <source>SubRip subtitles</source>
         <translation>SubRip 자막</translation>
     </message>
     <message>
-        <location filename="../transcript_editor.py" line="49"/>
+        <location filename="../transcript_editor.py" line="54"/>
         <source>WebVTT subtitles</source>
         <translation>WebVTT 자막</translation>
     </message>
     <message>
-        <location filename="../transcript_editor.py" line="50"/>
+        <location filename="../transcript_editor.py" line="55"/>
         <source>JSON</source>
         <translation>JSON</translation>
     </message>
     <message>
-        <location filename="../transcript_editor.py" line="51"/>
+        <location filename="../transcript_editor.py" line="56"/>
         <source>Markdown</source>
         <translation>마크다운</translation>
     </message>
     <message>
-        <location filename="../transcript_editor.py" line="52"/>
+        <location filename="../transcript_editor.py" line="57"/>
         <source>RTTM speaker turns</source>
         <translation>RTTM 화자 구간</translation>
     </message>
     <message>
-        <location filename="../transcript_editor.py" line="77"/>
-        <location filename="../transcript_editor.py" line="165"/>
+        <location filename="../transcript_editor.py" line="83"/>
+        <location filename="../transcript_editor.py" line="179"/>
         <source>No transcript open</source>
         <translation>열린 녹취록 없음</translation>
     </message>
     <message>
-        <location filename="../transcript_editor.py" line="79"/>
+        <location filename="../transcript_editor.py" line="85"/>
         <source>&amp;Open…</source>
         <translation>열기(&amp;O)…</translation>
     </message>
     <message>
-        <location filename="../transcript_editor.py" line="79"/>
+        <location filename="../transcript_editor.py" line="85"/>
         <source>Open a transcript (JSON)</source>
         <translation>녹취록 열기 (JSON)</translation>
     </message>
     <message>
-        <location filename="../transcript_editor.py" line="80"/>
+        <location filename="../transcript_editor.py" line="86"/>
         <source>&amp;Save</source>
         <translation>저장(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../transcript_editor.py" line="80"/>
+        <location filename="../transcript_editor.py" line="86"/>
         <source>Save your changes to the transcript&apos;s JSON file</source>
         <translation>변경 사항을 녹취록의 JSON 파일에 저장합니다</translation>
     </message>
     <message>
-        <location filename="../transcript_editor.py" line="83"/>
+        <location filename="../transcript_editor.py" line="89"/>
         <source>&amp;Export</source>
         <translation>내보내기(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../transcript_editor.py" line="84"/>
+        <location filename="../transcript_editor.py" line="90"/>
         <source>Export the transcript as TXT, SRT, VTT, JSON, Markdown or RTTM</source>
         <translation>녹취록을 TXT, SRT, VTT, JSON, 마크다운 또는 RTTM 형식으로 내보냅니다</translation>
     </message>
     <message>
-        <location filename="../transcript_editor.py" line="88"/>
+        <location filename="../transcript_editor.py" line="94"/>
         <source>{name} (.{fmt})…</source>
         <translation>{name} (.{fmt})…</translation>
     </message>
     <message>
-        <location filename="../transcript_editor.py" line="92"/>
-        <location filename="../transcript_editor.py" line="332"/>
+        <location filename="../transcript_editor.py" line="98"/>
+        <location filename="../transcript_editor.py" line="370"/>
         <source>&amp;Play</source>
         <translation>재생(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../transcript_editor.py" line="92"/>
+        <location filename="../transcript_editor.py" line="98"/>
         <source>Play or pause the audio</source>
         <translation>오디오를 재생하거나 일시 정지합니다</translation>
     </message>
     <message>
-        <location filename="../transcript_editor.py" line="107"/>
+        <location filename="../transcript_editor.py" line="113"/>
         <source>Click a segment to play it; double-click or F2 edits its text</source>
         <translation>구간을 클릭하면 재생하고, 두 번 클릭하거나 F2를 누르면 텍스트를 편집합니다</translation>
     </message>
     <message>
-        <location filename="../transcript_editor.py" line="110"/>
+        <location filename="../transcript_editor.py" line="116"/>
         <source>Se&amp;gments:</source>
         <translation>구간(&amp;G):</translation>
     </message>
     <message>
-        <location filename="../transcript_editor.py" line="114"/>
+        <location filename="../transcript_editor.py" line="120"/>
         <source>Double-click or press F2 on a speaker to rename all their segments</source>
         <translation>화자를 두 번 클릭하거나 F2를 누르면 해당 화자의 모든 구간에서 이름을 바꿉니다</translation>
     </message>
     <message>
-        <location filename="../transcript_editor.py" line="118"/>
+        <location filename="../transcript_editor.py" line="124"/>
         <source>Spea&amp;kers:</source>
         <translation>화자(&amp;K):</translation>
     </message>
     <message>
-        <location filename="../transcript_editor.py" line="121"/>
+        <location filename="../transcript_editor.py" line="127"/>
         <source>&amp;Rename speaker…</source>
         <translation>화자 이름 바꾸기(&amp;R)…</translation>
     </message>
     <message>
-        <location filename="../transcript_editor.py" line="121"/>
+        <location filename="../transcript_editor.py" line="127"/>
         <source>Rename the selected speaker everywhere</source>
         <translation>선택한 화자의 이름을 모든 곳에서 바꿉니다</translation>
     </message>
     <message>
-        <location filename="../transcript_editor.py" line="162"/>
+        <location filename="../transcript_editor.py" line="129"/>
+        <source>Marks and notes taken while recording; click one to go to its moment</source>
+        <translation>녹음 중에 남긴 책갈피와 메모입니다. 클릭하면 그 순간으로 이동합니다</translation>
+    </message>
+    <message>
+        <location filename="../transcript_editor.py" line="131"/>
+        <source>&amp;Marks &amp;&amp; notes:</source>
+        <translation>책갈피와 메모(&amp;M):</translation>
+    </message>
+    <message>
+        <location filename="../transcript_editor.py" line="176"/>
         <source>Audio playback needs QtMultimedia (PySide6-Addons)</source>
         <translation>오디오를 재생하려면 QtMultimedia(PySide6-Addons)가 필요합니다</translation>
     </message>
     <message>
-        <location filename="../transcript_editor.py" line="164"/>
+        <location filename="../transcript_editor.py" line="178"/>
         <source>The audio of this transcript was not found</source>
         <translation>이 녹취록의 오디오를 찾을 수 없습니다</translation>
     </message>
     <message>
-        <location filename="../transcript_editor.py" line="189"/>
+        <location filename="../transcript_editor.py" line="210"/>
         <source>Could not open {path}: {error}</source>
         <translation>{path}을(를) 열지 못했습니다: {error}</translation>
     </message>
     <message>
-        <location filename="../transcript_editor.py" line="198"/>
+        <location filename="../transcript_editor.py" line="220"/>
         <source>Opened {path}</source>
         <translation>{path}을(를) 열었습니다</translation>
     </message>
     <message>
-        <location filename="../transcript_editor.py" line="212"/>
+        <location filename="../transcript_editor.py" line="234"/>
         <source>Transcripts (*.json *.transcript.jsonl)</source>
         <translation>녹취록 (*.json *.transcript.jsonl)</translation>
     </message>
     <message>
-        <location filename="../transcript_editor.py" line="212"/>
+        <location filename="../transcript_editor.py" line="234"/>
         <source>All files (*)</source>
         <translation>모든 파일 (*)</translation>
     </message>
     <message>
-        <location filename="../transcript_editor.py" line="213"/>
+        <location filename="../transcript_editor.py" line="235"/>
         <source>Open transcript</source>
         <translation>녹취록 열기</translation>
     </message>
     <message>
-        <location filename="../transcript_editor.py" line="217"/>
+        <location filename="../transcript_editor.py" line="239"/>
         <source>Unsaved changes</source>
         <translation>저장하지 않은 변경 사항</translation>
     </message>
     <message>
-        <location filename="../transcript_editor.py" line="218"/>
+        <location filename="../transcript_editor.py" line="240"/>
         <source>The transcript has unsaved changes. Discard them?</source>
         <translation>녹취록에 저장하지 않은 변경 사항이 있습니다. 변경 사항을 버리시겠습니까?</translation>
     </message>
     <message>
-        <location filename="../transcript_editor.py" line="245"/>
+        <location filename="../transcript_editor.py" line="267"/>
         <source>Could not save {path}: {error}</source>
         <translation>{path}에 저장하지 못했습니다: {error}</translation>
     </message>
     <message>
-        <location filename="../transcript_editor.py" line="248"/>
+        <location filename="../transcript_editor.py" line="270"/>
         <source>Saved {path}</source>
         <translation>{path}에 저장했습니다</translation>
     </message>
     <message>
-        <location filename="../transcript_editor.py" line="261"/>
+        <location filename="../transcript_editor.py" line="283"/>
         <source>{name} (*.{fmt})</source>
         <translation>{name} (*.{fmt})</translation>
     </message>
     <message>
-        <location filename="../transcript_editor.py" line="262"/>
+        <location filename="../transcript_editor.py" line="284"/>
         <source>Export transcript</source>
         <translation>녹취록 내보내기</translation>
     </message>
     <message>
-        <location filename="../transcript_editor.py" line="275"/>
-        <location filename="../transcript_editor.py" line="298"/>
+        <location filename="../transcript_editor.py" line="297"/>
+        <location filename="../transcript_editor.py" line="320"/>
         <source>Renamed {old} to {new}</source>
         <translation>{old}의 이름을 {new}(으)로 바꿨습니다</translation>
     </message>
     <message>
-        <location filename="../transcript_editor.py" line="290"/>
+        <location filename="../transcript_editor.py" line="312"/>
         <source>Rename speaker</source>
         <translation>화자 이름 바꾸기</translation>
     </message>
     <message>
-        <location filename="../transcript_editor.py" line="291"/>
+        <location filename="../transcript_editor.py" line="313"/>
         <source>New name for {name}:</source>
         <translation>{name}의 새 이름:</translation>
     </message>
     <message>
-        <location filename="../transcript_editor.py" line="332"/>
+        <location filename="../transcript_editor.py" line="370"/>
         <source>&amp;Pause</source>
         <translation>일시 정지(&amp;P)</translation>
     </message>
