@@ -70,6 +70,7 @@ def live_settings(settings: Any) -> tuple["LiveSettings", str, float]:
         speakers=speakers,
         max_speakers=int(values.get("max_speakers", 8)),
         glossary=tuple(values.get("glossary", ())),
+        self_name=str(values.get("self_name") or "You"),
     )
     if int(values.get("disk_stop_mb") or 0) > 0:  # the user's "stop below this much free space"
         from meeting_recorder.core.disk_space import MB, DiskLimits

@@ -112,7 +112,9 @@ class MarksNotesPanel(QWidget):
         self.list.time_activated.connect(self.time_activated)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        row = hbox(note_label, self.note_edit, self.mark_button)
+        # Two rows: beside the transcript the panel is narrow, and the note box needs the width.
+        layout.addLayout(hbox(self.mark_button, None))
+        row = hbox(note_label, self.note_edit)
         row.setStretch(0, 0)
         row.setStretch(1, 1)  # the box takes the spare room
         layout.addLayout(row)

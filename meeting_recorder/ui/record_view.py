@@ -230,6 +230,8 @@ class RecordView(RecordInputs, QWidget):  # the choice of inputs and their previ
                 "device": s.device, "speakers_enabled": s.speakers_enabled,
                 "keep_models_loaded": s.keep_models_loaded, "disk_stop_mb": s.disk_stop_mb,
                 "speed": self.source_speed, "glossary": self.meeting_glossary(),
+                # A call's microphone track: the person at this computer, in their language.
+                "self_name": self.tr("You", "the person at this computer, in a call's transcript"),
                 "audio_source": self.resolved_source(), "system_device": self.system_combo.currentData() or ""}
 
     def meeting_glossary(self) -> tuple[str, ...]:

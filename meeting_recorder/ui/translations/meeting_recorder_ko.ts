@@ -70,17 +70,17 @@
 <context>
     <name>AudioWorker</name>
     <message>
-        <location filename="../audio_worker.py" line="155"/>
+        <location filename="../audio_worker.py" line="156"/>
         <source>A recording is already running.</source>
         <translation>이미 녹음 중입니다.</translation>
     </message>
     <message>
-        <location filename="../audio_worker.py" line="304"/>
+        <location filename="../audio_worker.py" line="305"/>
         <source>Stopping the recording failed: {error}</source>
         <translation>녹음을 중지하지 못했습니다: {error}</translation>
     </message>
     <message>
-        <location filename="../audio_worker.py" line="340"/>
+        <location filename="../audio_worker.py" line="341"/>
         <source>Could not recover a recording: {message}</source>
         <translation>녹음을 복구하지 못했습니다: {message}</translation>
     </message>
@@ -1078,12 +1078,12 @@
         <translation>메모(&amp;N):</translation>
     </message>
     <message>
-        <location filename="../marks_notes.py" line="129"/>
+        <location filename="../marks_notes.py" line="131"/>
         <source>Type a note, press Enter</source>
         <translation>메모 입력 후 Enter</translation>
     </message>
     <message>
-        <location filename="../marks_notes.py" line="130"/>
+        <location filename="../marks_notes.py" line="132"/>
         <source>Only while recording</source>
         <translation>녹음 중에만 가능</translation>
     </message>
@@ -1393,8 +1393,8 @@
     <name>RecordView</name>
     <message>
         <location filename="../record_view.py" line="115"/>
-        <location filename="../record_view.py" line="323"/>
-        <location filename="../record_view.py" line="330"/>
+        <location filename="../record_view.py" line="325"/>
+        <location filename="../record_view.py" line="332"/>
         <source>&amp;Record</source>
         <translation>녹음(&amp;R)</translation>
     </message>
@@ -1439,33 +1439,39 @@
         <translation>가장 최근 줄로 스크롤하고 다시 녹취록을 따라갑니다</translation>
     </message>
     <message>
-        <location filename="../record_view.py" line="315"/>
+        <location filename="../record_view.py" line="234"/>
+        <source>You</source>
+        <comment>the person at this computer, in a call&apos;s transcript</comment>
+        <translation>나</translation>
+    </message>
+    <message>
+        <location filename="../record_view.py" line="317"/>
         <source>Saved {path}</source>
         <translation>{path}에 저장했습니다</translation>
     </message>
     <message>
-        <location filename="../record_view.py" line="323"/>
-        <location filename="../record_view.py" line="324"/>
+        <location filename="../record_view.py" line="325"/>
+        <location filename="../record_view.py" line="326"/>
         <source>&amp;Stop</source>
         <translation>중지(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../record_view.py" line="324"/>
+        <location filename="../record_view.py" line="326"/>
         <source>Stopping…</source>
         <translation>중지하는 중…</translation>
     </message>
     <message>
-        <location filename="../record_view.py" line="326"/>
+        <location filename="../record_view.py" line="328"/>
         <source>Stop and save the recording (Space or Ctrl+R)</source>
         <translation>녹음을 중지하고 저장합니다 (Space 또는 Ctrl+R)</translation>
     </message>
     <message>
-        <location filename="../record_view.py" line="327"/>
+        <location filename="../record_view.py" line="329"/>
         <source>Start recording from the chosen input (Space or Ctrl+R)</source>
         <translation>선택한 입력 장치로 녹음을 시작합니다 (Space 또는 Ctrl+R)</translation>
     </message>
     <message>
-        <location filename="../record_view.py" line="330"/>
+        <location filename="../record_view.py" line="332"/>
         <source>&amp;Stop recording</source>
         <translation>녹음 중지(&amp;S)</translation>
     </message>
