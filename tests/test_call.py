@@ -21,7 +21,7 @@ import pytest
 import soundfile
 
 from meeting_recorder.core.call_tracks import mix_tracks
-from meeting_recorder.core.live_session import LiveSession, LiveSettings
+from meeting_recorder.core.live_session import LiveCallbacks, LiveSession, LiveSettings
 from meeting_recorder.core.recovery import recover_folder
 from meeting_recorder.core.sources import FileSource
 from tests.calls import make_call
@@ -35,9 +35,15 @@ def _settings(out: Path, **changes) -> LiveSettings:
     return LiveSettings(out_dir=out, model="tiny.en", language="en", formats=["md"], **changes)
 
 
-def _record_call(mic: Path, system: Path, out: Path, **changes) -> tuple:
-    session = LiveSession(FileSource(mic, speed=SPEED), _settings(out, **changes),
+def _record_call(mic: Path, system: Path, out: Path, partials: list | None = None, **changes) -> tuple:
+    """Record the call; ``partials`` collects (track, seconds since the start, PartialText)."""
+    callbacks = LiveCallbacks()
+    started = [0.0]  # when playing began: audio time 0
+    if partials is not None:
+        callbacks.partial = lambda track, partial: partials.append((track, time.monotonic() - started[0], partial))
+    session = LiveSession(FileSource(mic, speed=SPEED), _settings(out, **changes), callbacks,
                           system_source=FileSource(system, speed=SPEED))
+    started[0] = time.monotonic()
     session.start()
     assert session.wait(120), "the call did not end"
     result = session.stop()
@@ -68,7 +74,8 @@ def _lag(recorded: np.ndarray, original: np.ndarray, rate: int) -> float:
 
 def test_call_two_tracks_you_and_remote(tmp_path: Path) -> None:
     call = make_call(tmp_path / "audio")
-    result, segments = _record_call(call.mic, call.system, tmp_path / "rec")
+    partials: list = []
+    result, segments = _record_call(call.mic, call.system, tmp_path / "rec", partials=partials)
     mic_track, system_track = result.tracks
     assert mic_track.name.endswith(".mic.wav") and system_track.name.endswith(".system.wav")
     assert result.recording.name.endswith(".wav") and result.recording.is_file()  # the mix
@@ -90,6 +97,12 @@ def test_call_two_tracks_you_and_remote(tmp_path: Path) -> None:
     assert {s["speaker"] for s in segments if s["speaker"] != "You"} <= {"Speaker 1", "Speaker 2"}
     starts = [s["start"] for s in segments]
     assert starts == sorted(starts)  # the two sides read in the order spoken
+    # Words while they are spoken: on each track, some line's words were shown before it ended.
+    for track, lines in (("mic", call.local_lines), ("system", call.remote_lines)):
+        early = [end - at for start, end, text in lines for name, at, partial in partials
+                 if name == track and partial is not None and start < at < end
+                 and set(words(partial.text).split()) & set(words(text).split())]
+        assert early, (track, [(n, round(a, 1), p and p.text) for n, a, p in partials])
     assert not list((tmp_path / "rec").glob("*.partial")) and not list((tmp_path / "rec").glob("*.jsonl"))
 
 
@@ -110,7 +123,7 @@ KILLED_CALL = """
 import sys, time
 from pathlib import Path
 from meeting_recorder.core.call_tracks import mix_tracks
-from meeting_recorder.core.live_session import LiveSession, LiveSettings
+from meeting_recorder.core.live_session import LiveCallbacks, LiveSession, LiveSettings
 from meeting_recorder.core.sources import FileSource
 mic, system, out = map(Path, sys.argv[1:4])
 session = LiveSession(FileSource(mic), LiveSettings(out_dir=out, model="tiny.en", language="en", formats=["md"]),
