@@ -39,9 +39,11 @@ class Call:
 
 
 def make_call(folder: Path, bleed_db: float | None = None, pause: float = 1.2, lead: float = 0.8,
-              local: list[str] = LOCAL_LINES, remote: list[str] = REMOTE_LINES) -> Call:
-    """Alternating lines A, B, A, B … written as ``mic.wav`` and ``system.wav``."""
-    turns = [(voice, text) for pair in zip(local, remote) for voice, text in zip("AB", pair)]
+              local: list[str] = LOCAL_LINES, remote: list[str] = REMOTE_LINES, remote_first: bool = False) -> Call:
+    """Alternating lines A, B, A, B … (B, A, … with ``remote_first``) written as ``mic.wav``
+    and ``system.wav``."""
+    order = "BA" if remote_first else "AB"
+    turns = [(voice, text) for pair in zip(local, remote) for voice, text in zip(order, pair[:: -1 if remote_first else 1])]
     speech = [synthesize(text, voice) for voice, text in turns]
     total = int((lead + sum(len(s) / SAMPLE_RATE + pause for s in speech) + 1.0) * SAMPLE_RATE)
     mic, system = np.zeros(total, np.float32), np.zeros(total, np.float32)

@@ -55,6 +55,8 @@ if TYPE_CHECKING:
 
 __all__ = ["LiveCallbacks", "LiveSession", "LiveSettings", "SessionResult"]
 
+ECHO_WAIT_SECONDS = 10.0  # > the ~6 s the aligner holds the start of the system track
+
 
 def _track_kind(source: AudioSource) -> str:
     return getattr(source, "kind", "mic")
@@ -221,7 +223,9 @@ class LiveSession:
             from meeting_recorder.core.echo import EchoFilter
 
             assert self.tracks[1].ring is not None
-            self._echo = EchoFilter(self.tracks[1].ring)
+            # The system track's first seconds come late (the aligner holds them while it
+            # measures the start offset): the mic's first utterances wait for them, once.
+            self._echo = EchoFilter(self.tracks[1].ring, wait_seconds=ECHO_WAIT_SECONDS)
             hooks["before_whisper"] = self._echo.keep_utterance
             hooks["after_whisper"] = self._echo.keep_segments
         assert track.ring is not None
