@@ -17,7 +17,7 @@ import importlib.util
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject, QUrl, Signal
+from PySide6.QtCore import Q_ARG, QMetaObject, QObject, Qt, QUrl, Signal
 
 
 
@@ -71,8 +71,9 @@ class AudioPlayer(QObject):
         self._source = Path(path) if path else None
         self._pending = None
         if self._player is not None:
-            self._player.stop()
-            self._player.setSource(QUrl.fromLocalFile(str(self._source)) if self._source else QUrl())
+            url = QUrl.fromLocalFile(str(self._source)) if self._source else QUrl()
+            _from_event_loop(self._player, "stop")
+            _from_event_loop(self._player, "setSource", Q_ARG(QUrl, url))
 
     def play_from(self, seconds: float) -> bool:
         """Play the source from ``seconds``; False (and ``error``) when it cannot."""
@@ -107,7 +108,7 @@ class AudioPlayer(QObject):
 
     def stop(self) -> None:
         if self._player is not None:
-            self._player.stop()
+            _from_event_loop(self._player, "stop")
 
     def is_playing(self) -> bool:
         if self._player is None:
@@ -123,9 +124,9 @@ class AudioPlayer(QObject):
     def close(self) -> None:
         """Stop and free the backend (the next play creates it again)."""
         if self._player is not None:
-            self._player.stop()
-            self._player.setSource(QUrl())
-            self._player.deleteLater()
+            _from_event_loop(self._player, "stop")
+            _from_event_loop(self._player, "setSource", Q_ARG(QUrl, QUrl()))
+            self._player.deleteLater()  # after the two calls above: the same queue
             self._output.deleteLater()
             self._player = self._output = None
         self._pending = None
@@ -155,3 +156,12 @@ class AudioPlayer(QObject):
 
     def _on_error(self, _error: Any, message: str) -> None:
         self.error.emit(self.tr("Could not play the audio: {message}").format(message=message))
+
+
+def _from_event_loop(player: Any, slot: str, *args: Any) -> None:
+    """Call a QMediaPlayer slot that tears playback down (stop, a new source) from the event
+    loop rather than from Python: Python holds the GIL through a direct call while Qt waits
+    for the audio thread, and that thread may be waiting for the GIL (PySide's wrapper asks
+    Python about overrides), which deadlocked the window on close. From the event loop the
+    slot runs in C++ with the GIL free."""
+    QMetaObject.invokeMethod(player, slot, Qt.ConnectionType.QueuedConnection, *args)
