@@ -149,6 +149,10 @@ TEMPLATES: dict[str, str] = {
     "SystemAudioNotFound": QT_TRANSLATE_NOOP(
         "CoreMessages", "'{name}' matches no system audio source; available: {names}."
     ),
+    # issue 15: recordings added to the meeting library
+    "LibraryAddFailed": QT_TRANSLATE_NOOP(
+        "CoreMessages", "{path} is saved but was not added to the library ({reason}); it is added at the library's next rebuild."
+    ),
 }
 
 

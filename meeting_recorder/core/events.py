@@ -412,3 +412,13 @@ class NoSystemAudio(Error):
 class SystemAudioNotFound(Error):
     name: str
     names: str
+
+
+# issue 15: recordings added to the meeting library (core/auto_library.py)
+@dataclass(frozen=True)
+class LibraryAddFailed(Warning_):
+    """A recording is saved but could not be added to the meeting library; the library's
+    next sync or rebuild finds it in the folder."""
+
+    path: str
+    reason: str
