@@ -71,6 +71,9 @@ def build_parser() -> argparse.ArgumentParser:
     from meeting_recorder import cli_models
 
     cli_models.add_commands(commands)
+    from meeting_recorder import cli_library
+
+    cli_library.add_commands(commands)
     return parser
 
 
@@ -274,6 +277,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             from meeting_recorder.cli_models import run_models
 
             return run_models(args)
+        if args.command == "library":
+            from meeting_recorder.cli_library import run_library
+
+            return run_library(args)
         if not _display_available():
             _error("no display found (DISPLAY/WAYLAND_DISPLAY unset); run it in a desktop session, "
                    "or use 'meeting-recorder transcribe FILE…' in a terminal")

@@ -80,6 +80,7 @@ def run_recover(args: argparse.Namespace) -> int:
     for recording in recovered:
         files = ", ".join(p.name for p in recording.transcript_files) or "no transcript"
         print(f"recovered {recording.path} ({recording.seconds:.1f} s at {recording.samplerate} Hz; {files})")
+        _add_to_library(recording.path, recording.transcript_files)
     for message in errors:
         _err(message)
     if not recovered and not errors:
@@ -146,7 +147,8 @@ def run_record(args: argparse.Namespace) -> int:
         status=on_status,
         segment=lambda s: print(_segment_line(s), flush=True),
         error=lambda event: _err(render(event)),
-        recovered=lambda r: None,  # the status line already names it
+        # The status line names a recovered leftover; stdout's first line stays "Recording to".
+        recovered=lambda r: _add_to_library(r.path, r.transcript_files, sys.stderr),
     )
     settings = LiveSettings(out_dir=args.out or recordings_dir(), model=args.model, language=args.language,
                             formats=formats, speakers=args.speakers == "on", max_speakers=args.max_speakers,
@@ -175,4 +177,20 @@ def run_record(args: argparse.Namespace) -> int:
     print(f"Saved {result.recording} ({result.seconds:.1f} s, {result.segments} segments)", flush=True)
     for track in result.tracks:
         print(f"Track {track}", flush=True)
+    if result.recording.suffix == ".wav" and result.recording.is_file():  # not a .partial left to recover
+        _add_to_library(result.recording, result.transcript_files)
     return 1 if result.error else 0
+
+
+def _add_to_library(recording: Path, transcript_files, stream=None) -> None:
+    """The meeting library gets every saved recording; failing that is a warning, never a
+    failed recording (the next library rebuild finds the files)."""
+    from meeting_recorder.core.auto_library import add_to_library
+    from meeting_recorder.core.events import LibraryAddFailed
+    from meeting_recorder.messages import render
+
+    added = add_to_library(recording, transcript_files)
+    if isinstance(added, LibraryAddFailed):
+        print(f"warning: {render(added)}", file=sys.stderr, flush=True)
+    else:
+        print(f"Added to the library as meeting {added.id}", file=stream or sys.stdout, flush=True)

@@ -9,7 +9,9 @@ Signals: ``status(str)``, ``level(float)`` (RMS 0..1, at most ~10 a second),
 ``recovered(object)`` (core ``RecoveredRecording``), ``started(str)`` (the ``.wav.partial``
 being written), ``stopped(object)`` (core ``SessionResult``, or None when the start failed),
 ``devices(list)`` (core ``InputDevice`` list), ``recovery_checked(list)`` (every
-``RecoveredRecording`` that ``check_recovered`` repaired).
+``RecoveredRecording`` that ``check_recovered`` repaired), ``library_added(object)`` (core
+``library.Meeting``: a saved or recovered recording was added to the meeting library; one
+that could not be is said on ``status``, the recording is safe either way).
 
 Slots: ``start_recording(settings, device, source_file)``, ``stop_recording()``,
 ``check_recovered(folder)``, ``list_devices(refresh)``, ``release()``.
@@ -136,6 +138,7 @@ class AudioWorker(QObject):
     source_level = Signal(str, float)  # "mic" or "system", RMS 0..1 (a call has both)
     partial = Signal(str, object)  # track, core.partials.PartialText or None (the utterance ended)
     recovery_checked = Signal(list)
+    library_added = Signal(object)  # core library.Meeting of a saved or recovered recording
 
     def __init__(self) -> None:
         super().__init__()
@@ -196,7 +199,7 @@ class AudioWorker(QObject):
             source_level=self._on_source_level,
             partial=self.partial.emit,
             error=self._on_error,
-            recovered=self.recovered.emit,
+            recovered=self._on_recovered,
         )
         from meeting_recorder.core.language_choice import live_model
 
@@ -308,8 +311,26 @@ class AudioWorker(QObject):
         if keep:
             self.embedder = session.embedder  # made by the session at its first start
         self._forget_models_unless_kept(keep)
+        if result is not None and result.recording.suffix == ".wav" and result.recording.is_file():
+            self._add_to_library(result.recording, result.transcript_files)  # not a .partial left to recover
         self.last_result = result
         return result
+
+    def _on_recovered(self, recording: Any) -> None:
+        """A leftover of a crash repaired as the session starts: into the library, then shown."""
+        self._add_to_library(recording.path, recording.transcript_files)
+        self.recovered.emit(recording)
+
+    def _add_to_library(self, recording: Path, transcript_files: Any) -> None:
+        """Best effort: a library that fails costs a status line, never the recording."""
+        from meeting_recorder.core.auto_library import add_to_library
+        from meeting_recorder.core.events import LibraryAddFailed
+
+        added = add_to_library(recording, transcript_files)
+        if isinstance(added, LibraryAddFailed):
+            self.status.emit(translate_event(added))
+        else:
+            self.library_added.emit(added)
 
     @Slot(float)
     def release(self, finish_timeout: float = QUIT_FINISH_SECONDS) -> None:
@@ -336,7 +357,7 @@ class AudioWorker(QObject):
 
             found, errors = recover_folder(Path(folder), list(FORMATS))
             for recording in found:
-                self.recovered.emit(recording)
+                self._on_recovered(recording)
             for message in errors:
                 self.error.emit(self.tr("Could not recover a recording: {message}").format(message=message))
         self.recovery_checked.emit(found)
