@@ -153,6 +153,22 @@ TEMPLATES: dict[str, str] = {
     "LibraryAddFailed": QT_TRANSLATE_NOOP(
         "CoreMessages", "{path} is saved but was not added to the library ({reason}); it is added at the library's next rebuild."
     ),
+    # issue 15: meeting library (core/library.py)
+    "LibraryMeetingNotFound": QT_TRANSLATE_NOOP("CoreMessages", "Meeting {meeting_id} is not in the library."),
+    "LibraryLocked": QT_TRANSLATE_NOOP(
+        "CoreMessages", "The library is busy (another program is writing to {path}); try again in a moment."
+    ),
+    "LibraryFileError": QT_TRANSLATE_NOOP("CoreMessages", "Library: could not use {path}: {reason}"),
+    "LibraryNotATranscript": QT_TRANSLATE_NOOP("CoreMessages", "{path} is not a transcript: {reason}"),
+    "LibraryCorrupt": QT_TRANSLATE_NOOP(
+        "CoreMessages", "The library {path} is damaged and could not be rebuilt: {reason}"
+    ),
+    "LibraryTooNew": QT_TRANSLATE_NOOP(
+        "CoreMessages", "The library {path} was made by a newer version of Meeting Recorder; update the app."
+    ),
+    "LibraryRebuilt": QT_TRANSLATE_NOOP(
+        "CoreMessages", "The library was damaged and has been rebuilt from your files (the old one is kept as {kept_as})."
+    ),
 }
 
 

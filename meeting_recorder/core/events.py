@@ -422,3 +422,53 @@ class LibraryAddFailed(Warning_):
 
     path: str
     reason: str
+
+
+# issue 15: meeting library (core/library.py; LibraryError carries one of these)
+@dataclass(frozen=True)
+class LibraryMeetingNotFound(Error):
+    meeting_id: int
+
+
+@dataclass(frozen=True)
+class LibraryLocked(Error):
+    """Another writer held the library's database longer than we waited."""
+
+    path: str
+
+
+@dataclass(frozen=True)
+class LibraryFileError(Error):
+    """A file (the database, a transcript, an audio file) could not be read, written or removed."""
+
+    path: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class LibraryNotATranscript(Error):
+    path: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class LibraryCorrupt(Error):
+    """The database is damaged and setting it aside and rebuilding it failed too."""
+
+    path: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class LibraryTooNew(Error):
+    """The database was made by a newer version of the app (left as it is)."""
+
+    path: str
+
+
+@dataclass(frozen=True)
+class LibraryRebuilt(Warning_):
+    """The database was damaged: it was set aside as ``kept_as`` and rebuilt from the files."""
+
+    path: str
+    kept_as: str

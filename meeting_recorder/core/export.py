@@ -87,8 +87,13 @@ def to_vtt(transcript: Transcript) -> str:
 
 
 def to_dict(transcript: Transcript) -> dict:
+    """The JSON export; "title" and "tags" (the meeting library's) only when set."""
+    named = {"title": transcript.title} if transcript.title else {}
+    tagged = {"tags": list(transcript.tags)} if transcript.tags else {}
     return {
         "file": transcript.file,
+        **named,
+        **tagged,
         "duration": round(transcript.duration, 3),
         "language": transcript.language,
         "model": transcript.model,
@@ -109,7 +114,7 @@ def to_dict(transcript: Transcript) -> dict:
 
 def from_dict(data: dict) -> Transcript:
     """Inverse of ``to_dict`` (for the editor and tests); files from before marks and
-    notes existed have none."""
+    notes (or titles and tags) existed have none."""
     segments = [
         Segment(
             start=s["start"],
@@ -122,8 +127,11 @@ def from_dict(data: dict) -> Transcript:
     ]
     marks = [Mark(float(m["time"]), str(m.get("label") or "")) for m in data.get("marks") or []]
     notes = [Note(float(n["time"]), str(n["text"])) for n in data.get("notes") or []]
+    tags = data.get("tags")
     return Transcript(data["file"], data["duration"], data["language"], data["model"], segments,
-                      sorted(marks, key=lambda m: m.time), sorted(notes, key=lambda n: n.time))
+                      sorted(marks, key=lambda m: m.time), sorted(notes, key=lambda n: n.time),
+                      title=str(data.get("title") or ""),
+                      tags=[str(tag) for tag in tags] if isinstance(tags, list) else [])
 
 
 def to_json(transcript: Transcript) -> str:

@@ -50,3 +50,8 @@ def recordings_dir() -> Path:
     if base:
         return _private(base / "recordings")
     return _private(Path(platformdirs.user_documents_dir()) / "Meeting Recordings", shared_parents=True)
+
+
+def library_path() -> Path:
+    """The meeting library's database (``core.library``)."""
+    return user_data_dir() / "library.sqlite3"

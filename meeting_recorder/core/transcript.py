@@ -57,6 +57,8 @@ class Transcript:
     segments: list[Segment] = field(default_factory=list)
     marks: list[Mark] = field(default_factory=list)  # in time order
     notes: list[Note] = field(default_factory=list)  # in time order
+    title: str = ""  # set in the meeting library ("" = the file's name)
+    tags: list[str] = field(default_factory=list)  # set in the meeting library
 
     @property
     def text(self) -> str:
