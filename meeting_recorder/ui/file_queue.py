@@ -17,9 +17,14 @@ UTF-8 shown as U+FFFD, since Qt strings cannot hold them):
     ``started(job, path)`` (transcription begins),
     ``progress(job, fraction, eta_seconds)`` (-1.0 = not known),
     ``finished(job, path, outputs: list[str])`` (the JSON first),
-    ``failed(job, path, message)``, ``cancelled(job, path)``, ``busy_changed(bool)``.
-Methods: ``add(path) -> job``, ``cancel(job) -> bool``, ``cancel_all()``, ``is_busy()``,
-``current_job()``, ``is_shut_down()``,
+    ``failed(job, path, message)``, ``cancelled(job, path)``, ``busy_changed(bool)``,
+    ``library_added(job, meeting)`` / ``library_failed(job, message)`` (after ``finished``:
+    the transcript was, or could not be, added to the meeting library; the transcription
+    stands either way).
+Methods: ``add(path, *, model, speakers, speaker_count, replaces, source) -> job`` (the
+keywords transcribe a library meeting again: its own model and speaker count, the result
+written over the meeting's transcript ``replaces``, keeping its title, tags, marks and
+notes), ``cancel(job) -> bool``, ``cancel_all()``, ``is_busy()``, ``current_job()``, ``is_shut_down()``,
 ``shutdown(timeout_ms) -> bool`` (cancels, waits at most ``timeout_ms`` for the thread; idempotent).
 
 Quitting never freezes the window: ``shutdown`` waits a few seconds at most. A job that is
@@ -71,6 +76,11 @@ class Job:
     speakers: bool
     out_dir: Path
     cancel: threading.Event
+    speaker_count: int | None = None  # exactly this many speakers (None: found automatically)
+    replaces: Path | None = None  # a meeting's transcript JSON the result is written over
+    library: Path | None = None  # the meeting library the result is added to (None: not added)
+    library_folders: tuple[Path, ...] = ()  # what that library rebuilds from if its database is lost
+    source: str = "import"  # the meeting's source in the library ("recording" for a recording again)
 
 
 def output_dir(settings: AppSettings) -> Path:
@@ -116,6 +126,8 @@ class QueueWorker(QObject):
     failed = Signal(int, str)
     cancelled = Signal(int)
     model_chosen = Signal(int, object)  # job, core ModelChosen event (which model and why)
+    library_added = Signal(int, object)  # job, core Meeting
+    library_failed = Signal(int, str)
 
     def __init__(self) -> None:
         super().__init__()
@@ -147,6 +159,24 @@ class QueueWorker(QObject):
             self.failed.emit(job.id, f"{shown(job.path)}: {type(error).__name__}: {error}")
         else:
             self.finished.emit(job.id, [str(p) for p in outputs])
+            self._add_to_library(job, outputs)
+
+    def _add_to_library(self, job: Job, outputs: list[Path]) -> None:
+        """The transcript becomes (or updates) a meeting; a failure is reported, never fatal."""
+        from meeting_recorder.ui.library_jobs import add_to_library
+
+        transcript = next((p for p in outputs if p.suffix == ".json"), None)
+        if job.library is None or transcript is None:
+            return
+        try:
+            meeting = add_to_library(job.library, job.library_folders, transcript, job.path, job.source)
+        except Exception as error:  # LibraryError, sqlite3.Error, OSError; a bug must not end the thread
+            from meeting_recorder.ui.library_worker import error_text
+
+            log.warning("adding %s to the library failed", transcript, exc_info=True)
+            self.library_failed.emit(job.id, shown(error_text(error)))
+        else:
+            self.library_added.emit(job.id, meeting)
 
     def _transcribe(self, job: Job) -> list[Path]:
         from meeting_recorder.core.audio import probe
@@ -154,12 +184,14 @@ class QueueWorker(QObject):
         from meeting_recorder.core.errors import Cancelled
         from meeting_recorder.core.export import export
         from meeting_recorder.core.transcribe_job import exportable, transcribe_with_speakers
+        from meeting_recorder.ui.library_jobs import carried_over
+        from meeting_recorder.ui.transcript_model import transcript_stem
 
         probe(job.path)  # a bad file fails at once, before any model is loaded
         choice = self._choose_model(job)
         job = replace(job, model=choice.model, language=choice.language)
         engine, diarizer = self._models(job)
-        speakers = self._speaker_request() if diarizer is not None else None
+        speakers = self._speaker_request(job.speaker_count) if diarizer is not None else None
         self.started.emit(job.id)  # the models are ready: transcription begins
 
         def on_progress(report: Any) -> None:
@@ -173,10 +205,17 @@ class QueueWorker(QObject):
         )
         if job.cancel.is_set():
             raise Cancelled()
-        job.out_dir.mkdir(parents=True, exist_ok=True)
-        stem = output_stem(job.out_dir, transcript.file)
-        outputs = export(exportable(transcript), job.out_dir, OUTPUT_FORMATS, stem=stem)
-        if job.cancel.is_set():  # cancel came while writing: keep nothing, as promised
+        if job.replaces is not None:  # a meeting transcribed again: its transcript is replaced
+            out_dir, stem = job.replaces.parent, transcript_stem(job.replaces)
+            transcript = carried_over(transcript, job.replaces)  # the user's title, tags, marks, notes
+        else:
+            out_dir = job.out_dir
+            out_dir.mkdir(parents=True, exist_ok=True)
+            stem = output_stem(out_dir, transcript.file)
+        outputs = export(exportable(transcript), out_dir, OUTPUT_FORMATS, stem=stem)
+        # A cancel that came while writing keeps nothing, as promised; but a replaced
+        # transcript is gone already: the new one stays (each file was written atomically).
+        if job.cancel.is_set() and job.replaces is None:
             for written in outputs:
                 written.unlink(missing_ok=True)
             raise Cancelled()
@@ -220,9 +259,11 @@ class QueueWorker(QObject):
         return engine, self.diarizer
 
     @staticmethod
-    def _speaker_request() -> Any:
-        """Automatic speaker count; enrolled voices (read per job, so new ones count) named."""
+    def _speaker_request(count: int | None = None) -> Any:
+        """Exactly ``count`` speakers, else an automatic count; enrolled voices (read per job,
+        so new ones count) named."""
         from meeting_recorder.core.errors import ProfileStoreError
+        from meeting_recorder.core.speakers.diarizer import DiarizeOptions
         from meeting_recorder.core.speakers.profiles import ProfileStore
         from meeting_recorder.core.transcribe_job import SpeakerRequest
 
@@ -231,7 +272,7 @@ class QueueWorker(QObject):
         except ProfileStoreError:  # an unreadable profile file must not stop transcription
             log.warning("speaker profiles could not be read; speakers stay unnamed", exc_info=True)
             profiles = []
-        return SpeakerRequest(profiles=profiles)
+        return SpeakerRequest(options=DiarizeOptions(num_speakers=count), profiles=profiles)
 
     @Slot()
     def release(self) -> None:
@@ -259,6 +300,8 @@ class FileQueue(QObject):
     failed = Signal(int, str, str)
     cancelled = Signal(int, str)
     busy_changed = Signal(bool)
+    library_added = Signal(int, object)  # job, core Meeting
+    library_failed = Signal(int, str)  # job, why (the transcription itself succeeded)
     _run = Signal(object)  # to the worker (queued: it runs over there)
     _release = Signal()
 
@@ -286,16 +329,25 @@ class FileQueue(QObject):
         self.worker.finished.connect(self._on_finished)
         self.worker.failed.connect(self._on_failed)
         self.worker.cancelled.connect(self._on_cancelled)
+        self.worker.library_added.connect(self._on_library_added)
+        self.worker.library_failed.connect(self._on_library_failed)
 
     # -- requests from the UI ----------------------------------------------------------------
-    def add(self, path: str | Path) -> int:
-        """Queue one file; returns its job id (signals name the job by it)."""
+    def add(self, path: str | Path, *, model: str | None = None, speakers: bool | None = None,
+            speaker_count: int | None = None, replaces: str | Path | None = None, source: str = "import") -> int:
+        """Queue one file; returns its job id (signals name the job by it). The keywords
+        override the settings (transcribing a library meeting again, see the module doc)."""
         if self._shut_down:
             raise RuntimeError("the file queue was shut down")
         self._next_id += 1
         settings = self.settings
-        job = Job(self._next_id, str(path), settings.model, settings.device, settings.language,
-                  settings.speakers_enabled, output_dir(settings), threading.Event())
+        from meeting_recorder.ui.library_worker import library_db_path
+
+        folders = (settings.recordings_dir, output_dir(settings))
+        job = Job(self._next_id, str(path), model or settings.model, settings.device, settings.language,
+                  settings.speakers_enabled if speakers is None else speakers, output_dir(settings),
+                  threading.Event(), speaker_count, None if replaces is None else Path(replaces),
+                  library_db_path(), folders, source)
         self._waiting.append(job)
         self.queued.emit(job.id, shown(job.path))
         self._advance()
@@ -408,6 +460,16 @@ class FileQueue(QObject):
         if job is not None:
             self.failed.emit(job.id, shown(job.path), message)
             self._advance()
+
+    @Slot(int, object)
+    def _on_library_added(self, job_id: int, meeting: Any) -> None:
+        if not self._shut_down:  # after ``finished``: the job is no longer the current one
+            self.library_added.emit(job_id, meeting)
+
+    @Slot(int, str)
+    def _on_library_failed(self, job_id: int, message: str) -> None:
+        if not self._shut_down:
+            self.library_failed.emit(job_id, message)
 
     @Slot(int)
     def _on_cancelled(self, job_id: int) -> None:

@@ -10,8 +10,10 @@ Public API
 ``FilesView(settings: AppSettings, parent: QWidget | None = None)``
 
 Signals: ``status_message(str)``, ``open_transcript_requested(str json_path)``,
-``busy_changed(bool)``.
-Methods: ``add_files(paths)``, ``cancel_all()``, ``shutdown() -> bool`` (bounded), ``is_busy()``,
+``busy_changed(bool)``, ``library_changed()`` (a finished file was added to the meeting library).
+Methods: ``add_files(paths)``, ``transcribe_again(audio, transcript, model, speakers, speaker_count,
+source) -> job`` (a library meeting with its own model and speaker count; the result replaces
+its transcript), ``cancel_all()``, ``shutdown() -> bool`` (bounded), ``is_busy()``,
 ``open_files_dialog()`` (the "Add files…" dialog, for a menu's Ctrl+O),
 ``job_states() -> list[(path, state)]`` with the untranslated states of ``RowState``.
 """
@@ -68,6 +70,7 @@ class FilesView(QWidget):
     status_message = Signal(str)
     open_transcript_requested = Signal(str)
     busy_changed = Signal(bool)
+    library_changed = Signal()
 
     def __init__(self, settings: AppSettings, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -82,6 +85,8 @@ class FilesView(QWidget):
         self.queue.failed.connect(self._on_failed)
         self.queue.cancelled.connect(self._on_cancelled)
         self.queue.busy_changed.connect(self._on_busy_changed)
+        self.queue.library_added.connect(lambda _job, _meeting: self.library_changed.emit())
+        self.queue.library_failed.connect(self._on_library_failed)
         self._build_ui()
 
     # -- widgets -----------------------------------------------------------------------------
@@ -155,6 +160,23 @@ class FilesView(QWidget):
         self._show_folder()  # the recordings folder may have changed in the settings
         for path in paths:
             self.queue.add(path)
+
+    def transcribe_again(self, audio: str, transcript: str | None, model: str, speakers: bool,
+                         speaker_count: int | None = None, source: str = "import") -> int:
+        """Transcribe a library meeting's audio again; the result replaces ``transcript`` (if
+        it has one) and updates the same meeting. Returns the job id (-1 after shutdown)."""
+        if self.queue.is_shut_down():
+            return -1
+        return self.queue.add(audio, model=model, speakers=speakers, speaker_count=speaker_count,
+                              replaces=transcript, source=source)
+
+    @Slot(int, str)
+    def _on_library_failed(self, job: int, message: str) -> None:
+        """The transcript is saved; only the library does not list it yet (a sync retries)."""
+        row = self._row_of(job)
+        name = self.table.item(row, COL_FILE).text() if row >= 0 else ""
+        self.status_message.emit(self.tr("Transcribed {name}, but it could not be added to the library: {error}"
+                                         ).format(name=name, error=message))
 
     @Slot()
     def cancel_all(self) -> None:

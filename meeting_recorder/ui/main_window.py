@@ -1,9 +1,10 @@
-"""The main window: a sidebar of views (Record, Files, Transcript, Speakers, Resources),
-menus with the usual shortcuts, and a status bar for every view's messages.
+"""The main window: a sidebar of views (Record, Files, Transcript, Speakers, Resources,
+Library), menus with the usual shortcuts, and a status bar for every view's messages.
 
 The views do their own work on their own threads; this class routes their signals (a
 finished recording or file opens in the transcript editor, a recovered recording can be
-opened or transcribed, the dashboard's low-disk signal stops a recording) and owns
+opened or transcribed, the dashboard's low-disk signal stops a recording; the library's
+part is in ``library_window.py``) and owns
 quitting: ``confirm_close()`` asks about a running recording, running transcriptions and
 unsaved edits through the ``ask_*`` methods (tests replace those), and ``shutdown()``
 finalizes a recording and stops every view's threads.
@@ -24,6 +25,8 @@ from meeting_recorder.ui.about import about_html, help_html
 from meeting_recorder.ui.core_messages import translate_event
 from meeting_recorder.ui.dashboard import ResourceDashboard
 from meeting_recorder.ui.files_view import FilesView
+from meeting_recorder.ui.library_view import LibraryView
+from meeting_recorder.ui.library_window import LibraryWindow
 from meeting_recorder.ui.questions import DISCARD, OPENING, QUITTING, SAVE
 from meeting_recorder.ui.record_view import RecordView
 from meeting_recorder.ui.settings import AppSettings
@@ -33,7 +36,7 @@ from meeting_recorder.ui.transcript_editor import EXPORT_FORMATS, TranscriptEdit
 from meeting_recorder.ui.view_stack import ViewStack, painted_icon, people, record_dot, view_icon
 from meeting_recorder.ui.widgets import local_paths
 
-VIEW_KEYS = ("record", "files", "transcript", "speakers", "resources")
+VIEW_KEYS = ("record", "files", "transcript", "speakers", "resources", "library")
 TRANSCRIPT_SUFFIXES = (".json", ".jsonl")  # the editor opens these; other files are transcribed
 
 
@@ -44,7 +47,7 @@ def transcript_beside(path: str) -> str | None:
     return str(candidate) if candidate.is_file() else None
 
 
-class MainWindow(QMainWindow):
+class MainWindow(LibraryWindow, QMainWindow):  # the library's part: library_window.py
     first_shown = Signal()  # the first paint: the window is on screen
 
     def __init__(self, settings: AppSettings | None = None, parent: QWidget | None = None) -> None:
@@ -71,8 +74,9 @@ class MainWindow(QMainWindow):
         self.editor = TranscriptEditor(self.settings, self)
         self.speakers_view = SpeakersView(self.settings, self)
         self.dashboard = ResourceDashboard(self.settings, self)
+        self.library_view = LibraryView(self.settings, self)
         self.views: dict[str, QWidget] = dict(zip(VIEW_KEYS, (
-            self.record_view, self.files_view, self.editor, self.speakers_view, self.dashboard)))
+            self.record_view, self.files_view, self.editor, self.speakers_view, self.dashboard, self.library_view)))
         standard = self.style().standardIcon
         pixmap = QStyle.StandardPixmap
         self.view_titles = {
@@ -82,9 +86,10 @@ class MainWindow(QMainWindow):
                            view_icon("accessories-text-editor", standard(pixmap.SP_FileDialogContentsView))),
             "speakers": (self.tr("Speakers"), view_icon("system-users", painted_icon(people))),
             "resources": (self.tr("Resources"), view_icon("utilities-system-monitor", standard(pixmap.SP_ComputerIcon))),
+            "library": (self.tr("Library"), view_icon("folder-documents", standard(pixmap.SP_FileDialogDetailedView))),
         }
         self.stack = ViewStack(self)
-        self.stack.nav.setToolTip(self.tr("Switch between views (Ctrl+1 … Ctrl+5)"))
+        self.stack.nav.setToolTip(self.tr("Switch between views (Ctrl+1 … Ctrl+6)"))
         for number, key in enumerate(VIEW_KEYS, start=1):
             text, icon = self.view_titles[key]
             self.stack.add_view(key, text, icon, self.views[key], f"{text} (Ctrl+{number})")
@@ -165,7 +170,10 @@ class MainWindow(QMainWindow):
         self.preferences_action.setMenuRole(QAction.MenuRole.PreferencesRole)
         self.quit_action = self._action(self.tr("&Quit"), self.close, "Ctrl+Q")  # StandardKey.Quit is empty on some desktops
         self.quit_action.setMenuRole(QAction.MenuRole.QuitRole)
-        for action in (self.open_files_action, self.open_transcript_action, None, self.save_action):
+        self.import_folder_action = self._action(self.tr("&Import folder into the library…"), self.import_folder,
+                                                 tip=self.tr("Add a folder's recordings and transcripts to the library"))
+        for action in (self.open_files_action, self.open_transcript_action, self.import_folder_action, None,
+                       self.save_action):
             file_menu.addSeparator() if action is None else file_menu.addAction(action)
         self.export_menu = file_menu.addMenu(self.tr("&Export transcript"))
         self.export_menu.setStatusTip(self.tr("Write the transcript as TXT, SRT, VTT, JSON, Markdown or RTTM"))
@@ -222,6 +230,7 @@ class MainWindow(QMainWindow):
         self.dashboard.low_disk_stop.connect(self._on_low_disk_stop)
         self.dashboard.set_recording_provider(self.record_view.current_recording_path)
         self.first_shown.connect(lambda: QTimer.singleShot(0, self._after_first_show))
+        self._connect_library()
 
     @Slot()
     def _update_title(self) -> None:
@@ -367,6 +376,7 @@ class MainWindow(QMainWindow):
         self.dashboard.apply_settings()
         self.speakers_view.apply_settings()
         self.record_view.apply_settings()  # the first-look panel: model, language, folder
+        self.library_view.apply_settings()  # the recordings folder it scans
         self.show_status(self.tr("The new interface language is used from the next start.") if restart_needed
                          else self.tr("Preferences saved; they apply to the next recording or file."))
 
@@ -430,7 +440,8 @@ class MainWindow(QMainWindow):
         if self.record_view.is_recording():
             self.show_status(self.tr("Stopping the recording…"))
         self.files_view.cancel_all()
-        for view in (self.record_view, self.files_view, self.editor, self.speakers_view, self.dashboard):
+        for view in (self.record_view, self.files_view, self.editor, self.speakers_view, self.dashboard,
+                     self.library_view):
             view.shutdown()  # the record view finalizes a running recording first
 
     def paintEvent(self, event: QPaintEvent) -> None:

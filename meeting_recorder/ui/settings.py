@@ -198,6 +198,16 @@ class AppSettings:
         self._set("ui/language", value)
 
     @property
+    def library_sort(self) -> tuple[int, int]:  # the Library view's sort column and Qt.SortOrder value
+        column, order = self._get("library/sort_column", 1, int), self._get("library/sort_order", 1, int)
+        return (column if 0 <= column < 6 else 1, order if order in (0, 1) else 1)  # default: newest first
+
+    @library_sort.setter
+    def library_sort(self, value: tuple[int, int]) -> None:
+        self._set("library/sort_column", int(value[0]))
+        self._set("library/sort_order", int(value[1]))
+
+    @property
     def window_geometry(self) -> QByteArray | None:
         value = self.store.value("ui/geometry")
         return value if isinstance(value, QByteArray) and not value.isEmpty() else None
