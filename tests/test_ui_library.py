@@ -186,7 +186,8 @@ def test_empty_library_and_no_results_say_so(qtbot, make_view) -> None:
     assert view.empty_label.text() == "No meetings yet — recordings and transcribed files appear here"
     assert search(qtbot, view, "budget") == []
     assert view.pages.currentIndex() == PAGE_RESULTS
-    assert view.results_label.text() == "No results for “budget”"
+    assert view.no_results_label.isVisible() and not view.results_list.isVisible()
+    assert view.no_results_label.text() == "No results for “budget”"
     view.search_edit.clear()
     assert view.pages.currentIndex() == PAGE_EMPTY
 
@@ -271,7 +272,7 @@ def test_typing_searches_english_and_korean_with_highlights(qtbot, make_view, me
 
     view.speaker_combo.setCurrentIndex(view.speaker_combo.findData("김민수"))  # filters apply to hits too
     qtbot.waitUntil(lambda: view.client.is_idle() and view.results.rowCount() == 0, timeout=WAIT_MS)
-    assert view.results_label.text() == "No results for “금요일”"
+    assert view.no_results_label.text() == "No results for “금요일”"
 
 
 def test_the_newest_query_wins(qtbot, make_view, meetings) -> None:

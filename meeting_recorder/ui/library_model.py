@@ -29,6 +29,8 @@ MEETING_ROLE = Qt.ItemDataRole.UserRole  # the Meeting of a row (any column)
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1  # the raw value a column sorts by
 HIT_ROLE = Qt.ItemDataRole.UserRole + 2  # the SearchHit of a result row
 HTML_ROLE = Qt.ItemDataRole.UserRole + 3  # a result row as rich text
+MISSING_ROLE = Qt.ItemDataRole.UserRole + 4  # a result row's meeting is missing (its files are gone)
+MUTED_COLOUR = "#666666"  # a result's details (date, speaker, time) beside the meeting's title
 MISSING_COLOUR = QColor("#8a8a8a")
 Index = QModelIndex | QPersistentModelIndex
 
@@ -76,15 +78,20 @@ def bold_spans(text: str, spans: Any) -> str:
     return "".join(parts)
 
 
-def hit_html(hit: Any) -> str:
-    """A search result: meeting, date, speaker and time on top, the segment below."""
+def hit_html(hit: Any, muted: str = MUTED_COLOUR, missing: bool = False) -> str:
+    """A search result: meeting, date, speaker and time on top, the segment below. ``muted``
+    colours the details (the selection's text colour on a selected row); a missing
+    meeting's result is muted all over and says so."""
     details = [date_text(hit.started_at)]
     if hit.speaker:
         details.append(html.escape(hit.speaker))
     details.append(format_clock(hit.start))
-    return (f"<div><span style='font-weight:600'>{html.escape(hit.meeting_title)}</span>"
-            f"<span style='color:#666666'> · {' · '.join(details)}</span></div>"
+    if missing:
+        details.append(html.escape(QCoreApplication.translate("MeetingsModel", "Missing")))
+    text = (f"<div><span style='font-weight:600'>{html.escape(hit.meeting_title)}</span>"
+            f"<span style='color:{muted}'> · {' · '.join(details)}</span></div>"
             f"<div>{bold_spans(hit.text, hit.highlights)}</div>")
+    return f"<div style='color:{muted}'>{text}</div>" if missing else text
 
 
 class MeetingsModel(QAbstractTableModel):
@@ -259,11 +266,19 @@ class SearchResultsModel(QAbstractListModel):
         super().__init__(parent)
         self.query = ""
         self._hits: list[Any] = []
+        self._missing: set[int] = set()
 
     def set_hits(self, query: str, hits: list[Any]) -> None:
         self.beginResetModel()
         self.query, self._hits = query, list(hits)
         self.endResetModel()
+
+    def set_missing(self, meeting_ids: set[int]) -> None:
+        """The meetings whose files are gone: their results are greyed and cannot open."""
+        if meeting_ids != self._missing:
+            self._missing = set(meeting_ids)
+            if self._hits:
+                self.dataChanged.emit(self.index(0), self.index(len(self._hits) - 1))
 
     def hit(self, row: int) -> Any:
         return self._hits[row]
@@ -282,9 +297,13 @@ class SearchResultsModel(QAbstractListModel):
             speaker = f"{hit.speaker}: " if hit.speaker else ""
             return f"{hit.meeting_title} {format_clock(hit.start)} {speaker}{hit.text}"
         if role == HTML_ROLE:
-            return hit_html(hit)
+            return hit_html(hit, missing=hit.meeting_id in self._missing)
         if role == HIT_ROLE:
             return hit
+        if role == MISSING_ROLE:
+            return hit.meeting_id in self._missing
+        if role == Qt.ItemDataRole.ToolTipRole and hit.meeting_id in self._missing:
+            return self.tr("This meeting's files were moved or deleted outside the app")
         if role == Qt.ItemDataRole.ToolTipRole:
             return self.tr("Enter or double-click: open the transcript here and play from {time}").format(
                 time=format_clock(hit.start))
@@ -296,10 +315,11 @@ class HitDelegate(QStyledItemDelegate):
 
     PADDING = 6
 
-    def _document(self, option: QStyleOptionViewItem, index: Index) -> QTextDocument:
+    def _document(self, option: QStyleOptionViewItem, index: Index, muted: str = MUTED_COLOUR) -> QTextDocument:
         document = QTextDocument()
         document.setDefaultFont(option.font)
-        document.setHtml(index.data(HTML_ROLE) or "")
+        hit = index.data(HIT_ROLE)
+        document.setHtml(hit_html(hit, muted, bool(index.data(MISSING_ROLE))) if hit is not None else "")
         document.setTextWidth(max(80, option.rect.width() - 2 * self.PADDING))
         return document
 
@@ -307,15 +327,15 @@ class HitDelegate(QStyledItemDelegate):
         self.initStyleOption(option, index)
         widget: QWidget | None = option.widget
         style = widget.style() if widget is not None else None
-        document = self._document(option, index)
+        selected = bool(option.state & QStyle.StateFlag.State_Selected)
+        group = QPalette.ColorGroup.Active if option.state & QStyle.StateFlag.State_Active else QPalette.ColorGroup.Inactive
+        colour = option.palette.color(group, QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text)
+        document = self._document(option, index, colour.name() if selected else MUTED_COLOUR)
         option.text = ""  # the background and selection only; the text is the document's
         if style is not None:
             style.drawControl(QStyle.ControlElement.CE_ItemViewItem, option, painter, widget)
         context = QAbstractTextDocumentLayout.PaintContext()
-        selected = bool(option.state & QStyle.StateFlag.State_Selected)
-        group = QPalette.ColorGroup.Active if option.state & QStyle.StateFlag.State_Active else QPalette.ColorGroup.Inactive
-        role = QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text
-        context.palette.setColor(QPalette.ColorRole.Text, option.palette.color(group, role))
+        context.palette.setColor(QPalette.ColorRole.Text, colour)
         painter.save()
         painter.translate(option.rect.left() + self.PADDING, option.rect.top() + self.PADDING)
         painter.setClipRect(QRectF(0, 0, option.rect.width() - self.PADDING, option.rect.height()))

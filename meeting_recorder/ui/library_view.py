@@ -129,6 +129,7 @@ class LibraryView(LibraryWidgets, QWidget):  # widgets, actions, questions: libr
     def _on_meetings(self, meetings: list[Any]) -> None:
         selected = self.selected_meeting()
         self.model.set_meetings(meetings)
+        self.results.set_missing({m.id for m in meetings if m.missing})
         self._refill(self.speaker_combo, sorted({s for m in meetings for s in m.speakers}, key=str.casefold))
         self._refill(self.tag_combo, sorted({t for m in meetings for t in m.tags}, key=str.casefold))
         if selected is not None:
@@ -220,7 +221,10 @@ class LibraryView(LibraryWidgets, QWidget):  # widgets, actions, questions: libr
                                                ).format(count=len(hits), query=query))
             self.results_list.setCurrentIndex(self.results.index(0))
         else:
-            self.results_label.setText(self.tr("No results for “{query}”").format(query=query))
+            self.results_label.clear()
+            self.no_results_label.setText(self.tr("No results for “{query}”").format(query=query))
+        self.results_list.setVisible(bool(hits))
+        self.no_results_label.setVisible(not hits)
         self._update_actions()
 
     @Slot()

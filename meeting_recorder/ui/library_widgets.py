@@ -14,7 +14,7 @@ from typing import Any
 from PySide6.QtCore import QPoint, Qt, QUrl
 from PySide6.QtGui import QAction, QDesktopServices, QKeySequence
 from PySide6.QtWidgets import (
-    QAbstractItemView, QComboBox, QHeaderView, QLabel, QLineEdit, QListView, QMenu, QPushButton, QStackedWidget,
+    QAbstractItemView, QComboBox, QGridLayout, QHeaderView, QLabel, QLineEdit, QListView, QMenu, QPushButton, QStackedWidget,
     QTableView, QVBoxLayout, QWidget,
 )
 
@@ -26,6 +26,7 @@ from meeting_recorder.ui.library_model import (
 from meeting_recorder.ui.widgets import hbox
 
 PAGE_LIST, PAGE_EMPTY, PAGE_RESULTS = range(3)
+EMPTY_STYLE = "color: #666666; font-size: 14px; padding: 24px;"
 ERROR_STYLE = "color: #a61b1b; background: #fdecea; border: 1px solid #e0a0a0; border-radius: 4px; padding: 4px;"
 
 
@@ -88,7 +89,7 @@ class LibraryWidgets:
         self.empty_label = QLabel(self)
         self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.empty_label.setWordWrap(True)
-        self.empty_label.setStyleSheet("color: #666666; font-size: 14px; padding: 24px;")
+        self.empty_label.setStyleSheet(EMPTY_STYLE)
         self.results_label = QLabel(self)
         self.results_label.setTextFormat(Qt.TextFormat.PlainText)
         self.results_list = QListView(self)
@@ -105,8 +106,15 @@ class LibraryWidgets:
         results_page = QWidget(self)
         results_layout = QVBoxLayout(results_page)
         results_layout.setContentsMargins(0, 0, 0, 0)
+        self.no_results_label = QLabel(self)  # instead of an empty list
+        self.no_results_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.no_results_label.setWordWrap(True)
+        self.no_results_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.no_results_label.setStyleSheet(EMPTY_STYLE)
+        self.no_results_label.hide()
         results_layout.addWidget(self.results_label)
         results_layout.addWidget(self.results_list, 1)
+        results_layout.addWidget(self.no_results_label, 1)
         self.pages = QStackedWidget(self)
         for page in (self.table, self.empty_label, results_page):
             self.pages.addWidget(page)
@@ -117,12 +125,15 @@ class LibraryWidgets:
         self.message_label.setStyleSheet(ERROR_STYLE)
         self.message_label.hide()
         self.buttons = QWidget(self)
+        boxes = QGridLayout()  # the two boxes one above the other, their labels in a column
+        boxes.addWidget(search_label, 0, 0)
+        boxes.addWidget(self.search_edit, 0, 1, 1, 4)
+        for column, widget in enumerate((filter_label, self.filter_edit, self.speaker_combo, self.tag_combo,
+                                         self.date_combo)):
+            boxes.addWidget(widget, 1, column)
+        boxes.setColumnStretch(1, 1)
         layout = QVBoxLayout(self)
-        layout.addLayout(hbox(search_label, self.search_edit))
-        layout.itemAt(0).layout().setStretch(1, 1)
-        layout.addLayout(hbox(filter_label, self.filter_edit, self.speaker_combo, self.tag_combo, self.date_combo))
-        layout.itemAt(1).layout().setStretch(0, 0)
-        layout.itemAt(1).layout().setStretch(1, 1)
+        layout.addLayout(boxes)
         layout.addWidget(self.pages, 1)
         layout.addWidget(self.message_label)
         layout.addWidget(self.buttons)
@@ -136,14 +147,17 @@ class LibraryWidgets:
         return combo
 
     def _build_actions(self) -> None:
-        def action(text: str, tip: str, slot: Any, shortcut: Any = None) -> QAction:
+        def action(text: str, tip: str, slot: Any, shortcut: Any = None, *on: QWidget) -> QAction:
+            """``shortcut`` works where focus is in ``on`` (the lists: the boxes keep their Delete key)."""
             item = QAction(text, self)
             item.setToolTip(tip)
             item.triggered.connect(lambda _checked=False: slot())
             if shortcut is not None:
                 item.setShortcut(QKeySequence(shortcut))
-                item.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-                self.addAction(item)
+                item.setShortcutContext(Qt.ShortcutContext.WidgetShortcut if on
+                                        else Qt.ShortcutContext.WidgetWithChildrenShortcut)
+                for widget in on or (self,):
+                    widget.addAction(item)
             return item
 
         self.open_action = action(self.tr("&Open"), self.tr("Open the transcript in the editor"), self.open_selected)
@@ -155,7 +169,7 @@ class LibraryWidgets:
         self.reveal_action = action(self.tr("Show in &folder"), self.tr("Open the folder that holds the meeting's files"),
                                     self.reveal_selected)
         self.delete_action = action(self.tr("&Delete…"), self.tr("Delete the meeting's audio and transcripts"),
-                                    self.delete_selected, QKeySequence.StandardKey.Delete)
+                                    self.delete_selected, QKeySequence.StandardKey.Delete, self.table, self.results_list)
         self.forget_action = action(self.tr("&Forget"), self.tr("Remove this missing meeting from the library"),
                                     self.forget_selected)
         self.import_action = action(self.tr("&Import folder…"),
