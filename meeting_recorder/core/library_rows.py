@@ -171,47 +171,84 @@ def load_meetings(c: sqlite3.Connection, flt) -> list[dict]:
 
 
 # -- search ---------------------------------------------------------------------------------------
-def _filter_sql(c: sqlite3.Connection, flt) -> tuple[list[str], list]:
+RANGE_QUERIES = 32  # a filter keeping at most this many rowid ranges searches each range alone
+
+
+def _meeting_conditions(flt) -> tuple[list[str], list]:
     where: list[str] = []
     params: list = []
-    if flt is None:
-        return where, params
-    if flt.meeting_id is not None:
-        # A meeting's segments are one rowid range: the index is read only there.
-        low, high = c.execute("SELECT min(id), max(id) FROM segments WHERE meeting_id = ?",
-                              (flt.meeting_id,)).fetchone()
-        where += ["s.meeting_id = ?", "segments_fts.rowid BETWEEN ? AND ?"]
-        params += [flt.meeting_id, low if low is not None else 0, high if high is not None else -1]
-    for column, op, value in (("m.started_at", ">=", flt.since), ("m.started_at", "<", flt.until)):
+    for column, op, value in (("id", "=", flt.meeting_id), ("started_at", ">=", flt.since),
+                              ("started_at", "<", flt.until)):
         if value is not None:
-            where.append(f"{column} {op} ?")
+            where.append(f"m.{column} {op} ?")
             params.append(value)
-    if flt.speaker:
-        where.append("s.speaker = ? COLLATE NOCASE")
-        params.append(" ".join(flt.speaker.split()))
     if flt.tag:
-        where.append("EXISTS (SELECT 1 FROM tags t WHERE t.meeting_id = s.meeting_id AND t.tag = ?)")
+        where.append("EXISTS (SELECT 1 FROM tags t WHERE t.meeting_id = m.id AND t.tag = ?)")
         params.append(" ".join(flt.tag.split()))
+    if flt.speaker:
+        where.append("EXISTS (SELECT 1 FROM json_each(m.speakers) WHERE value = ? COLLATE NOCASE)")
+        params.append(" ".join(flt.speaker.split()))
     return where, params
 
 
-def find_segments(c: sqlite3.Connection, expression: str, flt, limit: int, candidates: int) -> list[dict]:
-    """The best ``limit`` segments matching ``expression`` (an FTS5 query), with their
-    meeting. Ranking (bm25) costs time per matching row, so a query matching more than
-    ``candidates`` rows ranks only the newest ``candidates`` of them: the rowid walk that
-    finds where they begin stops early, and the ranking is bounded."""
-    where, params = _filter_sql(c, flt)
-    joins = ("FROM segments_fts JOIN segments s ON s.id = segments_fts.rowid "
-             "JOIN meetings m ON m.id = s.meeting_id " if where else "FROM segments_fts ")
+def _ranges(c: sqlite3.Connection, where: list[str], params: list) -> list[tuple[int, int]]:
+    """The rowid ranges of the meetings kept by ``where``; neighbours merged into one."""
+    rows = c.execute(f"SELECT first_segment, last_segment FROM meetings m WHERE {' AND '.join(where)} "
+                     "AND last_segment >= first_segment ORDER BY first_segment", params).fetchall()
+    merged: list[list[int]] = []
+    for low, high in rows:
+        if merged and low <= merged[-1][1] + 1:
+            merged[-1][1] = max(merged[-1][1], high)
+        else:
+            merged.append([low, high])
+    return [(low, high) for low, high in merged]
+
+
+def _ranked(c: sqlite3.Connection, expression: str, where: list[str], params: list, limit: int,
+            candidates: int, join: bool) -> list[tuple[float, int]]:
+    """(rank, rowid) of the best ``limit`` rows matching ``expression`` and ``where``. Ranking
+    (bm25) costs time per matching row, so when more than ``candidates`` rows match, only
+    the newest ``candidates`` are ranked: the rowid walk that finds where they begin stops
+    early. CROSS JOIN keeps the index as the outer loop (newest first)."""
+    joins = "FROM segments_fts CROSS JOIN segments s ON s.id = segments_fts.rowid " if join else "FROM segments_fts "
     clause = " AND ".join(["segments_fts MATCH ?", *where])
     floor = c.execute(f"SELECT segments_fts.rowid {joins} WHERE {clause} ORDER BY segments_fts.rowid DESC "
                       f"LIMIT 1 OFFSET ?", [expression, *params, candidates - 1]).fetchone()
     if floor is not None:
         clause += " AND segments_fts.rowid >= ?"
         params = [*params, floor[0]]
-    ranked = c.execute(f"SELECT segments_fts.rowid {joins} WHERE {clause} ORDER BY segments_fts.rank, "
-                       f"segments_fts.rowid DESC LIMIT ?", [expression, *params, limit]).fetchall()
-    ids = [r[0] for r in ranked]
+    return c.execute(f"SELECT segments_fts.rank, segments_fts.rowid {joins} WHERE {clause} "
+                     f"ORDER BY segments_fts.rank, segments_fts.rowid DESC LIMIT ?",
+                     [expression, *params, limit]).fetchall()
+
+
+def _filtered(c: sqlite3.Connection, expression: str, flt, limit: int, candidates: int) -> list[tuple[float, int]]:
+    """A filter first picks meetings (dates, tag, meeting, speaker among theirs); a few
+    meetings are searched range by range (each a rowid range of the index, fast however
+    rare they are); many are checked row by row on the walk, the speaker always."""
+    where, params = _meeting_conditions(flt)
+    ranges = _ranges(c, where, params)
+    speaker = ["s.speaker = ? COLLATE NOCASE"] if flt.speaker else []
+    speaker_params = [" ".join(flt.speaker.split())] if flt.speaker else []
+    if len(ranges) <= RANGE_QUERIES:
+        budget = max(200, candidates // max(1, len(ranges)))
+        found: list[tuple[float, int]] = []
+        for low, high in ranges:
+            found += _ranked(c, expression, ["segments_fts.rowid BETWEEN ? AND ?", *speaker],
+                             [low, high, *speaker_params], limit, budget, bool(speaker))
+        return sorted(found, key=lambda r: (r[0], -r[1]))[:limit]
+    kept = f"s.meeting_id IN (SELECT m.id FROM meetings m WHERE {' AND '.join(where)})"
+    return _ranked(c, expression, [kept, *speaker], [*params, *speaker_params], limit, candidates // 4, True)
+
+
+def find_segments(c: sqlite3.Connection, expression: str, flt, limit: int, candidates: int) -> list[dict]:
+    """The best ``limit`` segments matching ``expression`` (an FTS5 query) with their meeting."""
+    if flt is None or not any(v is not None and v != "" for v in (flt.meeting_id, flt.since, flt.until,
+                                                                  flt.tag, flt.speaker)):
+        ranked = _ranked(c, expression, [], [], limit, candidates, False)
+    else:
+        ranked = _filtered(c, expression, flt, limit, candidates)
+    ids = [rowid for _, rowid in ranked]
     if not ids:
         return []
     details = c.execute(

@@ -41,7 +41,7 @@ CJK_RANGES = (
 )
 _CJK = f"[{CJK_RANGES}]"
 # A token as unicode61 sees one (letters and digits), with CJK runs apart from the rest.
-TOKEN = re.compile(f"(?P<cjk>{_CJK}+)|(?P<word>(?:(?!{_CJK})[^\\W_])+)")
+TOKEN = re.compile(f"(?P<cjk>{_CJK}+)|(?P<word>[^\\W_{CJK_RANGES}]+)")
 MAX_QUERY_TERMS = 16
 MIN_PREFIX_CHARS = 2  # "a" as you type would be a prefix of half the index: a whole word then
 SNIPPET_CHARS = 160
