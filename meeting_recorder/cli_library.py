@@ -80,11 +80,7 @@ def library_error_text(error: Exception, meeting_id: int | None = None) -> str:
     if code == "not_found":
         which = f" {meeting_id}" if meeting_id is not None else ""
         return f"no meeting with id{which} (see: meeting-recorder library list)"
-    if code == "locked":
-        return f"the library database is busy (another program holds it): {error}"
-    if code == "corrupt":
-        return f"the library database is damaged; run: meeting-recorder library rebuild ({error})"
-    return f"the library could not do that: {error}"
+    return str(error)  # core's event in English (messages.py)
 
 
 def format_date(started_at: float) -> str:
@@ -157,10 +153,16 @@ def default_folders() -> list[Path]:
 
 
 def open_library(db: Path | None) -> "Library":
+    """The library (a new or lost database is filled from the folders as it opens; a damaged
+    one is set aside and rebuilt, which is said)."""
     from meeting_recorder.core.library import Library
     from meeting_recorder.core.paths import library_path
+    from meeting_recorder.messages import render
 
-    return Library(db or library_path(), default_folders())
+    library = Library(db or library_path(), default_folders())
+    for event in library.events:
+        _warn(render(event))
+    return library
 
 
 def _sync(library: "Library") -> None:
@@ -315,8 +317,10 @@ def print_report(report: "SyncReport", verb: str) -> None:
 
 def _rebuild(library: "Library", args: argparse.Namespace) -> int:
     began = time.monotonic()
-    report = library.rebuild()
-    print_report(report, f"rebuilt in {time.monotonic() - began:.1f} s")
+    # A database that was missing was filled from the folders as it opened: a sync then
+    # only reports (and retries the files that failed), rather than scanning all again.
+    report = library.sync() if args.fresh_db else library.rebuild()
+    print_report(report, f"rebuilt in {time.monotonic() - began + args.open_seconds:.1f} s")
     print(f"{len(library.meetings())} meeting(s) in the library")
     return 0
 
@@ -356,8 +360,14 @@ def run_library(args: argparse.Namespace) -> int:
     if action is None:
         _err("choose an action: meeting-recorder library list|search|show|rm|rebuild|import|rename|tag (see --help)")
         return EXIT_USAGE
+    from meeting_recorder.core.paths import library_path
+
+    db = getattr(args, "db", None) or library_path()
+    args.fresh_db = not db.exists() or db.stat().st_size == 0
+    began = time.monotonic()
     try:
-        library = open_library(getattr(args, "db", None))
+        library = open_library(db)
+        args.open_seconds = time.monotonic() - began
     except (LibraryError, OSError) as error:
         _err(library_error_text(error))
         return EXIT_FAILED

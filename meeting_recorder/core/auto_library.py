@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from meeting_recorder.core.errors import MeetingRecorderError
 from meeting_recorder.core.events import LibraryAddFailed
 
 if TYPE_CHECKING:
@@ -50,7 +51,9 @@ def add_to_library(recording: Path, transcript_files: Iterable[Path] = (), db_pa
         finally:
             library.close()
     except Exception as error:  # whatever the library does, the recording is already safe
-        log.warning("adding %s to the library failed", recording, exc_info=True)
+        expected = isinstance(error, (MeetingRecorderError, OSError))  # LibraryError is one
+        log.log(logging.DEBUG if expected else logging.WARNING, "adding %s to the library failed", recording,
+                exc_info=not expected)  # a bug's traceback; the caller says the rest in words
         return LibraryAddFailed(str(recording), _reason(error))
 
 
