@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import sys
 import time
+import unicodedata
 from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -146,10 +147,9 @@ def _filter(args: argparse.Namespace) -> "SearchFilter | None":
 # -- the library ---------------------------------------------------------------------------------
 def default_folders() -> list[Path]:
     """The recordings folder and its Transcripts subfolder (where the Files view writes)."""
-    from meeting_recorder.core.paths import recordings_dir
+    from meeting_recorder.core.auto_library import library_folders
 
-    recordings = recordings_dir()
-    return [recordings, recordings / "Transcripts"]
+    return library_folders()
 
 
 def open_library(db: Path | None) -> "Library":
@@ -168,8 +168,9 @@ def open_library(db: Path | None) -> "Library":
 def _sync(library: "Library") -> None:
     report = library.sync()
     if report.errors:
-        _warn(f"{len(report.errors)} file(s) could not be read into the library "
-              f"(e.g. {report.errors[0][0]}: {report.errors[0][1]}); see: meeting-recorder library rebuild")
+        path, reason = report.errors[0]
+        more = f" and {len(report.errors) - 1} more (see: meeting-recorder library rebuild)" if len(report.errors) > 1 else ""
+        _warn(f"not in the library: {path}: {reason}{more}")
 
 
 # -- the actions ---------------------------------------------------------------------------------
@@ -190,15 +191,30 @@ def _list(library: "Library", args: argparse.Namespace) -> int:
     return 0
 
 
+def columns(text: str) -> int:
+    """Terminal columns ``text`` takes (Hangul and other wide characters take two)."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def _fit(text: str, width: int) -> str:
+    """``text`` cut with "…" to at most ``width`` columns."""
+    if columns(text) <= width:
+        return text
+    while columns(text) > width - 1:
+        text = text[:-1]
+    return text + "…"
+
+
 def _print_table(header: tuple[str, ...], rows: list[tuple[str, ...]], right: Iterable[int] = ()) -> None:
-    widths = [min(max(len(row[i]) for row in [header, *rows]), 40) for i in range(len(header))]
+    widths = [min(max(columns(row[i]) for row in [header, *rows]), 40) for i in range(len(header))]
     right = set(right)
 
     def line(row: tuple[str, ...]) -> str:
         cells = []
         for i, cell in enumerate(row):
-            cell = cell if len(cell) <= widths[i] else cell[: widths[i] - 1] + "…"
-            cells.append(cell.rjust(widths[i]) if i in right else cell.ljust(widths[i]))
+            cell = _fit(cell, widths[i])
+            space = " " * (widths[i] - columns(cell))
+            cells.append(space + cell if i in right else cell + space)
         return "  ".join(cells).rstrip()
 
     print(line(header))

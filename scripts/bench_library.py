@@ -19,8 +19,10 @@ Usage::
    tag) and one query with no match — each once ("first": what typing sees, every
    keystroke being a new query) then ``--repeats`` more times. p50/p95 of the first runs
    and of all runs. Goal: p95 of the first runs ≤ 50 ms (limit 50 results, as the view).
-4. Rebuild: the database (and WAL) deleted, a new ``Library`` on the same folder, ``rebuild()``
-   timed; the meeting count and every query's hit count must match the first build.
+4. Rebuild: the database (and WAL) deleted, then a new ``Library`` on the folder, timed (a
+   lost database is filled from the folders as it opens), then ``rebuild()`` on it, timed
+   (``library rebuild``: every row dropped, the folder scanned again); the meeting count
+   and every query's hit count must match the first build.
 
 Everything is written in a temporary folder that is removed at the end (``--keep`` keeps it).
 Exit status 1 when the goal is missed or the rebuild differs.
@@ -41,6 +43,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -53,6 +56,7 @@ from meeting_text import meeting_json  # noqa: E402
 from meeting_recorder.core.library import Library, SearchFilter  # noqa: E402
 
 GOAL_P95_MS = 50.0
+SEARCH_LIMIT = 50  # results asked for, as the Library view
 FIRST_MEETING = dt.datetime(2025, 1, 6, 9, 0)
 MEETING_GAP = dt.timedelta(hours=13, minutes=7)
 
@@ -127,12 +131,12 @@ def run_queries(db: Path, folder: Path, chosen: list[Query], repeats: int) -> li
         rows = []
         for query in chosen:
             began = time.perf_counter()
-            hits = library.search(query.text, query.filter, limit=50)
+            hits = library.search(query.text, query.filter, limit=SEARCH_LIMIT)
             first = (time.perf_counter() - began) * 1000
             later = []
             for _ in range(repeats):
                 began = time.perf_counter()
-                library.search(query.text, query.filter, limit=50)
+                library.search(query.text, query.filter, limit=SEARCH_LIMIT)
                 later.append((time.perf_counter() - began) * 1000)
             rows.append((query, len(hits), first, later))
         return rows
@@ -167,11 +171,17 @@ def code_version() -> str:
     try:
         head = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"], capture_output=True,
                               text=True, timeout=10).stdout.strip()
-        dirty = subprocess.run(["git", "-C", str(ROOT), "status", "--porcelain", "meeting_recorder/core/library.py"],
+        dirty = subprocess.run(["git", "-C", str(ROOT), "status", "--porcelain", "meeting_recorder/core/library*"],
                                capture_output=True, text=True, timeout=10).stdout.strip()
-        return head + (" (+ uncommitted core/library.py)" if dirty else "")
+        return head + (" (+ uncommitted core/library*)" if dirty else "")
     except (OSError, subprocess.SubprocessError):
         return "unknown"
+
+
+def pad(text: str, width: int) -> str:
+    """``text`` padded to ``width`` terminal columns (Hangul takes two)."""
+    columns = sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+    return text + " " * max(0, width - columns)
 
 
 def print_queries(rows: list[tuple[Query, int, float, list[float]]]) -> None:
@@ -179,7 +189,8 @@ def print_queries(rows: list[tuple[Query, int, float, list[float]]]) -> None:
     for query, hits, first, later in rows:
         median = statistics.median(later) if later else first
         peak = max([first, *later])
-        print(f"{query.text:<18}{query.label:<20}{'yes' if query.filter else '':>7}{hits:>6}"
+        shown = f"{hits}+" if hits >= SEARCH_LIMIT else str(hits)  # the view's limit reached
+        print(f"{pad(query.text, 18)}{query.label:<20}{'yes' if query.filter else '':>7}{shown:>6}"
               f"{first:>10.1f}{median:>11.1f}{peak:>9.1f}")
 
 
@@ -208,7 +219,7 @@ def main() -> int:
 def run(args: argparse.Namespace, folder: Path, db: Path) -> int:
     paths, write_s = write_meetings(folder, args.meetings, args.words, not args.no_word_times, args.seed)
     json_bytes = sum(p.stat().st_size for p in paths)
-    library = Library(db, [folder])
+    library = Library(db)  # no folders: a new database opened with folders would scan them at once
     try:
         add_s = add_meetings(library, paths)
         segments = sum(m.segment_count for m in library.meetings())
@@ -220,9 +231,12 @@ def run(args: argparse.Namespace, folder: Path, db: Path) -> int:
     rows = run_queries(db, folder, chosen, args.repeats)
     remove_db(db)
     began = time.perf_counter()
-    library = Library(db, [folder])
+    library = Library(db, [folder])  # a lost database is filled from the folders as it opens
     try:
-        report = library.rebuild()
+        reopen_s = time.perf_counter() - began
+        reopened = len(library.meetings())
+        began = time.perf_counter()
+        report = library.rebuild()  # `library rebuild`: every row dropped, the folders scanned again
         rebuild_s = time.perf_counter() - began
         rebuilt = len(library.meetings())
     finally:
@@ -244,14 +258,15 @@ def run(args: argparse.Namespace, folder: Path, db: Path) -> int:
         ("database per meeting", f"{size / n / 1e3:.0f} kB"),
         ("search p50 / p95, first runs (20)", f"{percentile(firsts, .5):.1f} / {percentile(firsts, .95):.1f} ms"),
         (f"search p50 / p95, all runs ({len(every)})", f"{percentile(every, .5):.1f} / {percentile(every, .95):.1f} ms"),
-        ("rebuild (DB deleted, folder rescanned)", f"{rebuild_s:.1f} s ({n / rebuild_s:.1f}/s)"),
-        ("rebuild: meetings / errors / same hits", f"{rebuilt} / {len(report.errors)} / {'yes' if same_hits else 'NO'}"),
+        ("DB deleted: open rebuilds from the folder", f"{reopen_s:.1f} s ({n / reopen_s:.1f}/s)"),
+        ("library rebuild (rows dropped, rescan)", f"{rebuild_s:.1f} s ({n / rebuild_s:.1f}/s)"),
+        ("rebuilt: meetings / errors / same hits", f"{reopened}, {rebuilt} / {len(report.errors)} / {'yes' if same_hits else 'NO'}"),
         ("peak RSS", f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB"),
     ]
     for name, value in table:
         print(f"{name:<42}{value:>22}")
     p95 = percentile(firsts, 0.95)
-    ok = p95 <= GOAL_P95_MS and rebuilt == n and same_hits and not report.errors
+    ok = p95 <= GOAL_P95_MS and rebuilt == reopened == n and same_hits and not report.errors
     print(f"\n{'PASS' if ok else 'FAIL'}: search p95 (first runs) {p95:.1f} ms (goal <= {GOAL_P95_MS:.0f} ms); "
           f"rebuild {'restored all ' + str(n) + ' meetings with the same hits' if rebuilt == n and same_hits else 'DIFFERS'}")
     return 0 if ok else 1

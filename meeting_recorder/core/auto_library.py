@@ -24,11 +24,13 @@ log = logging.getLogger(__name__)
 def library_folders(recordings: Path | None = None) -> list[Path]:
     """The folders a rebuild scans: the recordings folder (``recordings`` when given, e.g. a
     ``record --out`` or the window's chosen folder, else the default) and its Transcripts
-    subfolder (where the Files view writes)."""
+    subfolder (where the Files view writes) once it exists: a folder not found is an error to
+    a scan."""
     from meeting_recorder.core.paths import recordings_dir
 
     folder = Path(recordings) if recordings is not None else recordings_dir()
-    return [folder, folder / "Transcripts"]
+    transcripts = folder / "Transcripts"
+    return [folder, transcripts] if transcripts.is_dir() else [folder]  # made by the first Files job
 
 
 def transcript_json(files: Iterable[Path]) -> Path | None:
