@@ -100,7 +100,7 @@ class SyncReport:
 
 
 class LibraryError(MeetingRecorderError):
-    """``code``: "not_found", "locked", "io", "not_a_transcript", "corrupt", "too_new";
+    """``code``: "not_found", "locked", "io", "not_a_transcript", "not_audio", "corrupt", "too_new";
     ``event`` has the details (``str(error)`` is the English sentence)."""
 
     def __init__(self, code: str, event: events.Event) -> None:

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from meeting_recorder.core import library_scan as scan
 from meeting_recorder.core.errors import MeetingRecorderError
 from meeting_recorder.core.library_search import index_terms
-from meeting_recorder.core.library_store import Store, db_path, file_state, fs_path, insert_segments, record_file
+from meeting_recorder.core.library_store import Store, StoreCorrupt, db_path, file_state, fs_path, insert_segments, record_file
 from meeting_recorder.core.transcript import Mark, Note
 
 
@@ -210,6 +210,7 @@ def _ranked(c: sqlite3.Connection, expression: str, where: list[str], params: li
     (bm25) costs time per matching row, so when more than ``candidates`` rows match, only
     the newest ``candidates`` are ranked: the rowid walk that finds where they begin stops
     early. CROSS JOIN keeps the index as the outer loop (newest first)."""
+    candidates = max(candidates, limit)
     joins = "FROM segments_fts CROSS JOIN segments s ON s.id = segments_fts.rowid " if join else "FROM segments_fts "
     clause = " AND ".join(["segments_fts MATCH ?", *where])
     floor = c.execute(f"SELECT segments_fts.rowid {joins} WHERE {clause} ORDER BY segments_fts.rowid DESC "
@@ -242,7 +243,16 @@ def _filtered(c: sqlite3.Connection, expression: str, flt, limit: int, candidate
 
 
 def find_segments(c: sqlite3.Connection, expression: str, flt, limit: int, candidates: int) -> list[dict]:
-    """The best ``limit`` segments matching ``expression`` (an FTS5 query) with their meeting."""
+    """The best ``limit`` segments matching ``expression`` (an FTS5 query) with their meeting.
+    One read transaction (a snapshot): an index row without its segment is then damage."""
+    c.execute("BEGIN")
+    try:
+        return _find_segments(c, expression, flt, limit, candidates)
+    finally:
+        c.execute("COMMIT")
+
+
+def _find_segments(c: sqlite3.Connection, expression: str, flt, limit: int, candidates: int) -> list[dict]:
     if flt is None or not any(v is not None and v != "" for v in (flt.meeting_id, flt.since, flt.until,
                                                                   flt.tag, flt.speaker)):
         ranked = _ranked(c, expression, [], [], limit, candidates, False)
@@ -258,7 +268,9 @@ def find_segments(c: sqlite3.Connection, expression: str, flt, limit: int, candi
         ids).fetchall()
     keys = ("id", "meeting_id", "idx", "start", "end", "speaker", "text", "title", "started_at")
     by_id = {row[0]: dict(zip(keys, row)) for row in details}
-    return [by_id[i] for i in ids if i in by_id]
+    if len(by_id) != len(ids):
+        raise StoreCorrupt(f"{len(ids) - len(by_id)} index rows without their segment")
+    return [by_id[i] for i in ids]
 
 
 # -- sync -----------------------------------------------------------------------------------------

@@ -31,7 +31,7 @@ RECORDING_NAME = re.compile(r"^(\d{4})-(\d{2})-(\d{2})_(\d{2})(\d{2})(\d{2})(?:-
 
 
 class ScanError(Exception):
-    """A file that is not a meeting's (``code``: "not_a_transcript" or "io")."""
+    """A file that is not a meeting's (``code``: "not_a_transcript", "not_audio" or "io")."""
 
     def __init__(self, code: str, path: str, reason: str) -> None:
         super().__init__(f"{path}: {reason}")
@@ -115,8 +115,8 @@ def call_tracks(audio: str) -> list[tuple[str, str]]:
     return [("mix", audio), *found]
 
 
-def audio_duration(path: str) -> float:
-    """Seconds of audio (0.0 when it cannot be read)."""
+def audio_duration(path: str) -> float | None:
+    """Seconds of audio; None when neither libsndfile nor FFmpeg can read it."""
     try:
         import soundfile
 
@@ -127,9 +127,11 @@ def audio_duration(path: str) -> float:
         import av
 
         with av.open(path) as container:
+            if not container.streams.audio:
+                return None
             return float(container.duration or 0) / 1_000_000
-    except Exception:  # noqa: BLE001 - unreadable audio still makes a meeting
-        return 0.0
+    except Exception:  # noqa: BLE001 - not audio
+        return None
 
 
 def _mtime(path: str | None) -> float | None:
@@ -175,7 +177,7 @@ def read_json(path: str) -> dict:
             data = json.loads(handle.read().decode("utf-8"))
     except OSError as error:
         raise ScanError("io", path, error.strerror or str(error)) from error
-    except (UnicodeDecodeError, ValueError) as error:
+    except (UnicodeDecodeError, ValueError, RecursionError) as error:
         raise ScanError("not_a_transcript", path, f"not JSON ({error})") from error
     if not isinstance(data, dict) or not isinstance(data.get("segments"), list):
         raise ScanError("not_a_transcript", path, "not a transcript (no list of segments)")
@@ -240,10 +242,14 @@ def read_transcript(path: str, audio: str | None = None) -> MeetingData:
 
 def audio_data(audio: str) -> MeetingData:
     if not os.path.isfile(audio):
-        raise ScanError("io", audio, "file not found")
+        raise ScanError("io", audio, "file not found" if not os.path.exists(audio) else "not a file")
+    if Path(audio).suffix.lower() not in AUDIO_SUFFIXES:
+        raise ScanError("not_audio", audio, "not an audio file")
+    duration = audio_duration(audio)
+    if duration is None:
+        raise ScanError("not_audio", audio, "cannot be read as audio")
     return MeetingData(audio_path=audio, transcript_path=None, tracks=call_tracks(audio),
-                       default_title=stem_of(audio), started_at=started_at(audio, None),
-                       duration=audio_duration(audio))
+                       default_title=stem_of(audio), started_at=started_at(audio, None), duration=duration)
 
 
 @dataclass(frozen=True)
