@@ -242,3 +242,13 @@ def test_the_editor_keeps_title_and_tags(tmp_path: Path) -> None:
     write_atomic(save_to, RENDERERS["json"](transcript))  # what TranscriptEditor.save does
     data = json.loads(json_path.read_text(encoding="utf-8"))
     assert (data["title"], data["tags"], data["segments"][0]["text"]) == ("Design review", ["ux"], "Edited.")
+
+
+def test_a_transcript_whose_audio_is_gone_shows_it_missing(tmp_path: Path) -> None:
+    json_path, wav = make_meeting(tmp_path / "rec", "2026-05-03_100000", with_audio=False)
+    with Library(tmp_path / "lib.sqlite3") as library:
+        meeting = library.add_transcript(json_path)
+        assert meeting.audio_path == str(wav) and meeting.audio_missing and not meeting.missing
+        make_meeting(tmp_path / "rec", "2026-05-03_100000")  # the audio comes back
+        library.sync([tmp_path / "rec"])
+        assert not library.meeting(meeting.id).audio_missing

@@ -36,10 +36,25 @@ def marked(hits) -> list[str]:
 
 
 def test_index_terms_make_korean_bigrams() -> None:
-    assert index_terms("회의록을") == "회의 의록 록을 을"
-    assert index_terms("Q3출시 회의") == "Q3 출시 시 회의 의"
-    assert index_terms("안") == "안"
-    assert index_terms("Hello, world!") == "Hello world"
+    assert index_terms("회의록을").split() == ["회의", "의록", "록을", "을"]
+    assert index_terms("Q3출시 회의").split() == ["Q3", "출시", "시", "회의", "의"]
+    assert index_terms("안").split() == ["안"]
+    assert index_terms("Hello, world!") == "Hello, world!"  # FTS5 splits Latin words itself
+    assert index_terms("\u1112\u116c\u110b\u1174").split() == ["회의", "의"]  # decomposed Hangul is composed first
+
+
+def test_porter_leaves_korean_terms_alone() -> None:
+    import sqlite3
+
+    from meeting_recorder.core.library_store import FTS_TOKENIZER
+
+    db = sqlite3.connect(":memory:")
+    db.execute(f"CREATE VIRTUAL TABLE t USING fts5(x, tokenize='{FTS_TOKENIZER}')")
+    db.execute("CREATE VIRTUAL TABLE v USING fts5vocab(t, 'row')")
+    db.execute("INSERT INTO t VALUES (?)", (index_terms("회의록을 meetings running 会議"),))
+    assert sorted(term for (term,) in db.execute("SELECT term FROM v")) == sorted(
+        ["회의", "의록", "록을", "을", "meet", "run", "会議", "議"])
+    db.close()
 
 
 def test_english_words_stems_and_diacritics(lib: Library) -> None:

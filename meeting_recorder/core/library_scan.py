@@ -226,6 +226,8 @@ def transcript_data(data: dict, transcript: str, audio: str | None = None) -> Me
 
 
 def find_audio(recorded: object, transcript: str) -> str | None:
+    """The JSON's "file" if it is on disk, else an audio file with its stem beside it, else
+    "file" anyway (the meeting then shows its audio as missing), else None."""
     candidates = []
     if isinstance(recorded, str) and recorded:
         path = Path(recorded)
@@ -233,6 +235,8 @@ def find_audio(recorded: object, transcript: str) -> str | None:
     stem = stem_of(transcript)
     candidates += [Path(transcript).with_name(stem + suffix) for suffix in AUDIO_SUFFIXES]
     found = next((c for c in candidates if c.is_file()), None)
+    if found is None and candidates[0].suffix.lower() in AUDIO_SUFFIXES and isinstance(recorded, str) and recorded:
+        found = candidates[0]
     return absolute(found) if found else None
 
 

@@ -47,8 +47,11 @@ MIN_PREFIX_CHARS = 2  # "a" as you type would be a prefix of half the index: a w
 SNIPPET_CHARS = 160
 
 
+_CJK_RUN = re.compile(f"{_CJK}+")
+
+
 def _normal(text: str) -> str:
-    return unicodedata.normalize("NFC", text)
+    return text if unicodedata.is_normalized("NFC", text) else unicodedata.normalize("NFC", text)
 
 
 def _cjk_terms(run: str) -> list[str]:
@@ -57,16 +60,15 @@ def _cjk_terms(run: str) -> list[str]:
     return [run[i:i + 2] for i in range(len(run) - 1)] + [run[-1]]
 
 
+def _spaced_terms(match: re.Match) -> str:
+    return " " + " ".join(_cjk_terms(match.group(0))) + " "
+
+
 def index_terms(text: str) -> str:
-    """The text the FTS index gets for a segment: Latin words as they are, CJK runs as
-    bigrams plus the run's last syllable."""
-    out: list[str] = []
-    for match in TOKEN.finditer(_normal(text)):
-        if match.group("cjk"):
-            out.extend(_cjk_terms(match.group("cjk")))
-        else:
-            out.append(match.group("word"))
-    return " ".join(out)
+    """The text the FTS index gets for a segment: each CJK run replaced by its bigrams plus
+    its last syllable, set apart by spaces; the rest as it is (unicode61 splits it into
+    the same words as ``TOKEN``)."""
+    return _CJK_RUN.sub(_spaced_terms, _normal(text))
 
 
 @dataclass(frozen=True)

@@ -28,6 +28,7 @@ from pathlib import Path
 SCHEMA_VERSION = 2
 BUSY_TIMEOUT_MS = 10_000
 LOCKED_RETRY_SECONDS = 30.0  # BEGIN IMMEDIATE retried this long after busy_timeout gave up
+# porter stems English words only: Hangul/CJK terms pass through unchanged (a test checks it).
 FTS_TOKENIZER = "porter unicode61 remove_diacritics 2"
 # Prefix indexes for 1-3 characters: the last word typed is a prefix query ("re" -> re*), and
 # a Korean syllable is one ("회" -> 회*: every bigram starting with it); without them FTS5
