@@ -174,3 +174,22 @@ def test_many_matches_are_capped_not_slow(tmp_path: Path) -> None:
         assert len(hits) == 50 and all("[common]" in h.snippet for h in hits)
         assert len(library.search("공통 단어", limit=10)) == 10
         assert [h.text for h in library.search('"number 2999"')] == ["common word number 2999 공통 단어"]
+
+
+def test_the_index_walk_stops_at_its_deadline(tmp_path: Path, monkeypatch) -> None:
+    """Past the deadline the walk stops once a page of results is found (the newest rows
+    found so far are ranked), or at the hard deadline with whatever it has: no error."""
+    from meeting_recorder.core import library as library_module
+    from meeting_recorder.core import library_rows
+
+    segments = [(float(i), i + 1.0, "S", f"common words again {i}") for i in range(3000)]
+    json_path, _ = make_meeting(tmp_path / "rec", "2026-06-02_100000", segments)
+    with Library(tmp_path / "lib.sqlite3") as library:
+        library.add_transcript(json_path)
+        monkeypatch.setattr(library_module, "SEARCH_BUDGET_S", 0.0)
+        hits = library.search("common", limit=10)
+        assert len(hits) == 10  # a page of results, though past the deadline at once
+        assert all(h.text.startswith("common words") for h in hits)
+        monkeypatch.setattr(library_rows, "HARD_DEADLINE_S", -1.0)
+        assert library.search('"again common"') == []  # interrupted before anything: no error
+        assert len(library.search("words", limit=5)) <= 5

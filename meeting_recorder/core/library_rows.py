@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
+import time
 from collections.abc import Callable
 
 from meeting_recorder.core import library_scan as scan
@@ -171,6 +172,7 @@ def load_meetings(c: sqlite3.Connection, flt) -> list[dict]:
 
 
 # -- search ---------------------------------------------------------------------------------------
+HARD_DEADLINE_S = 0.25
 RANGE_QUERIES = 32  # a filter keeping at most this many rowid ranges searches each range alone
 
 
@@ -205,25 +207,42 @@ def _ranges(c: sqlite3.Connection, where: list[str], params: list) -> list[tuple
 
 
 def _ranked(c: sqlite3.Connection, expression: str, where: list[str], params: list, limit: int,
-            candidates: int, join: bool) -> list[tuple[float, int]]:
-    """(rank, rowid) of the best ``limit`` rows matching ``expression`` and ``where``. Ranking
-    (bm25) costs time per matching row, so when more than ``candidates`` rows match, only
-    the newest ``candidates`` are ranked: the rowid walk that finds where they begin stops
-    early. CROSS JOIN keeps the index as the outer loop (newest first)."""
+            candidates: int, join: bool, deadline: float) -> list[tuple[float, int]]:
+    """(rank, rowid) of the best ``limit`` rows matching ``expression`` and ``where``.
+
+    One walk over the matches, newest first, with each row's bm25 rank: it stops after
+    ``candidates`` rows (a common word does not rank half the index) or at ``deadline``
+    (a rare phrase of common words, "the the", would otherwise read every row holding
+    "the") once ``limit`` rows are found, or HARD_DEADLINE_S after it whatever was found;
+    the rows found so far are ranked. CROSS JOIN keeps the index the outer loop."""
     candidates = max(candidates, limit)
     joins = "FROM segments_fts CROSS JOIN segments s ON s.id = segments_fts.rowid " if join else "FROM segments_fts "
     clause = " AND ".join(["segments_fts MATCH ?", *where])
-    floor = c.execute(f"SELECT segments_fts.rowid {joins} WHERE {clause} ORDER BY segments_fts.rowid DESC "
-                      f"LIMIT 1 OFFSET ?", [expression, *params, candidates - 1]).fetchone()
-    if floor is not None:
-        clause += " AND segments_fts.rowid >= ?"
-        params = [*params, floor[0]]
-    return c.execute(f"SELECT segments_fts.rank, segments_fts.rowid {joins} WHERE {clause} "
-                     f"ORDER BY segments_fts.rank, segments_fts.rowid DESC LIMIT ?",
-                     [expression, *params, limit]).fetchall()
+    found: list[tuple[float, int]] = []
+    def enough() -> bool:  # past the deadline with a page of results, or far past it
+        now = time.monotonic()
+        return (now > deadline and len(found) >= limit) or now > deadline + HARD_DEADLINE_S
+
+    c.set_progress_handler(enough, 2000)
+    try:
+        cursor = c.execute(f"SELECT segments_fts.rank, segments_fts.rowid {joins} WHERE {clause} "
+                           f"ORDER BY segments_fts.rowid DESC", [expression, *params])
+        while len(found) < candidates:
+            batch = cursor.fetchmany(64)
+            if not batch:
+                break
+            found += batch
+        cursor.close()
+    except sqlite3.OperationalError as error:
+        if "interrupt" not in str(error):
+            raise
+    finally:
+        c.set_progress_handler(None, 0)
+    return sorted(found[:candidates], key=lambda r: (r[0], -r[1]))[:limit]
 
 
-def _filtered(c: sqlite3.Connection, expression: str, flt, limit: int, candidates: int) -> list[tuple[float, int]]:
+def _filtered(c: sqlite3.Connection, expression: str, flt, limit: int, candidates: int,
+              deadline: float) -> list[tuple[float, int]]:
     """A filter first picks meetings (dates, tag, meeting, speaker among theirs); a few
     meetings are searched range by range (each a rowid range of the index, fast however
     rare they are); many are checked row by row on the walk, the speaker always."""
@@ -236,28 +255,32 @@ def _filtered(c: sqlite3.Connection, expression: str, flt, limit: int, candidate
         found: list[tuple[float, int]] = []
         for low, high in ranges:
             found += _ranked(c, expression, ["segments_fts.rowid BETWEEN ? AND ?", *speaker],
-                             [low, high, *speaker_params], limit, budget, bool(speaker))
+                             [low, high, *speaker_params], limit, budget, bool(speaker), deadline)
         return sorted(found, key=lambda r: (r[0], -r[1]))[:limit]
     kept = f"s.meeting_id IN (SELECT m.id FROM meetings m WHERE {' AND '.join(where)})"
-    return _ranked(c, expression, [kept, *speaker], [*params, *speaker_params], limit, candidates // 4, True)
+    return _ranked(c, expression, [kept, *speaker], [*params, *speaker_params], limit, candidates // 4, True,
+                   deadline)
 
 
-def find_segments(c: sqlite3.Connection, expression: str, flt, limit: int, candidates: int) -> list[dict]:
+def find_segments(c: sqlite3.Connection, expression: str, flt, limit: int, candidates: int,
+                  budget: float) -> list[dict]:
     """The best ``limit`` segments matching ``expression`` (an FTS5 query) with their meeting.
     One read transaction (a snapshot): an index row without its segment is then damage."""
     c.execute("BEGIN")
     try:
-        return _find_segments(c, expression, flt, limit, candidates)
+        return _find_segments(c, expression, flt, limit, candidates, time.monotonic() + budget)
     finally:
-        c.execute("COMMIT")
+        if c.in_transaction:
+            c.execute("COMMIT")
 
 
-def _find_segments(c: sqlite3.Connection, expression: str, flt, limit: int, candidates: int) -> list[dict]:
+def _find_segments(c: sqlite3.Connection, expression: str, flt, limit: int, candidates: int,
+                   deadline: float) -> list[dict]:
     if flt is None or not any(v is not None and v != "" for v in (flt.meeting_id, flt.since, flt.until,
                                                                   flt.tag, flt.speaker)):
-        ranked = _ranked(c, expression, [], [], limit, candidates, False)
+        ranked = _ranked(c, expression, [], [], limit, candidates, False, deadline)
     else:
-        ranked = _filtered(c, expression, flt, limit, candidates)
+        ranked = _filtered(c, expression, flt, limit, candidates, deadline)
     ids = [rowid for _, rowid in ranked]
     if not ids:
         return []

@@ -42,7 +42,9 @@ CJK_RANGES = (
 _CJK = f"[{CJK_RANGES}]"
 # A token as unicode61 sees one (letters and digits), with CJK runs apart from the rest.
 TOKEN = re.compile(f"(?P<cjk>{_CJK}+)|(?P<word>[^\\W_{CJK_RANGES}]+)")
+MAX_QUERY_CHARS = 1000
 MAX_QUERY_TERMS = 16
+MAX_PHRASE_PARTS = 16
 MIN_PREFIX_CHARS = 2  # "a" as you type would be a prefix of half the index: a whole word then
 SNIPPET_CHARS = 160
 
@@ -104,13 +106,14 @@ def parse_query(query: str) -> Query:
     """Words and "quoted phrases" (an unclosed quote runs to the end). The last word is a
     prefix while it is being typed (no space after it), if it has 2+ characters."""
     terms: list[Term] = []
+    query = query[:MAX_QUERY_CHARS]
     pieces = query.split('"')
     for number, piece in enumerate(pieces):
         quoted = number % 2 == 1
         chunks = [piece] if quoted else piece.split()
         for chunk in chunks:
-            parts = _parts(chunk)
-            if parts:
+            parts = _parts(chunk)[:MAX_PHRASE_PARTS]
+            if parts and all(t.parts != parts for t in terms):  # "x x x" is "x"
                 terms.append(Term(parts, False, quoted))
     if terms:
         typing = not query[-1:].isspace() and not (query.endswith('"') and query.count('"') % 2 == 0)
