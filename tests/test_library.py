@@ -252,3 +252,17 @@ def test_a_transcript_whose_audio_is_gone_shows_it_missing(tmp_path: Path) -> No
         make_meeting(tmp_path / "rec", "2026-05-03_100000")  # the audio comes back
         library.sync([tmp_path / "rec"])
         assert not library.meeting(meeting.id).audio_missing
+
+
+def test_add_transcript_data_is_the_same_as_reading_the_json(tmp_path: Path) -> None:
+    json_path, wav = make_meeting(tmp_path / "rec", "2026-01-12_140000", language="ko", tags=["kr"])
+    transcript = from_dict(json.loads(json_path.read_text(encoding="utf-8")))
+    with Library(tmp_path / "a.sqlite3") as read, Library(tmp_path / "b.sqlite3") as given:
+        from_file = read.add_transcript(json_path)
+        from_memory = given.add_transcript_data(transcript, json_path)
+        assert from_memory == from_file
+        assert [h.snippet for h in given.search("회의")] == [h.snippet for h in read.search("회의")]
+        audio_only = given.add_transcript_data(transcript, None, wav)  # the same audio: the same meeting
+        assert audio_only.id == from_memory.id
+        with pytest.raises(ValueError):
+            given.add_transcript_data(transcript, None)

@@ -29,7 +29,8 @@ from meeting_recorder.core.library_rows import (
     find_segments, load_meetings, save_meeting, scan_folders, user_fields, write_json_fields,
 )
 from meeting_recorder.core.library_store import (
-    Store, StoreCorrupt, StoreLocked, StoreTooNew, clear_data, db_path, fs_path,
+    Store, StoreCorrupt, StoreLocked, StoreTooNew, clear_data, db_path, fs_path, read_folders_file,
+    write_folders_file,
     is_corruption, is_locked, record_file, set_aside,
 )
 from meeting_recorder.core.transcript import Mark, Note, Segment, Transcript
@@ -216,27 +217,17 @@ class Library:
     def _folders_file(self) -> Path:
         return self.path.with_name(self.path.name + FOLDERS_SUFFIX)
 
-    def _remembered_in_file(self) -> list[str]:
-        try:
-            data = json.loads(self._folders_file.read_text(encoding="utf-8"))
-            return [fs_path(p) for p in data.get("folders", []) if isinstance(p, str)]
-        except (OSError, ValueError, AttributeError):
-            return []
-
     def _folders(self) -> list[str]:
         rows = self._store.connection().execute("SELECT path FROM folders ORDER BY path").fetchall()
-        found = self._default_folders + [fs_path(r[0]) for r in rows] + self._remembered_in_file()
+        found = self._default_folders + [fs_path(r[0]) for r in rows] + read_folders_file(self._folders_file)
         return list(dict.fromkeys(found))
 
     def _remember(self, folder: str) -> None:
         with self._store.write() as c:
             c.execute("INSERT OR IGNORE INTO folders(path) VALUES (?)", (db_path(folder),))
-        remembered = list(dict.fromkeys(self._remembered_in_file() + [folder]))
+        remembered = list(dict.fromkeys(read_folders_file(self._folders_file) + [folder]))
         try:
-            from meeting_recorder.core.export import write_atomic
-
-            text = json.dumps({"folders": [db_path(p) for p in remembered]}, ensure_ascii=False, indent=1)
-            write_atomic(self._folders_file, text + "\n")
+            write_folders_file(self._folders_file, remembered)
         except OSError as error:
             raise _error("io", self._folders_file, error.strerror or str(error)) from error
 
@@ -253,14 +244,11 @@ class Library:
                             audio_path: str | Path | None = None, source: str = "import") -> Meeting:
         """Like add_transcript, from a Transcript in memory (the JSON is not read; it should
         hold the same). With no transcript_path the meeting is its audio's."""
+        if not transcript_path and not audio_path:
+            raise ValueError("add_transcript_data needs a transcript_path or an audio_path")
         path = scan.absolute(transcript_path) if transcript_path else None
-        data = {"file": transcript.file, "duration": transcript.duration, "language": transcript.language,
-                "model": transcript.model, "title": transcript.title, "tags": transcript.tags,
-                "segments": [{"start": s.start, "end": s.end, "text": s.text, "speaker": s.speaker}
-                             for s in transcript.segments],
-                "marks": [{"time": m.time, "label": m.label} for m in transcript.marks],
-                "notes": [{"time": n.time, "text": n.text} for n in transcript.notes]}
         audio = scan.absolute(audio_path) if audio_path else None
+        data = scan.plain_dict(transcript)
         meeting_data = self._read(lambda: scan.transcript_data(data, path or audio or "", audio))
         if path is None:
             meeting_data.transcript_path = None

@@ -20,7 +20,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from meeting_recorder.core.transcript import Mark, Note
+from meeting_recorder.core.transcript import Mark, Note, Transcript
 
 AUDIO_SUFFIXES = (".wav", ".flac", ".mp3", ".m4a", ".aac", ".ogg", ".opus", ".wma",
                   ".mp4", ".mkv", ".webm", ".mov", ".avi")
@@ -238,6 +238,16 @@ def find_audio(recorded: object, transcript: str) -> str | None:
     if found is None and candidates[0].suffix.lower() in AUDIO_SUFFIXES and isinstance(recorded, str) and recorded:
         found = candidates[0]
     return absolute(found) if found else None
+
+
+def plain_dict(transcript: Transcript) -> dict:
+    """What ``transcript_data`` reads, from a Transcript in memory (no words: not indexed)."""
+    return {"file": transcript.file, "duration": transcript.duration, "language": transcript.language,
+            "model": transcript.model, "title": transcript.title, "tags": transcript.tags,
+            "segments": [{"start": s.start, "end": s.end, "text": s.text, "speaker": s.speaker}
+                         for s in transcript.segments],
+            "marks": [{"time": m.time, "label": m.label} for m in transcript.marks],
+            "notes": [{"time": n.time, "text": n.text} for n in transcript.notes]}
 
 
 def read_transcript(path: str, audio: str | None = None) -> MeetingData:

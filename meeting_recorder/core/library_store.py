@@ -18,6 +18,7 @@ The schema version is ``PRAGMA user_version``; ``migrate`` brings an older file 
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import sqlite3
 import threading
@@ -388,3 +389,20 @@ def clear_data(connection: sqlite3.Connection) -> None:
         connection.execute(f"DROP TABLE IF EXISTS {table}")
     for statement in _statements(SCHEMA):
         connection.execute(statement)
+
+
+def read_folders_file(path: Path) -> list[str]:
+    """The folders remembered in the plain file beside the database ([] when unreadable)."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return [fs_path(p) for p in data.get("folders", []) if isinstance(p, str)]
+    except (OSError, ValueError, AttributeError):
+        return []
+
+
+def write_folders_file(path: Path, folders: list[str]) -> None:
+    """Replace the remembered folders' file atomically (it outlives a lost database)."""
+    from meeting_recorder.core.export import write_atomic
+
+    text = json.dumps({"folders": [db_path(p) for p in folders]}, ensure_ascii=False, indent=1)
+    write_atomic(path, text + "\n")
