@@ -168,7 +168,9 @@ def _begin_immediate(connection: sqlite3.Connection) -> None:
             connection.execute("BEGIN IMMEDIATE")
             return
         except sqlite3.OperationalError as error:
-            if not is_locked(error) or time.monotonic() > deadline:
+            if not is_locked(error):
+                raise
+            if time.monotonic() > deadline:
                 raise StoreLocked(str(error)) from error
             time.sleep(0.05)
 
@@ -273,11 +275,12 @@ class Store:
         _begin_immediate(connection)
         try:
             yield connection
+            connection.execute("COMMIT")
         except BaseException:
-            with contextlib.suppress(sqlite3.Error):
-                connection.execute("ROLLBACK")
+            if connection.in_transaction:  # (a failed COMMIT, disk full, leaves it open)
+                with contextlib.suppress(sqlite3.Error):
+                    connection.execute("ROLLBACK")
             raise
-        connection.execute("COMMIT")
 
     def check(self, full: bool) -> None:
         """Raise StoreCorrupt when the file is damaged: the header and schema always, the
