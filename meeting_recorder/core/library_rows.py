@@ -328,7 +328,8 @@ def scan_folders(store: Store, roots: list[str], save: Callable, kept: dict) -> 
             data = read(path)
             meeting_id, status = save(data, "import")
         except scan.ScanError as error:
-            counts["errors"].append((error.path, error.reason))
+            if not error.foreign:
+                counts["errors"].append((error.path, error.reason))
             return
         except MeetingRecorderError as error:  # a LibraryError (the JSON could not be written…)
             counts["errors"].append((path, str(error)))

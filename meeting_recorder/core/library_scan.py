@@ -33,9 +33,10 @@ RECORDING_NAME = re.compile(r"^(\d{4})-(\d{2})-(\d{2})_(\d{2})(\d{2})(\d{2})(?:-
 class ScanError(Exception):
     """A file that is not a meeting's (``code``: "not_a_transcript", "not_audio" or "io")."""
 
-    def __init__(self, code: str, path: str, reason: str) -> None:
+    def __init__(self, code: str, path: str, reason: str, foreign: bool = False) -> None:
         super().__init__(f"{path}: {reason}")
         self.code, self.path, self.reason = code, path, reason
+        self.foreign = foreign  # another program's JSON (no "segments"): a folder scan passes over it
 
 
 @dataclass(frozen=True)
@@ -180,7 +181,8 @@ def read_json(path: str) -> dict:
     except (UnicodeDecodeError, ValueError, RecursionError) as error:
         raise ScanError("not_a_transcript", path, f"not JSON ({error})") from error
     if not isinstance(data, dict) or not isinstance(data.get("segments"), list):
-        raise ScanError("not_a_transcript", path, "not a transcript (no list of segments)")
+        foreign = not isinstance(data, dict) or "segments" not in data
+        raise ScanError("not_a_transcript", path, "not a transcript (no list of segments)", foreign)
     return data
 
 
