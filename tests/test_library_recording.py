@@ -1,10 +1,14 @@
 """Recordings go into the meeting library by themselves: a live recording through the CLI
-``record`` path, a recording recovered after kill -9, and a library that cannot be written
-(the recording is kept, a warning said)."""
+``record`` path and through the window's AudioWorker, a recording recovered after kill -9,
+and a library that cannot be written (the recording is kept, a warning said)."""
 
 from __future__ import annotations
 
+import contextlib
+import io
 import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # before anything imports Qt
 import signal
 import subprocess
 import sys
@@ -21,13 +25,17 @@ def environment(home) -> dict:
     return {**os.environ, "MEETING_RECORDER_HOME": str(home)}
 
 
-def search(capsys, monkeypatch, home, *query: str) -> str:
+def library(monkeypatch, home, *args: str) -> str:
+    """``meeting-recorder library ARGS`` in this process, on ``home``'s library; its stdout.
+    (--no-sync on searches: what the recorder added, not what a sync would find.)"""
     monkeypatch.setenv("MEETING_RECORDER_HOME", str(home))
-    assert main(["library", "search", "--no-sync", *query]) == 0  # what was added, not what a sync finds
-    return capsys.readouterr().out
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        assert main(["library", *args]) == 0
+    return out.getvalue()
 
 
-def test_live_recording_is_added_and_its_words_are_searchable(jfk_path, tmp_path, capsys, monkeypatch):
+def test_live_recording_is_added_and_its_words_are_searchable(jfk_path, tmp_path, monkeypatch):
     home, out = tmp_path / "home", tmp_path / "recordings"
     result = subprocess.run(
         [sys.executable, "-m", "meeting_recorder", "record", "--from-file", str(jfk_path), "--speed", "0",
@@ -36,15 +44,34 @@ def test_live_recording_is_added_and_its_words_are_searchable(jfk_path, tmp_path
     assert result.returncode == 0, result.stderr
     assert "Added to the library as meeting 1" in result.stdout.splitlines()[-1]
     [wav] = out.glob("*.wav")
-    found = search(capsys, monkeypatch, home, "country")
+    found = library(monkeypatch, home, "search", "--no-sync", "country")
     assert f"[1] {wav.stem}" in found and "[country]" in found.lower()
-    main(["library", "show", "1", "--no-sync"])
-    shown = capsys.readouterr().out
+    shown = library(monkeypatch, home, "show", "1", "--no-sync")
     assert f"audio:      {wav}\n" in shown and f"transcript: {wav.with_suffix('.json')}\n" in shown
     assert "Source:     live recording" in shown
 
 
-def test_recording_recovered_after_kill_9_is_added(meeting_speech, tmp_path, capsys, monkeypatch):
+def test_window_recorder_adds_its_recording(qtbot, jfk_path, tmp_path, monkeypatch):
+    """The window's path: AudioWorker adds the saved recording itself and says so."""
+    from meeting_recorder.ui.audio_worker import AudioWorkerThread
+
+    monkeypatch.setenv("MEETING_RECORDER_HOME", str(tmp_path / "home"))
+    audio = AudioWorkerThread()
+    try:
+        settings = {"recordings_dir": str(tmp_path / "recordings"), "language": "en", "model": "tiny.en",
+                    "speakers_enabled": False, "speed": 0}
+        with qtbot.waitSignal(audio.worker.library_added, timeout=300_000) as added:
+            audio.start_recording(settings, None, str(jfk_path))  # the file ends: the worker stops by itself
+    finally:
+        audio.shutdown()
+    meeting = added.args[0]
+    [wav] = (tmp_path / "recordings").glob("*.wav")
+    assert meeting.source == "recording" and meeting.audio_path == str(wav)
+    assert meeting.transcript_path == str(wav.with_suffix(".json")) and meeting.segment_count >= 1
+    assert "[country]" in library(monkeypatch, tmp_path / "home", "search", "--no-sync", "country").lower()
+
+
+def test_recording_recovered_after_kill_9_is_added(meeting_speech, tmp_path, monkeypatch):
     speech, _ = meeting_speech
     home, out = tmp_path / "home", tmp_path / "recordings"
     process = subprocess.Popen(
@@ -64,7 +91,7 @@ def test_recording_recovered_after_kill_9_is_added(meeting_speech, tmp_path, cap
     assert result.returncode == 0, result.stderr
     assert "Added to the library as meeting 1" in result.stdout
     word = max(said.split("] ", 1)[1].split(), key=len).strip(".,?!").lower()  # its longest word
-    found = search(capsys, monkeypatch, home, word)
+    found = library(monkeypatch, home, "search", "--no-sync", word)
     assert "[1] " in found and f"[{word}]" in found.lower(), (word, found)
 
 
