@@ -49,15 +49,16 @@ def ask_title(parent: QWidget, meeting: Any) -> str | None:
     return title if accepted and title else None
 
 
-def ask_delete(parent: QWidget, meeting: Any) -> bool:
-    """Deleting removes files for good: the question names the meeting and what goes."""
+def delete_box(parent: QWidget, meeting: Any) -> tuple[QMessageBox, Any]:
+    """The delete question (not shown yet) and its "Delete files" button. Deleting removes
+    files for good: it names the meeting, says what goes, and lists the files in its details."""
+    from meeting_recorder.ui.library_model import date_text
+
     files = [path for path in (meeting.audio_path, meeting.transcript_path) if path]
     files += [track.path for track in meeting.tracks if track.path not in files]
     text = QCoreApplication.translate(
         "LibraryDialogs", "Delete the meeting “{title}” ({date})? Its audio and every transcript file are deleted "
         "from the disk, and it is removed from the library. This cannot be undone.")
-    from meeting_recorder.ui.library_model import date_text
-
     box = QMessageBox(QMessageBox.Icon.Warning, QCoreApplication.translate("LibraryDialogs", "Delete meeting"),
                       text.format(title=meeting.title, date=date_text(meeting.started_at)),
                       QMessageBox.StandardButton.Cancel, parent)
@@ -65,7 +66,13 @@ def ask_delete(parent: QWidget, meeting: Any) -> bool:
     delete = box.addButton(QCoreApplication.translate("LibraryDialogs", "Delete files"),
                            QMessageBox.ButtonRole.DestructiveRole)
     box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+    return box, delete
+
+
+def ask_delete(parent: QWidget, meeting: Any) -> bool:
+    box, delete = delete_box(parent, meeting)
     box.exec()
+    box.deleteLater()
     return box.clickedButton() is delete
 
 
@@ -139,6 +146,7 @@ class TranscribeAgainDialog(QDialog):
         form.addRow(self.tr("&Speakers:"), self.speakers_combo)
         form.addRow(note)
         form.addRow(buttons)
+        self.setMinimumWidth(420)
 
     def choice(self) -> TranscribeAgain:
         count = self.speakers_combo.currentData()

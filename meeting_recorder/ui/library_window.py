@@ -34,11 +34,13 @@ class LibraryWindow:
         view.transcribe_again_requested.connect(self.transcribe_again)
         self.files_view.library_changed.connect(view.reload)
         self.files_view.queue.finished.connect(self._reopen_replaced)
-        # The recorder's thread adds a saved recording to the library itself: show it.
-        self.record_view.recording_finished.connect(lambda _wav: view.reload())
+        # The recorder's thread adds a saved (or recovered) recording to the library itself:
+        # show it once it is in (recording_finished is the fallback if it cannot say so).
         worker = getattr(getattr(self.record_view, "audio", None), "worker", None)
-        if hasattr(worker, "library_added"):  # also a recording recovered after a crash
+        if hasattr(worker, "library_added"):
             worker.library_added.connect(lambda _meeting: view.reload())
+        else:
+            self.record_view.recording_finished.connect(lambda _wav: view.reload())
 
     @Slot(str, int, float)
     def open_search_result(self, path: str, row: int, start: float) -> bool:

@@ -191,6 +191,9 @@ class LibraryClient(QObject):
         self._shut_down = False
         self.writer_thread, self.writer = self._thread("LibraryWriter", self._to_writer)
         self.search_thread, self.searcher = self._thread("LibrarySearch", self._to_search)
+        # Ended even if the owner is deleted without shutdown(): a running QThread must not be destroyed.
+        pairs = ((self.writer_thread, self.writer), (self.search_thread, self.searcher))
+        self.destroyed.connect(lambda *_: [stop_thread(thread, worker) for thread, worker in pairs])
 
     def _thread(self, name: str, request: Signal) -> tuple[QThread, LibraryWorker]:
         thread = QThread()
