@@ -21,7 +21,7 @@ from meeting_recorder.core.transcript import Segment, Transcript
 from meeting_recorder.ui.audio_player import AudioPlayer
 from meeting_recorder.ui.file_queue import output_dir
 from meeting_recorder.ui.files_view import FilesView
-from meeting_recorder.ui.library_dialogs import TranscribeAgainDialog, split_tags
+from meeting_recorder.ui.library_dialogs import TranscribeAgain, TranscribeAgainDialog, split_tags
 from meeting_recorder.ui.library_model import COL_STATUS, COL_TAGS, COL_TITLE, MISSING_COLOUR, hit_html
 from meeting_recorder.ui.library_view import LibraryView
 from meeting_recorder.ui.library_widgets import PAGE_EMPTY, PAGE_LIST, PAGE_RESULTS
@@ -245,6 +245,16 @@ def test_a_library_error_is_shown_in_the_view_not_raised(qtbot, make_view, meeti
     assert len(titles(view)) == 2  # the view goes on
 
 
+def test_a_damaged_library_is_rebuilt_and_the_view_says_so(qtbot, make_view, meetings) -> None:
+    db = library_db_path()
+    db.parent.mkdir(parents=True, exist_ok=True)
+    db.write_bytes(b"this is not a database at all " * 200)  # bytes overwritten
+    view = make_view()
+    assert sorted(titles(view)) == sorted(["2026-03-02_101500", "주간회의"])  # rebuilt from the files
+    assert view.message_label.isVisible() and "rebuilt" in view.message_label.text()
+    assert list(db.parent.glob("library.sqlite3.corrupt-*"))  # the damaged file is kept aside
+
+
 # -- search -------------------------------------------------------------------------------------
 def test_typing_searches_english_and_korean_with_highlights(qtbot, make_view, meetings) -> None:
     view = make_view()
@@ -321,7 +331,19 @@ def test_a_result_opens_the_transcript_at_its_line_and_plays(qtbot, settings, me
         view.search_edit.clear()
         select(view, "2026-03-02_101500")
         view.open_selected()  # a meeting opens its transcript
-        assert editor.path == meetings["en"][1]
+        assert editor.path == meetings["en"][1] and editor.model.rowCount() == 4
+
+        # Transcribe again goes through the Files queue; the open transcript shows the new one.
+        win.show_view("library")
+        view.ask_transcribe_again = lambda meeting: TranscribeAgain("tiny.en", False)
+        view.transcribe_again_selected()
+        assert win.current_view() == "files"
+        assert [Path(p).name for p, _state in win.files_view.job_states()] == ["2026-03-02_101500.wav"]
+        qtbot.waitUntil(lambda: win.files_view.job_states()[0][1] == "done", timeout=LONG_WAIT_MS)
+        qtbot.waitUntil(lambda: editor.model.rowCount() == 0, timeout=WAIT_MS)  # a tone: no words
+        assert editor.path == meetings["en"][1] and on_disk(meetings["en"][1])["segments"] == []
+        qtbot.waitUntil(lambda: [m.segment_count for m in view.meetings() if m.title == "2026-03-02_101500"] == [0],
+                        timeout=WAIT_MS)  # the same meeting, its new transcript
     finally:
         win.close_for_signal()
     assert ended(win.library_view)

@@ -42,6 +42,7 @@ from meeting_recorder.ui.settings import AppSettings
 SEARCH_DELAY_MS = 150  # search once typing pauses this long
 SYNC_AGAIN_S = 30.0  # showing the view again within this long does not rescan the folders
 DAY = 86400.0
+BACKGROUND = ("sync", "add_recording", "add_transcript")  # the view's own requests, not the user's
 
 
 def library_folders(settings: AppSettings) -> list[Path]:
@@ -64,6 +65,7 @@ class LibraryView(LibraryWidgets, QWidget):  # widgets, actions, questions: libr
         self.client.search_finished.connect(self._on_results)
         self.client.done.connect(self._on_done)
         self.client.failed.connect(self._on_failed)
+        self.client.notice.connect(self._on_notice)
         self.model = MeetingsModel(self)
         self.model.rename_requested.connect(self.client.rename)
         self.proxy = MeetingsFilterProxy(self)
@@ -149,7 +151,8 @@ class LibraryView(LibraryWidgets, QWidget):  # widgets, actions, questions: libr
 
     @Slot(str, object)
     def _on_done(self, op: str, result: Any) -> None:
-        self.message_label.hide()
+        if op not in BACKGROUND:  # what the user just did worked: an old problem is no longer news
+            self.message_label.hide()
         texts = {
             "rename": lambda: self.tr("Renamed the meeting to “{title}”").format(title=result.title),
             "set_tags": lambda: self.tr("Tags of “{title}”: {tags}").format(
@@ -175,6 +178,12 @@ class LibraryView(LibraryWidgets, QWidget):  # widgets, actions, questions: libr
         self._show_problem(message)
         if op == "rename":
             self.reload()  # the title shown at once was not saved: show the saved one again
+
+    @Slot(str)
+    def _on_notice(self, text: str) -> None:
+        self.message_label.setText(text)
+        self.message_label.show()
+        self.status_message.emit(text)
 
     def _show_problem(self, message: str) -> None:
         self.message_label.setText(message)

@@ -19,7 +19,8 @@ Public API
 Signals: ``meetings_changed(list[Meeting])``, ``search_finished(str query, list[SearchHit])``,
 ``done(str op, object result)`` (after a change: rename/set_tags -> Meeting, delete -> list of
 removed paths, sync/import_folder -> SyncReport, forget_missing -> int, add_* -> Meeting),
-``failed(str op, str message)`` (the message in the user's language), ``idle_changed(bool)``.
+``failed(str op, str message)`` (the message in the user's language), ``notice(str)`` (e.g. a
+damaged database was set aside and rebuilt from the files), ``idle_changed(bool)``.
 Methods: ``configure(db_path, folders)``, ``reload(filter)``, ``search(query, filter, limit)``,
 ``sync()``, ``import_folder(path)``, ``add_recording(wav, transcript)``,
 ``add_transcript(json, audio, source)``, ``rename(id, title)``, ``set_tags(id, tags)``,
@@ -38,7 +39,7 @@ from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QObject, QThread, Signal, Slot
 
-from meeting_recorder.ui.core_messages import describe_error
+from meeting_recorder.ui.core_messages import describe_error, translate_event
 from meeting_recorder.ui.threads import stop_thread
 
 log = logging.getLogger(__name__)
@@ -54,8 +55,7 @@ def library_db_path() -> Path:
     ``MEETING_RECORDER_HOME`` moves it, as in tests)."""
     from meeting_recorder.core import paths
 
-    library_path = getattr(paths, "library_path", None)
-    return library_path() if library_path is not None else paths.user_data_dir() / "library.sqlite3"
+    return paths.library_path()
 
 
 @dataclass(frozen=True)
@@ -81,6 +81,7 @@ class Reply:
     error: str | None = None  # the user's language
     meetings: list[Any] | None = field(default=None)  # the list after a change (or for "meetings")
     skipped: bool = False  # a search overtaken by a newer one before it ran
+    notices: tuple[str, ...] = ()  # what opening the library did (a damaged one rebuilt), in words
 
 
 class _SharedLibrary:
@@ -103,6 +104,16 @@ class _SharedLibrary:
                 self._library = Library(config.db_path, config.folders)
                 self._config = config
             return self._library
+
+    def take_events(self) -> list[Any]:
+        """What opening the library reported (``Library.events``), once."""
+        with self._lock:
+            library = self._library
+            if library is None or not getattr(library, "events", None):
+                return []
+            taken = list(library.events)
+            library.events.clear()
+            return taken
 
     def close(self) -> None:
         """After both threads have ended (it closes every thread's connection)."""
@@ -138,18 +149,20 @@ class LibraryWorker(QObject):
         if request.op == "search" and request.seq < self.latest_search:
             self.replied.emit(Reply(request, skipped=True))  # the newer query answers instead
             return
+        notices: tuple[str, ...] = ()
         try:
             library = self.shared.get(request.config)
+            notices = tuple(translate_event(event) for event in self.shared.take_events())
             result = self._call(library, request)
             meetings = library.meetings() if request.op in CHANGES else None
         except Exception as error:  # LibraryError, sqlite3.Error, OSError; a bug too, never a dead thread
             if not _is_expected(error):
                 log.exception("library %s failed", request.op)
-            self.replied.emit(Reply(request, error=error_text(error)))
+            self.replied.emit(Reply(request, error=error_text(error), notices=notices))
             return
         if request.op == "meetings":
             result, meetings = None, result
-        self.replied.emit(Reply(request, result, meetings=meetings))
+        self.replied.emit(Reply(request, result, meetings=meetings, notices=notices))
 
     @staticmethod
     def _call(library: Any, request: Request) -> Any:
@@ -176,6 +189,7 @@ class LibraryClient(QObject):
     search_finished = Signal(str, list)
     done = Signal(str, object)
     failed = Signal(str, str)
+    notice = Signal(str)  # something the user should know that is not a failure (a damaged library rebuilt)
     idle_changed = Signal(bool)
     _to_writer = Signal(object)
     _to_search = Signal(object)
@@ -271,6 +285,8 @@ class LibraryClient(QObject):
 
     def _deliver(self, reply: Reply) -> None:
         request = reply.request
+        for text in reply.notices:
+            self.notice.emit(text)
         if reply.error is not None:
             if request.op != "search" or request.seq == self._search_seq:
                 self.failed.emit(request.op, reply.error)
