@@ -26,6 +26,9 @@ Usage::
    lost database is filled from the folders as it opens), then ``rebuild()`` on it, timed
    (``library rebuild``: every row dropped, the folder scanned again); the meeting count
    and every query's hit count must match the first build.
+5. The CLI as a user runs it: ``meeting-recorder library search release`` (a new process;
+   by default it first syncs every file of the recordings folder), median of 3, with and
+   without ``--no-sync``.
 
 Everything is written in a temporary folder that is removed at the end (``--keep`` keeps it).
 Exit status 1 when the goal is missed or the rebuild differs.
@@ -174,6 +177,20 @@ def cold_queries(db: Path, folder: Path, chosen: list[Query]) -> list[float]:
     return times
 
 
+def cli_seconds(db: Path, work: Path, *options: str, runs: int = 3) -> float:
+    """Median wall time of ``meeting-recorder library search release`` as a user runs it
+    (process start, opening, a sync of every file unless --no-sync, the search, printing);
+    the work folder is the home, so its recordings folder is the one synced."""
+    env = {**os.environ, "MEETING_RECORDER_HOME": str(work)}
+    times = []
+    for _ in range(runs):
+        began = time.perf_counter()
+        subprocess.run([sys.executable, "-m", "meeting_recorder", "library", "search", "--db", str(db), *options,
+                        "release"], env=env, check=True, capture_output=True, timeout=300)
+        times.append(time.perf_counter() - began)
+    return statistics.median(times)
+
+
 def db_bytes(db: Path) -> tuple[int, int]:
     wal = Path(f"{db}-wal")
     return db.stat().st_size, wal.stat().st_size if wal.exists() else 0
@@ -235,7 +252,7 @@ def main() -> int:
     parser.add_argument("--keep", action="store_true", help="keep the work folder")
     args = parser.parse_args()
     work = args.dir or Path(tempfile.mkdtemp(prefix="bench_library_"))
-    folder, db = work / "recordings", work / "library.sqlite3"
+    folder, db = work / "recordings", work / "library.sqlite3"  # work is the CLI's home: its recordings folder
     folder.mkdir(parents=True, exist_ok=True)
     print(f"bench_library: {args.meetings} meetings x ~{args.words} words, in {work}")
     print(f"code {code_version()}; {machine()}; {dt.datetime.now(dt.timezone.utc):%Y-%m-%d %H:%M} UTC", flush=True)
@@ -273,6 +290,7 @@ def run(args: argparse.Namespace, folder: Path, db: Path) -> int:
     finally:
         library.close()
     after = run_queries(db, folder, chosen, 0)
+    cli_synced, cli_alone = cli_seconds(db, folder.parent), cli_seconds(db, folder.parent, "--no-sync")
     same_hits = [r[1] for r in rows] == [r[1] for r in after]
 
     print_queries(rows)
@@ -293,6 +311,7 @@ def run(args: argparse.Namespace, folder: Path, db: Path) -> int:
         ("DB deleted: open rebuilds from the folder", f"{reopen_s:.1f} s ({n / reopen_s:.1f}/s)"),
         ("library rebuild (rows dropped, rescan)", f"{rebuild_s:.1f} s ({n / rebuild_s:.1f}/s)"),
         ("rebuilt: meetings / errors / same hits", f"{reopened}, {rebuilt} / {len(report.errors)} / {'yes' if same_hits else 'NO'}"),
+        ("CLI library search: with sync / --no-sync", f"{cli_synced:.2f} / {cli_alone:.2f} s"),
         ("peak RSS", f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB"),
     ]
     for name, value in table:
