@@ -15,6 +15,7 @@ import numpy as np
 import pytest
 import soundfile as sf
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
 
 from meeting_recorder.core.export import to_json
 from meeting_recorder.core.transcript import Segment, Transcript
@@ -166,7 +167,10 @@ def test_the_list_shows_the_meetings_of_a_real_library(qtbot, make_view, meeting
     assert AppSettings(settings.path).library_sort == (COL_TITLE, Qt.SortOrder.DescendingOrder.value)
     type_into(qtbot, view.filter_edit, "이지은")  # the filter box: title, speakers, tags, date
     assert titles(view) == ["주간회의"]
+    type_into(qtbot, view.filter_edit, "nobody")
+    assert view.pages.currentIndex() == PAGE_EMPTY and view.empty_label.text() == "No meetings match the filter"
     view.filter_edit.clear()
+    assert view.pages.currentIndex() == PAGE_LIST
     view.speaker_combo.setCurrentIndex(view.speaker_combo.findData("Alice"))
     assert titles(view) == ["2026-03-02_101500"]
     view.speaker_combo.setCurrentIndex(0)
@@ -271,6 +275,9 @@ def test_typing_searches_english_and_korean_with_highlights(qtbot, make_view, me
 
     hits = search(qtbot, view, "release")
     assert {h.segment_index for h in hits} == {1, 2}
+    view.search_edit.setFocus()
+    qtbot.keyClick(view.search_edit, Qt.Key.Key_Down)  # from the box to the results
+    assert view.results_list.hasFocus() or QApplication.focusWidget() is view.results_list
 
     hits = search(qtbot, view, "회의")  # a Korean substring inside 회의록을 and 회의에서
     assert {(h.meeting_title, h.segment_index) for h in hits} == {("주간회의", 0), ("주간회의", 2)}

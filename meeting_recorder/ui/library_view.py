@@ -5,7 +5,9 @@ missing meeting (its files moved or deleted outside the app) is greyed, says "Mi
 can only be forgotten. Typing in the search box searches the words of every meeting (after
 a short pause, newest query wins) and lists the hits with the matched words in bold; Enter
 or a double-click opens the transcript at that line and plays from there. The library runs
-on its own threads (``library_worker.LibraryClient``); its failures are shown in the view.
+on its own threads (``library_worker.LibraryClient``); its failures (and a damaged database
+rebuilt from the files) are shown in the view, never raised. Showing the view rescans the
+folders in the background, so new recordings and edited transcripts appear.
 
 Public API
 ----------
@@ -27,8 +29,8 @@ import time
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal, Slot
-from PySide6.QtGui import QShowEvent
+from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, QTimer, Signal, Slot
+from PySide6.QtGui import QKeyEvent, QShowEvent
 from PySide6.QtWidgets import QComboBox, QWidget
 
 from meeting_recorder.ui.file_queue import output_dir
@@ -76,7 +78,19 @@ class LibraryView(LibraryWidgets, QWidget):  # widgets, actions, questions: libr
         self.search_timer = QTimer(self, singleShot=True, interval=SEARCH_DELAY_MS, timeout=self._search_now)
         self._build_ui()
         self._build_actions()
+        self.search_edit.installEventFilter(self)  # Down goes to the results, Escape clears
         self._update_page()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.search_edit and event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent):
+            key = event.key()
+            if key == Qt.Key.Key_Down and self.results.rowCount():
+                self.results_list.setFocus()
+                return True
+            if key == Qt.Key.Key_Escape and self.search_edit.text():
+                self.search_edit.clear()
+                return True
+        return super().eventFilter(watched, event)
 
     # -- what is shown ---------------------------------------------------------------------------
     def _update_page(self) -> None:

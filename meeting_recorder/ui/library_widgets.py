@@ -54,6 +54,7 @@ class LibraryWidgets:
         self.filter_edit.setPlaceholderText(self.tr("Filter the list by title, speaker, tag or date"))
         self.filter_edit.setClearButtonEnabled(True)
         self.filter_edit.textChanged.connect(self.proxy.set_text)
+        self.filter_edit.textChanged.connect(lambda _text: self._update_page())  # none left: say so
         filter_label = QLabel(self.tr("&Filter:"), self)
         filter_label.setBuddy(self.filter_edit)
         self.speaker_combo = self._combo(self.tr("All speakers"), self.tr("Only meetings where this person speaks"))
