@@ -356,6 +356,40 @@ def test_a_result_opens_the_transcript_at_its_line_and_plays(qtbot, settings, me
     assert ended(win.library_view)
 
 
+def test_the_editor_follows_a_rename_and_a_delete_in_the_library(qtbot, settings, meetings) -> None:
+    """A transcript open in the editor: renamed in the library, a save keeps the new title;
+    deleted in the library, the editor closes it, so no save writes it back."""
+    from meeting_recorder.ui.main_window import MainWindow
+
+    win = MainWindow(settings)
+    win.show()
+    qtbot.waitExposed(win)
+    try:
+        view, editor = win.library_view, win.editor
+        wav, transcript = meetings["en"]
+        assert win.open_transcript_path(str(transcript))
+        assert editor.set_segment_text(0, "Good morning, everyone.")  # an unsaved edit
+        win.show_view("library")
+        wait_idle(qtbot, view)
+        select(view, "2026-03-02_101500")
+        view.ask_title = lambda meeting: "Budget review"
+        view.rename_selected()
+        qtbot.waitUntil(lambda: editor.model.transcript.title == "Budget review", timeout=WAIT_MS)
+        assert editor.save()
+        saved = on_disk(transcript)
+        assert saved["title"] == "Budget review" and saved["segments"][0]["text"] == "Good morning, everyone."
+
+        view.ask_delete = lambda meeting: True
+        select(view, "Budget review")
+        view.delete_selected()
+        qtbot.waitUntil(lambda: editor.path is None, timeout=WAIT_MS)
+        assert editor.model.rowCount() == 0 and not editor.save()
+        assert not transcript.exists() and not wav.exists()
+    finally:
+        win.close_for_signal()
+    assert ended(win.library_view)
+
+
 # -- missing meetings ---------------------------------------------------------------------------
 def test_a_missing_meeting_is_greyed_and_can_only_be_forgotten(qtbot, make_view, meetings) -> None:
     view = make_view()

@@ -74,7 +74,7 @@ def action_for(window: MainWindow, shortcut: str) -> QAction:
 def test_views_menus_and_shortcuts(qtbot, open_window, monkeypatch) -> None:
     win = open_window()
     assert [win.nav.item(i).text() for i in range(win.nav.count())] == [
-        "Record", "Files", "Transcript", "Speakers", "Resources"]
+        "Record", "Files", "Transcript", "Speakers", "Resources", "Library"]
     assert [m.title() for m in (a.menu() for a in win.menuBar().actions())] == ["&File", "&View", "&Speakers", "&Help"]
     assert action_for(win, "Ctrl+O") is win.open_files_action
     assert action_for(win, "Ctrl+S") is win.save_action

@@ -46,6 +46,9 @@ def help_html() -> str:
             "About", "<b>Resources</b> (Ctrl+5): memory, CPU and free disk. A recording stops safely before "
                      "the disk fills up."),
         QCoreApplication.translate(
+            "About", "<b>Library</b> (Ctrl+6): every meeting, searchable in English and Korean. A search result "
+                     "opens the transcript at its line and plays from there."),
+        QCoreApplication.translate(
             "About", "<b>Preferences</b> (Ctrl+,): model, language, device, speakers, recordings folder, "
                      "warning thresholds and the interface language."),
     ]

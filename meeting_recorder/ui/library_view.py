@@ -58,6 +58,8 @@ class LibraryView(LibraryWidgets, QWidget):  # widgets, actions, questions: libr
     open_transcript_requested = Signal(str)
     open_result_requested = Signal(str, int, float)
     transcribe_again_requested = Signal(object, object)
+    meeting_edited = Signal(object)  # Meeting: renamed or tagged (its JSON rewritten)
+    files_deleted = Signal(list)  # the paths a delete removed
 
     def __init__(self, settings: AppSettings, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -184,6 +186,10 @@ class LibraryView(LibraryWidgets, QWidget):  # widgets, actions, questions: libr
                 count=len(result.errors), first=" — ".join(result.errors[0])))
         if op in texts:
             self.status_message.emit(texts[op]())
+        if op in ("rename", "set_tags"):
+            self.meeting_edited.emit(result)
+        elif op == "delete":
+            self.files_deleted.emit(list(result))
         if self.search_edit.text().strip() and op in ("rename", "delete", "forget_missing", "import_folder", "sync"):
             self._search_now()  # the hits name meetings: show them as they are now
 

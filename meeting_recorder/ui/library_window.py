@@ -32,6 +32,8 @@ class LibraryWindow:
         view.open_transcript_requested.connect(self.open_transcript_path)
         view.open_result_requested.connect(self.open_search_result)
         view.transcribe_again_requested.connect(self.transcribe_again)
+        view.meeting_edited.connect(self._on_meeting_edited)
+        view.files_deleted.connect(self._on_files_deleted)
         self.files_view.library_changed.connect(view.reload)
         self.files_view.queue.finished.connect(self._reopen_replaced)
         # The recorder's thread adds a saved (or recovered) recording to the library itself:
@@ -81,3 +83,19 @@ class LibraryWindow:
         path = self.editor.path
         if path is not None and str(path) in outputs and not self.editor.has_unsaved_changes():
             self.editor.open_transcript(Path(path))
+
+    def _editor_shows(self, path: str | None) -> bool:
+        return path is not None and self.editor.path is not None and Path(self.editor.path) == Path(path)
+
+    @Slot(object)
+    def _on_meeting_edited(self, meeting: Any) -> None:
+        """The editor's copy of a renamed/tagged transcript takes the new title and tags."""
+        if self._editor_shows(meeting.transcript_path):
+            self.editor.adopt_title_and_tags(meeting.title, list(meeting.tags))
+
+    @Slot(list)
+    def _on_files_deleted(self, paths: list) -> None:
+        """A deleted meeting open in the editor is closed there (unsaved edits included: the
+        user confirmed the delete), so no save writes it back."""
+        if any(self._editor_shows(path) for path in paths):
+            self.editor.close_transcript()

@@ -220,6 +220,25 @@ class TranscriptEditor(QWidget):
         self.status_message.emit(self.tr("Opened {path}").format(path=path))
         return True
 
+    def close_transcript(self) -> None:
+        """Show nothing (the transcript's files were deleted): a later save cannot bring them back."""
+        self.player.stop()
+        self.path = None
+        self.audio_path = None
+        self.player.set_source(None)
+        self.model.set_transcript(None)
+        self.position_label.clear()
+        self._refresh_speakers()
+        self._refresh_marks()
+        self._update_controls()
+
+    def adopt_title_and_tags(self, title: str, tags: list[str]) -> None:
+        """The library renamed or tagged this transcript (and wrote its JSON): a later save
+        keeps the new title and tags instead of writing the old ones back."""
+        if self.model.transcript is not None:
+            self.model.transcript.title = title
+            self.model.transcript.tags = list(tags)
+
     @Slot()
     def open_dialog(self) -> None:
         if self.has_unsaved_changes() and not self._ask_discard():
