@@ -312,6 +312,7 @@ def run(args: argparse.Namespace, folder: Path, db: Path) -> int:
         ("library rebuild (rows dropped, rescan)", f"{rebuild_s:.1f} s ({n / rebuild_s:.1f}/s)"),
         ("rebuilt: meetings / errors / same hits", f"{reopened}, {rebuilt} / {len(report.errors)} / {'yes' if same_hits else 'NO'}"),
         ("CLI library search: with sync / --no-sync", f"{cli_synced:.2f} / {cli_alone:.2f} s"),
+        ("load average at the end (1 / 5 / 15 min)", " / ".join(f"{x:.1f}" for x in os.getloadavg())),
         ("peak RSS", f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB"),
     ]
     for name, value in table:
