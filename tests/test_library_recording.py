@@ -57,14 +57,16 @@ def test_window_recorder_adds_its_recording(qtbot, jfk_path, tmp_path, monkeypat
 
     monkeypatch.setenv("MEETING_RECORDER_HOME", str(tmp_path / "home"))
     audio = AudioWorkerThread()
+    added: list = []  # appended on the worker's thread
+    audio.worker.library_added.connect(added.append)
     try:
         settings = {"recordings_dir": str(tmp_path / "recordings"), "language": "en", "model": "tiny.en",
                     "speakers_enabled": False, "speed": 0}
-        with qtbot.waitSignal(audio.worker.library_added, timeout=300_000) as added:
-            audio.start_recording(settings, None, str(jfk_path))  # the file ends: the worker stops by itself
+        audio.start_recording(settings, None, str(jfk_path))  # the file ends: the worker stops by itself
+        qtbot.waitUntil(lambda: bool(added), timeout=300_000)
     finally:
         audio.shutdown()
-    meeting = added.args[0]
+    [meeting] = added
     [wav] = (tmp_path / "recordings").glob("*.wav")
     assert meeting.source == "recording" and meeting.audio_path == str(wav)
     assert meeting.transcript_path == str(wav.with_suffix(".json")) and meeting.segment_count >= 1
@@ -93,6 +95,30 @@ def test_recording_recovered_after_kill_9_is_added(meeting_speech, tmp_path, mon
     word = max(said.split("] ", 1)[1].split(), key=len).strip(".,?!").lower()  # its longest word
     found = library(monkeypatch, home, "search", "--no-sync", word)
     assert "[1] " in found and f"[{word}]" in found.lower(), (word, found)
+
+
+def test_window_adds_what_it_recovers_before_offering_it(qtbot, tmp_path, monkeypatch):
+    """The window's recovery (check_recovered at start) puts the repaired recording in the
+    library before the recovery dialog offers it."""
+    from meeting_recorder.ui.audio_worker import AudioWorkerThread
+
+    monkeypatch.setenv("MEETING_RECORDER_HOME", str(tmp_path / "home"))
+    out = tmp_path / "recordings"
+    out.mkdir()
+    soundfile.write(out / "2026-03-02_100000.wav.partial", np.zeros(8000, dtype=np.int16), 16000, format="WAV")
+    audio = AudioWorkerThread()
+    seen: list = []  # appended on the worker's thread, in emission order
+    audio.worker.library_added.connect(lambda meeting: seen.append(("added", meeting)))
+    audio.worker.recovered.connect(lambda recording: seen.append(("recovered", recording)))
+    try:
+        audio.check_recovered(out)
+        qtbot.waitUntil(lambda: len(seen) == 2, timeout=60_000)
+    finally:
+        audio.shutdown()
+    assert [kind for kind, _ in seen] == ["added", "recovered"]  # in the library before it is offered
+    meeting, recovered = (item for _, item in seen)
+    assert meeting.audio_path == str(recovered.path) == str(out / "2026-03-02_100000.wav")
+    assert "2026-03-02_100000" in library(monkeypatch, tmp_path / "home", "list", "--no-sync")
 
 
 def test_a_library_that_cannot_be_written_costs_a_warning_not_the_recording(tmp_path):
