@@ -24,13 +24,11 @@ log = logging.getLogger(__name__)
 def library_folders(recordings: Path | None = None) -> list[Path]:
     """The folders a rebuild scans: the recordings folder (``recordings`` when given, e.g. a
     ``record --out`` or the window's chosen folder, else the default) and its Transcripts
-    subfolder (where the Files view writes) once it exists: a folder not found is an error to
-    a scan."""
+    subfolder (where the Files view writes; a scan passes over it until it exists)."""
     from meeting_recorder.core.paths import recordings_dir
 
     folder = Path(recordings) if recordings is not None else recordings_dir()
-    transcripts = folder / "Transcripts"
-    return [folder, transcripts] if transcripts.is_dir() else [folder]  # made by the first Files job
+    return [folder, folder / "Transcripts"]
 
 
 def transcript_json(files: Iterable[Path]) -> Path | None:

@@ -305,12 +305,9 @@ def scan_folders(store: Store, roots: list[str], save: Callable, kept: dict) -> 
     counts: dict = {"added": 0, "updated": 0, "unchanged": 0, "missing": 0, "errors": []}
     known = {fs_path(p): (m, s, mid) for p, mid, m, s in c.execute("SELECT path, meeting_id, mtime_ns, size FROM files")}
     audio_of = {mid: fs_path(a) for mid, a in c.execute("SELECT id, audio_path FROM meetings")}
-    walks = []
-    for root in roots:
-        if os.path.isdir(root):
-            walks.append(scan.walk(root))
-        else:
-            counts["errors"].append((root, "folder not found"))
+    # A folder that is not there (the Files view's Transcripts before its first file, an
+    # unplugged drive) is not an error: its meetings are flagged missing below.
+    walks = [scan.walk(root) for root in roots if os.path.isdir(root)]
     claimed: set[str] = set()
 
     def unchanged(path: str) -> bool:

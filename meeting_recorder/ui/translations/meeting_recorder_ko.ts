@@ -45,6 +45,11 @@
     </message>
     <message>
         <location filename="../about.py" line="48"/>
+        <source>&lt;b&gt;Library&lt;/b&gt; (Ctrl+6): every meeting, searchable in English and Korean. A search result opens the transcript at its line and plays from there.</source>
+        <translation>&lt;b&gt;라이브러리&lt;/b&gt; (Ctrl+6): 모든 회의를 한국어와 영어로 검색합니다. 검색 결과를 열면 해당 줄의 녹취록이 열리고 그 위치부터 재생됩니다.</translation>
+    </message>
+    <message>
+        <location filename="../about.py" line="51"/>
         <source>&lt;b&gt;Preferences&lt;/b&gt; (Ctrl+,): model, language, device, speakers, recordings folder, warning thresholds and the interface language.</source>
         <translation>&lt;b&gt;환경설정&lt;/b&gt; (Ctrl+,): 모델, 언어, 장치, 화자, 녹음 폴더, 경고 기준, 인터페이스 언어를 설정합니다.</translation>
     </message>
@@ -52,17 +57,17 @@
 <context>
     <name>AudioPlayer</name>
     <message>
-        <location filename="../audio_player.py" line="136"/>
+        <location filename="../audio_player.py" line="137"/>
         <source>Audio playback is not available: QtMultimedia (PySide6-Addons) is not installed.</source>
         <translation>오디오를 재생할 수 없습니다: QtMultimedia(PySide6-Addons)가 설치되어 있지 않습니다.</translation>
     </message>
     <message>
-        <location filename="../audio_player.py" line="139"/>
+        <location filename="../audio_player.py" line="140"/>
         <source>The audio of this transcript was not found.</source>
         <translation>이 녹취록의 오디오를 찾을 수 없습니다.</translation>
     </message>
     <message>
-        <location filename="../audio_player.py" line="157"/>
+        <location filename="../audio_player.py" line="158"/>
         <source>Could not play the audio: {message}</source>
         <translation>오디오를 재생하지 못했습니다: {message}</translation>
     </message>
@@ -70,17 +75,17 @@
 <context>
     <name>AudioWorker</name>
     <message>
-        <location filename="../audio_worker.py" line="156"/>
+        <location filename="../audio_worker.py" line="159"/>
         <source>A recording is already running.</source>
         <translation>이미 녹음 중입니다.</translation>
     </message>
     <message>
-        <location filename="../audio_worker.py" line="305"/>
+        <location filename="../audio_worker.py" line="308"/>
         <source>Stopping the recording failed: {error}</source>
         <translation>녹음을 중지하지 못했습니다: {error}</translation>
     </message>
     <message>
-        <location filename="../audio_worker.py" line="341"/>
+        <location filename="../audio_worker.py" line="362"/>
         <source>Could not recover a recording: {message}</source>
         <translation>녹음을 복구하지 못했습니다: {message}</translation>
     </message>
@@ -343,6 +348,46 @@
         <translation>&apos;{name}&apos;과(와) 일치하는 시스템 오디오 소스가 없습니다. 사용 가능한 소스: {names}.</translation>
     </message>
     <message>
+        <location filename="../../messages.py" line="153"/>
+        <source>{path} is saved but was not added to the library ({reason}); it is added at the library&apos;s next rebuild.</source>
+        <translation>{path}은(는) 저장되었지만 라이브러리에 추가하지 못했습니다({reason}). 라이브러리를 다시 만들 때 추가됩니다.</translation>
+    </message>
+    <message>
+        <location filename="../../messages.py" line="157"/>
+        <source>Meeting {meeting_id} is not in the library.</source>
+        <translation>회의 {meeting_id}은(는) 라이브러리에 없습니다.</translation>
+    </message>
+    <message>
+        <location filename="../../messages.py" line="158"/>
+        <source>The library is busy (another program is writing to {path}); try again in a moment.</source>
+        <translation>라이브러리가 사용 중입니다(다른 프로그램이 {path}에 쓰고 있습니다). 잠시 후 다시 시도하세요.</translation>
+    </message>
+    <message>
+        <location filename="../../messages.py" line="161"/>
+        <source>Library: could not use {path}: {reason}</source>
+        <translation>라이브러리: {path}을(를) 사용할 수 없습니다: {reason}</translation>
+    </message>
+    <message>
+        <location filename="../../messages.py" line="162"/>
+        <source>{path} is not a transcript: {reason}</source>
+        <translation>{path}은(는) 전사 파일이 아닙니다: {reason}</translation>
+    </message>
+    <message>
+        <location filename="../../messages.py" line="163"/>
+        <source>The library {path} is damaged and could not be rebuilt: {reason}</source>
+        <translation>라이브러리 {path}이(가) 손상되어 다시 만들 수 없습니다: {reason}</translation>
+    </message>
+    <message>
+        <location filename="../../messages.py" line="166"/>
+        <source>The library {path} was made by a newer version of Meeting Recorder; update the app.</source>
+        <translation>라이브러리 {path}은(는) 더 새로운 버전의 Meeting Recorder에서 만들어졌습니다. 앱을 업데이트하세요.</translation>
+    </message>
+    <message>
+        <location filename="../../messages.py" line="169"/>
+        <source>The library was damaged and has been rebuilt from your files (the old one is kept as {kept_as}).</source>
+        <translation>라이브러리가 손상되어 파일에서 다시 만들었습니다(이전 라이브러리는 {kept_as}(으)로 보관했습니다).</translation>
+    </message>
+    <message>
         <location filename="../../messages.py" line="63"/>
         <source>Loading the speaker model…</source>
         <translation>화자 모델을 불러오는 중…</translation>
@@ -487,7 +532,7 @@
 <context>
     <name>FileQueue</name>
     <message>
-        <location filename="../file_queue.py" line="143"/>
+        <location filename="../file_queue.py" line="155"/>
         <source>{path}: could not write the transcript ({error})</source>
         <translation>{path}: 녹취록을 저장하지 못했습니다 ({error})</translation>
     </message>
@@ -495,167 +540,172 @@
 <context>
     <name>FilesView</name>
     <message>
-        <location filename="../files_view.py" line="56"/>
+        <location filename="../files_view.py" line="58"/>
         <source>Waiting</source>
         <translation>대기 중</translation>
     </message>
     <message>
-        <location filename="../files_view.py" line="57"/>
+        <location filename="../files_view.py" line="59"/>
         <source>Loading models…</source>
         <translation>모델 불러오는 중…</translation>
     </message>
     <message>
-        <location filename="../files_view.py" line="58"/>
+        <location filename="../files_view.py" line="60"/>
         <source>Transcribing</source>
         <translation>변환 중</translation>
     </message>
     <message>
-        <location filename="../files_view.py" line="59"/>
+        <location filename="../files_view.py" line="61"/>
         <source>Cancelling…</source>
         <translation>취소하는 중…</translation>
     </message>
     <message>
-        <location filename="../files_view.py" line="60"/>
+        <location filename="../files_view.py" line="62"/>
         <source>Done</source>
         <translation>완료</translation>
     </message>
     <message>
-        <location filename="../files_view.py" line="61"/>
+        <location filename="../files_view.py" line="63"/>
         <source>Error</source>
         <translation>오류</translation>
     </message>
     <message>
-        <location filename="../files_view.py" line="62"/>
+        <location filename="../files_view.py" line="64"/>
         <source>Cancelled</source>
         <translation>취소됨</translation>
     </message>
     <message>
-        <location filename="../files_view.py" line="90"/>
+        <location filename="../files_view.py" line="95"/>
         <source>Drop audio or video files here to transcribe them</source>
         <translation>텍스트로 변환할 오디오 또는 동영상 파일을 여기에 끌어다 놓으세요</translation>
     </message>
     <message>
-        <location filename="../files_view.py" line="92"/>
+        <location filename="../files_view.py" line="97"/>
         <source>&amp;Add files…</source>
         <translation>파일 추가(&amp;A)…</translation>
     </message>
     <message>
-        <location filename="../files_view.py" line="93"/>
+        <location filename="../files_view.py" line="98"/>
         <source>Choose audio or video files to transcribe (Ctrl+O)</source>
         <translation>텍스트로 변환할 오디오 또는 동영상 파일 선택 (Ctrl+O)</translation>
     </message>
     <message>
-        <location filename="../files_view.py" line="95"/>
+        <location filename="../files_view.py" line="100"/>
         <source>Cancel a&amp;ll</source>
         <translation>모두 취소(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../files_view.py" line="96"/>
+        <location filename="../files_view.py" line="101"/>
         <source>Stop the current file and remove the waiting ones</source>
         <translation>현재 파일을 중지하고 대기 중인 파일을 제거합니다</translation>
     </message>
     <message>
-        <location filename="../files_view.py" line="99"/>
+        <location filename="../files_view.py" line="104"/>
         <source>C&amp;lear finished</source>
         <translation>끝난 항목 지우기(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../files_view.py" line="100"/>
+        <location filename="../files_view.py" line="105"/>
         <source>Remove finished, failed and cancelled rows from the list</source>
         <translation>완료, 실패, 취소된 항목을 목록에서 제거합니다</translation>
     </message>
     <message>
-        <location filename="../files_view.py" line="106"/>
+        <location filename="../files_view.py" line="111"/>
         <source>File</source>
         <translation>파일</translation>
     </message>
     <message>
-        <location filename="../files_view.py" line="106"/>
+        <location filename="../files_view.py" line="111"/>
         <source>Status</source>
         <translation>상태</translation>
     </message>
     <message>
-        <location filename="../files_view.py" line="106"/>
+        <location filename="../files_view.py" line="111"/>
         <source>Progress</source>
         <translation>진행률</translation>
     </message>
     <message>
-        <location filename="../files_view.py" line="106"/>
+        <location filename="../files_view.py" line="111"/>
         <source>Time left</source>
         <translation>남은 시간</translation>
     </message>
     <message>
-        <location filename="../files_view.py" line="106"/>
+        <location filename="../files_view.py" line="111"/>
         <source>Action</source>
         <translation>작업</translation>
     </message>
     <message>
-        <location filename="../files_view.py" line="117"/>
+        <location filename="../files_view.py" line="122"/>
         <source>Files are transcribed one after another; double-click a finished file to open it</source>
         <translation>파일은 하나씩 차례로 변환됩니다. 완료된 파일을 두 번 클릭하면 열립니다</translation>
     </message>
     <message>
-        <location filename="../files_view.py" line="119"/>
+        <location filename="../files_view.py" line="124"/>
         <source>&amp;Queue:</source>
         <translation>대기열(&amp;Q):</translation>
     </message>
     <message>
-        <location filename="../files_view.py" line="134"/>
+        <location filename="../files_view.py" line="139"/>
         <source>Transcripts go to {folder}</source>
         <translation>녹취록 저장 위치: {folder}</translation>
     </message>
     <message>
-        <location filename="../files_view.py" line="145"/>
+        <location filename="../files_view.py" line="150"/>
         <source>Audio and video files ({patterns})</source>
         <translation>오디오 및 동영상 파일 ({patterns})</translation>
     </message>
     <message>
-        <location filename="../files_view.py" line="146"/>
+        <location filename="../files_view.py" line="151"/>
         <source>All files (*)</source>
         <translation>모든 파일 (*)</translation>
     </message>
     <message>
-        <location filename="../files_view.py" line="147"/>
+        <location filename="../files_view.py" line="152"/>
         <source>Add audio or video files</source>
         <translation>오디오 또는 동영상 파일 추가</translation>
     </message>
     <message>
-        <location filename="../files_view.py" line="252"/>
+        <location filename="../files_view.py" line="178"/>
+        <source>Transcribed {name}, but it could not be added to the library: {error}</source>
+        <translation>{name} 변환은 끝났지만 라이브러리에 추가하지 못했습니다: {error}</translation>
+    </message>
+    <message>
+        <location filename="../files_view.py" line="274"/>
         <source>Cancel</source>
         <translation>취소</translation>
     </message>
     <message>
-        <location filename="../files_view.py" line="252"/>
+        <location filename="../files_view.py" line="274"/>
         <source>Stop transcribing this file</source>
         <translation>이 파일의 변환을 중지합니다</translation>
     </message>
     <message>
-        <location filename="../files_view.py" line="286"/>
+        <location filename="../files_view.py" line="308"/>
         <source>Open result</source>
         <translation>결과 열기</translation>
     </message>
     <message>
-        <location filename="../files_view.py" line="286"/>
+        <location filename="../files_view.py" line="308"/>
         <source>Open the transcript in the editor</source>
         <translation>편집기에서 녹취록을 엽니다</translation>
     </message>
     <message>
-        <location filename="../files_view.py" line="288"/>
+        <location filename="../files_view.py" line="310"/>
         <source>Transcribed {name}</source>
         <translation>{name} 변환 완료</translation>
     </message>
     <message>
-        <location filename="../files_view.py" line="305"/>
+        <location filename="../files_view.py" line="327"/>
         <source>Could not transcribe {name}</source>
         <translation>{name} 변환 실패</translation>
     </message>
     <message>
-        <location filename="../files_view.py" line="314"/>
+        <location filename="../files_view.py" line="336"/>
         <source>Cancelled {name}; nothing was saved</source>
         <translation>{name} 변환 취소됨. 아무것도 저장하지 않았습니다</translation>
     </message>
     <message>
-        <location filename="../files_view.py" line="326"/>
+        <location filename="../files_view.py" line="348"/>
         <source>Queue finished: {done} of {total} file(s) transcribed</source>
         <translation>대기열 완료: 파일 {total}개 중 {done}개 변환됨</translation>
     </message>
@@ -815,6 +865,299 @@
     </message>
 </context>
 <context>
+    <name>LibraryClient</name>
+    <message>
+        <location filename="../library_worker.py" line="129"/>
+        <source>The meeting library could not be read or written: {error}</source>
+        <translation>회의 라이브러리를 읽거나 쓸 수 없습니다: {error}</translation>
+    </message>
+    <message>
+        <location filename="../library_worker.py" line="132"/>
+        <source>The meeting library could not reach a file: {error}</source>
+        <translation>회의 라이브러리가 파일에 접근하지 못했습니다: {error}</translation>
+    </message>
+</context>
+<context>
+    <name>LibraryDialogs</name>
+    <message>
+        <location filename="../library_dialogs.py" line="45"/>
+        <source>Rename meeting</source>
+        <translation>회의 이름 바꾸기</translation>
+    </message>
+    <message>
+        <location filename="../library_dialogs.py" line="46"/>
+        <source>New title for “{title}”:</source>
+        <translation>“{title}”의 새 제목:</translation>
+    </message>
+    <message>
+        <location filename="../library_dialogs.py" line="59"/>
+        <source>Delete the meeting “{title}” ({date})? Its audio and every transcript file are deleted from the disk, and it is removed from the library. This cannot be undone.</source>
+        <translation>회의 “{title}”({date})을(를) 삭제할까요? 오디오와 모든 녹취록 파일이 디스크에서 삭제되고 라이브러리에서도 제거됩니다. 되돌릴 수 없습니다.</translation>
+    </message>
+    <message>
+        <location filename="../library_dialogs.py" line="62"/>
+        <source>Delete meeting</source>
+        <translation>회의 삭제</translation>
+    </message>
+    <message>
+        <location filename="../library_dialogs.py" line="66"/>
+        <source>Delete files</source>
+        <translation>파일 삭제</translation>
+    </message>
+    <message>
+        <location filename="../library_dialogs.py" line="81"/>
+        <source>Import a folder of recordings and transcripts</source>
+        <translation>녹음과 녹취록이 있는 폴더 가져오기</translation>
+    </message>
+</context>
+<context>
+    <name>LibraryView</name>
+    <message>
+        <location filename="../library_view.py" line="106"/>
+        <source>No meetings yet — recordings and transcribed files appear here</source>
+        <translation>아직 회의가 없습니다 — 녹음과 변환한 파일이 여기에 나타납니다</translation>
+    </message>
+    <message>
+        <location filename="../library_view.py" line="107"/>
+        <source>No meetings match the filter</source>
+        <translation>필터에 맞는 회의가 없습니다</translation>
+    </message>
+    <message>
+        <location filename="../library_view.py" line="173"/>
+        <source>Renamed the meeting to “{title}”</source>
+        <translation>회의 이름을 “{title}”(으)로 바꿨습니다</translation>
+    </message>
+    <message>
+        <location filename="../library_view.py" line="174"/>
+        <source>Tags of “{title}”: {tags}</source>
+        <translation>“{title}”의 태그: {tags}</translation>
+    </message>
+    <message>
+        <location filename="../library_view.py" line="175"/>
+        <source>none</source>
+        <translation>없음</translation>
+    </message>
+    <message>
+        <location filename="../library_view.py" line="176"/>
+        <source>Deleted the meeting and {count} file(s)</source>
+        <translation>회의와 파일 {count}개를 삭제했습니다</translation>
+    </message>
+    <message>
+        <location filename="../library_view.py" line="177"/>
+        <source>Forgot {count} missing meeting(s)</source>
+        <translation>없어진 회의 {count}개를 목록에서 지웠습니다</translation>
+    </message>
+    <message>
+        <location filename="../library_view.py" line="178"/>
+        <source>Imported: {added} new, {updated} updated meeting(s)</source>
+        <translation>가져오기 완료: 새 회의 {added}개, 갱신된 회의 {updated}개</translation>
+    </message>
+    <message>
+        <location filename="../library_view.py" line="182"/>
+        <location filename="../library_view.py" line="185"/>
+        <source>{count} file(s) could not be added to the library: {first}</source>
+        <translation>파일 {count}개를 라이브러리에 추가하지 못했습니다: {first}</translation>
+    </message>
+    <message>
+        <location filename="../library_view.py" line="240"/>
+        <source>Searching for “{query}”…</source>
+        <translation>“{query}” 검색 중…</translation>
+    </message>
+    <message>
+        <location filename="../library_view.py" line="249"/>
+        <source>{count} result(s) for “{query}” — Enter opens the selected one</source>
+        <translation>“{query}” 검색 결과 {count}개 — Enter 키로 선택한 결과를 엽니다</translation>
+    </message>
+    <message>
+        <location filename="../library_view.py" line="254"/>
+        <source>No results for “{query}”</source>
+        <translation>“{query}”에 대한 결과가 없습니다</translation>
+    </message>
+    <message>
+        <location filename="../library_view.py" line="282"/>
+        <source>The transcript of this meeting is not on the disk any more.</source>
+        <translation>이 회의의 녹취록이 더 이상 디스크에 없습니다.</translation>
+    </message>
+    <message>
+        <location filename="../library_view.py" line="358"/>
+        <source>Importing {folder}…</source>
+        <translation>{folder} 가져오는 중…</translation>
+    </message>
+</context>
+<context>
+    <name>LibraryWidgets</name>
+    <message>
+        <location filename="../library_widgets.py" line="46"/>
+        <source>Search the words of every meeting (Ctrl+F)</source>
+        <translation>모든 회의의 내용 검색 (Ctrl+F)</translation>
+    </message>
+    <message>
+        <location filename="../library_widgets.py" line="48"/>
+        <source>English words or Korean syllables; &quot;quoted phrases&quot; match exactly</source>
+        <translation>영어 단어나 한글 음절로 찾습니다. &quot;따옴표로 묶은 구절&quot;은 정확히 일치하는 것만 찾습니다</translation>
+    </message>
+    <message>
+        <location filename="../library_widgets.py" line="51"/>
+        <source>&amp;Search:</source>
+        <translation>검색(&amp;S):</translation>
+    </message>
+    <message>
+        <location filename="../library_widgets.py" line="54"/>
+        <source>Filter the list by title, speaker, tag or date</source>
+        <translation>제목, 화자, 태그, 날짜로 목록 거르기</translation>
+    </message>
+    <message>
+        <location filename="../library_widgets.py" line="58"/>
+        <source>&amp;Filter:</source>
+        <translation>필터(&amp;F):</translation>
+    </message>
+    <message>
+        <location filename="../library_widgets.py" line="60"/>
+        <source>All speakers</source>
+        <translation>모든 화자</translation>
+    </message>
+    <message>
+        <location filename="../library_widgets.py" line="60"/>
+        <source>Only meetings where this person speaks</source>
+        <translation>이 사람이 말한 회의만</translation>
+    </message>
+    <message>
+        <location filename="../library_widgets.py" line="61"/>
+        <source>All tags</source>
+        <translation>모든 태그</translation>
+    </message>
+    <message>
+        <location filename="../library_widgets.py" line="61"/>
+        <source>Only meetings with this tag</source>
+        <translation>이 태그가 붙은 회의만</translation>
+    </message>
+    <message>
+        <location filename="../library_widgets.py" line="62"/>
+        <source>Any time</source>
+        <translation>모든 기간</translation>
+    </message>
+    <message>
+        <location filename="../library_widgets.py" line="62"/>
+        <source>Only meetings in this period</source>
+        <translation>이 기간의 회의만</translation>
+    </message>
+    <message>
+        <location filename="../library_widgets.py" line="63"/>
+        <source>Last 24 hours</source>
+        <translation>최근 24시간</translation>
+    </message>
+    <message>
+        <location filename="../library_widgets.py" line="63"/>
+        <source>Last 7 days</source>
+        <translation>최근 7일</translation>
+    </message>
+    <message>
+        <location filename="../library_widgets.py" line="64"/>
+        <source>Last 30 days</source>
+        <translation>최근 30일</translation>
+    </message>
+    <message>
+        <location filename="../library_widgets.py" line="64"/>
+        <source>Last 12 months</source>
+        <translation>최근 12개월</translation>
+    </message>
+    <message>
+        <location filename="../library_widgets.py" line="77"/>
+        <source>Double-click a meeting to open its transcript; F2 renames it</source>
+        <translation>회의를 두 번 클릭하면 녹취록이 열립니다. F2 키로 이름을 바꿉니다</translation>
+    </message>
+    <message>
+        <location filename="../library_widgets.py" line="164"/>
+        <source>&amp;Open</source>
+        <translation>열기(&amp;O)</translation>
+    </message>
+    <message>
+        <location filename="../library_widgets.py" line="164"/>
+        <source>Open the transcript in the editor</source>
+        <translation>편집기에서 녹취록을 엽니다</translation>
+    </message>
+    <message>
+        <location filename="../library_widgets.py" line="165"/>
+        <source>&amp;Rename…</source>
+        <translation>이름 바꾸기(&amp;R)…</translation>
+    </message>
+    <message>
+        <location filename="../library_widgets.py" line="165"/>
+        <source>Give the meeting another title</source>
+        <translation>회의 제목 바꾸기</translation>
+    </message>
+    <message>
+        <location filename="../library_widgets.py" line="166"/>
+        <source>&amp;Tags…</source>
+        <translation>태그(&amp;T)…</translation>
+    </message>
+    <message>
+        <location filename="../library_widgets.py" line="166"/>
+        <source>Tag the meeting to find it later</source>
+        <translation>나중에 찾을 수 있도록 회의에 태그 달기</translation>
+    </message>
+    <message>
+        <location filename="../library_widgets.py" line="167"/>
+        <source>Transcribe &amp;again…</source>
+        <translation>다시 변환(&amp;A)…</translation>
+    </message>
+    <message>
+        <location filename="../library_widgets.py" line="168"/>
+        <source>Transcribe the meeting&apos;s audio again with another model or speaker count</source>
+        <translation>다른 모델이나 화자 수로 회의 오디오를 다시 변환합니다</translation>
+    </message>
+    <message>
+        <location filename="../library_widgets.py" line="170"/>
+        <source>Show in &amp;folder</source>
+        <translation>폴더에서 보기(&amp;F)</translation>
+    </message>
+    <message>
+        <location filename="../library_widgets.py" line="170"/>
+        <source>Open the folder that holds the meeting&apos;s files</source>
+        <translation>회의 파일이 있는 폴더를 엽니다</translation>
+    </message>
+    <message>
+        <location filename="../library_widgets.py" line="172"/>
+        <source>&amp;Delete…</source>
+        <translation>삭제(&amp;D)…</translation>
+    </message>
+    <message>
+        <location filename="../library_widgets.py" line="172"/>
+        <source>Delete the meeting&apos;s audio and transcripts</source>
+        <translation>회의의 오디오와 녹취록을 삭제합니다</translation>
+    </message>
+    <message>
+        <location filename="../library_widgets.py" line="174"/>
+        <source>&amp;Forget</source>
+        <translation>목록에서 지우기(&amp;G)</translation>
+    </message>
+    <message>
+        <location filename="../library_widgets.py" line="174"/>
+        <source>Remove this missing meeting from the library</source>
+        <translation>없어진 이 회의를 라이브러리에서 지웁니다</translation>
+    </message>
+    <message>
+        <location filename="../library_widgets.py" line="176"/>
+        <source>&amp;Import folder…</source>
+        <translation>폴더 가져오기(&amp;I)…</translation>
+    </message>
+    <message>
+        <location filename="../library_widgets.py" line="177"/>
+        <source>Add the recordings and transcripts of a folder to the library</source>
+        <translation>폴더의 녹음과 녹취록을 라이브러리에 추가합니다</translation>
+    </message>
+    <message>
+        <location filename="../library_widgets.py" line="179"/>
+        <source>Forget &amp;missing</source>
+        <translation>없어진 회의 지우기(&amp;M)</translation>
+    </message>
+    <message>
+        <location filename="../library_widgets.py" line="180"/>
+        <source>Remove every meeting whose files are gone from the library</source>
+        <translation>파일이 없어진 모든 회의를 라이브러리에서 지웁니다</translation>
+    </message>
+</context>
+<context>
     <name>LiveTranscriptModel</name>
     <message>
         <location filename="../live_transcript_model.py" line="58"/>
@@ -836,207 +1179,222 @@
     <name>MainWindow</name>
     <message>
         <location filename="../app.py" line="145"/>
-        <location filename="../main_window.py" line="231"/>
+        <location filename="../main_window.py" line="240"/>
         <source>Meeting Recorder</source>
         <translation>회의 녹음기</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="79"/>
+        <location filename="../main_window.py" line="83"/>
         <source>Record</source>
         <translation>녹음</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="80"/>
+        <location filename="../main_window.py" line="84"/>
         <source>Files</source>
         <translation>파일</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="81"/>
+        <location filename="../main_window.py" line="85"/>
         <source>Transcript</source>
         <translation>녹취록</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="83"/>
+        <location filename="../main_window.py" line="87"/>
         <source>Speakers</source>
         <translation>화자</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="84"/>
+        <location filename="../main_window.py" line="88"/>
         <source>Resources</source>
         <translation>리소스</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="87"/>
-        <source>Switch between views (Ctrl+1 … Ctrl+5)</source>
-        <translation>보기 전환 (Ctrl+1 … Ctrl+5)</translation>
+        <location filename="../main_window.py" line="89"/>
+        <source>Library</source>
+        <translation>라이브러리</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="104"/>
+        <location filename="../main_window.py" line="92"/>
+        <source>Switch between views (Ctrl+1 … Ctrl+6)</source>
+        <translation>보기 전환 (Ctrl+1 … Ctrl+6)</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="109"/>
         <source>● Recording</source>
         <translation>● 녹음 중</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="106"/>
+        <location filename="../main_window.py" line="111"/>
         <source>A recording is running</source>
         <translation>녹음 중입니다</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="113"/>
+        <location filename="../main_window.py" line="118"/>
         <source>Resource warning (see Resources, Ctrl+5)</source>
         <translation>리소스 경고 (리소스 보기 참조, Ctrl+5)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="117"/>
+        <location filename="../main_window.py" line="122"/>
         <source>Ready.</source>
         <translation>준비되었습니다.</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="155"/>
+        <location filename="../main_window.py" line="160"/>
         <source>&amp;File</source>
         <translation>파일(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="157"/>
+        <location filename="../main_window.py" line="162"/>
         <source>&amp;Open files…</source>
         <translation>파일 열기(&amp;O)…</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="158"/>
+        <location filename="../main_window.py" line="163"/>
         <source>Transcribe audio or video files</source>
         <translation>오디오 또는 동영상 파일을 텍스트로 변환합니다</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="159"/>
+        <location filename="../main_window.py" line="164"/>
         <source>Open &amp;transcript…</source>
         <translation>녹취록 열기(&amp;T)…</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="160"/>
+        <location filename="../main_window.py" line="165"/>
         <source>Open a saved transcript in the editor</source>
         <translation>저장된 녹취록을 편집기에서 엽니다</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="161"/>
+        <location filename="../main_window.py" line="166"/>
         <source>&amp;Save transcript</source>
         <translation>녹취록 저장(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="162"/>
+        <location filename="../main_window.py" line="167"/>
         <source>Save the edited transcript</source>
         <translation>편집한 녹취록을 저장합니다</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="163"/>
+        <location filename="../main_window.py" line="168"/>
         <source>&amp;Preferences…</source>
         <translation>환경설정(&amp;P)…</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="164"/>
+        <location filename="../main_window.py" line="169"/>
         <source>Model, language, device, folders and thresholds</source>
         <translation>모델, 언어, 장치, 폴더 및 경고 기준</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="166"/>
+        <location filename="../main_window.py" line="171"/>
         <source>&amp;Quit</source>
         <translation>끝내기(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="170"/>
+        <location filename="../main_window.py" line="173"/>
+        <source>&amp;Import folder into the library…</source>
+        <translation>폴더를 라이브러리로 가져오기(&amp;I)…</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="174"/>
+        <source>Add a folder&apos;s recordings and transcripts to the library</source>
+        <translation>폴더의 녹음과 녹취록을 라이브러리에 추가합니다</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="178"/>
         <source>&amp;Export transcript</source>
         <translation>녹취록 내보내기(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="171"/>
+        <location filename="../main_window.py" line="179"/>
         <source>Write the transcript as TXT, SRT, VTT, JSON, Markdown or RTTM</source>
         <translation>녹취록을 TXT, SRT, VTT, JSON, 마크다운 또는 RTTM 형식으로 저장합니다</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="177"/>
+        <location filename="../main_window.py" line="185"/>
         <source>&amp;View</source>
         <translation>보기(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="190"/>
+        <location filename="../main_window.py" line="198"/>
         <source>&amp;Speakers</source>
         <translation>화자(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="191"/>
+        <location filename="../main_window.py" line="199"/>
         <source>Enroll from a &amp;file…</source>
         <translation>파일에서 등록(&amp;F)…</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="192"/>
+        <location filename="../main_window.py" line="200"/>
         <source>Teach the app a person&apos;s voice from a recording of them</source>
         <translation>녹음 파일로 사람의 목소리를 앱에 학습시킵니다</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="194"/>
+        <location filename="../main_window.py" line="202"/>
         <source>Enroll the selected &amp;segment&apos;s speaker…</source>
         <translation>선택한 구간의 화자 등록(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="195"/>
+        <location filename="../main_window.py" line="203"/>
         <source>Name the person speaking in the segment selected in the transcript and learn their voice</source>
         <translation>녹취록에서 선택한 구간의 화자에게 이름을 붙이고 목소리를 학습합니다</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="199"/>
+        <location filename="../main_window.py" line="207"/>
         <source>&amp;Help</source>
         <translation>도움말(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="200"/>
+        <location filename="../main_window.py" line="208"/>
         <source>Meeting Recorder &amp;Help</source>
         <translation>회의 녹음기 도움말(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="201"/>
+        <location filename="../main_window.py" line="209"/>
         <source>&amp;About Meeting Recorder</source>
         <translation>회의 녹음기 정보(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="252"/>
+        <location filename="../main_window.py" line="261"/>
         <source>Recording stopped</source>
         <translation>녹음이 멈췄습니다</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="263"/>
+        <location filename="../main_window.py" line="272"/>
         <source>Recording stopped: the recordings folder is almost out of free space. The recording was saved.</source>
         <translation>녹음 폴더의 여유 공간이 거의 없어 녹음을 중지했습니다. 녹음은 저장되었습니다.</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="301"/>
+        <location filename="../main_window.py" line="310"/>
         <source>No transcript is open. Open one first (Ctrl+Shift+O).</source>
         <translation>열린 녹취록이 없습니다. 먼저 녹취록을 여세요 (Ctrl+Shift+O).</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="327"/>
+        <location filename="../main_window.py" line="336"/>
         <source>Select a segment of a transcript whose audio is available first.</source>
         <translation>먼저 오디오가 있는 녹취록에서 구간을 선택하세요.</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="370"/>
+        <location filename="../main_window.py" line="380"/>
         <source>The new interface language is used from the next start.</source>
         <translation>새 인터페이스 언어는 다음 실행부터 적용됩니다.</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="371"/>
+        <location filename="../main_window.py" line="381"/>
         <source>Preferences saved; they apply to the next recording or file.</source>
         <translation>환경설정을 저장했습니다. 다음 녹음 또는 파일부터 적용됩니다.</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="375"/>
+        <location filename="../main_window.py" line="385"/>
         <source>Meeting Recorder Help</source>
         <translation>회의 녹음기 도움말</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="379"/>
+        <location filename="../main_window.py" line="389"/>
         <source>About Meeting Recorder</source>
         <translation>회의 녹음기 정보</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="431"/>
+        <location filename="../main_window.py" line="441"/>
         <source>Stopping the recording…</source>
         <translation>녹음을 중지하는 중…</translation>
     </message>
@@ -1086,6 +1444,80 @@
         <location filename="../marks_notes.py" line="132"/>
         <source>Only while recording</source>
         <translation>녹음 중에만 가능</translation>
+    </message>
+</context>
+<context>
+    <name>MeetingsModel</name>
+    <message>
+        <location filename="../library_model.py" line="46"/>
+        <location filename="../library_model.py" line="90"/>
+        <source>Missing</source>
+        <translation>찾을 수 없음</translation>
+    </message>
+    <message>
+        <location filename="../library_model.py" line="48"/>
+        <source>Not transcribed</source>
+        <translation>변환 안 됨</translation>
+    </message>
+    <message>
+        <location filename="../library_model.py" line="50"/>
+        <source>Transcript missing</source>
+        <translation>녹취록 없음</translation>
+    </message>
+    <message>
+        <location filename="../library_model.py" line="52"/>
+        <source>No audio</source>
+        <translation>오디오 없음</translation>
+    </message>
+    <message>
+        <location filename="../library_model.py" line="53"/>
+        <source>Transcribed</source>
+        <translation>변환됨</translation>
+    </message>
+    <message>
+        <location filename="../library_model.py" line="129"/>
+        <source>Title</source>
+        <translation>제목</translation>
+    </message>
+    <message>
+        <location filename="../library_model.py" line="129"/>
+        <source>Date</source>
+        <translation>날짜</translation>
+    </message>
+    <message>
+        <location filename="../library_model.py" line="129"/>
+        <source>Duration</source>
+        <translation>길이</translation>
+    </message>
+    <message>
+        <location filename="../library_model.py" line="129"/>
+        <source>Speakers</source>
+        <translation>화자</translation>
+    </message>
+    <message>
+        <location filename="../library_model.py" line="129"/>
+        <source>Tags</source>
+        <translation>태그</translation>
+    </message>
+    <message>
+        <location filename="../library_model.py" line="130"/>
+        <source>Status</source>
+        <translation>상태</translation>
+    </message>
+    <message>
+        <location filename="../library_model.py" line="185"/>
+        <source>Its files were moved or deleted outside the app; it can only be forgotten.</source>
+        <translation>파일이 앱 밖에서 옮겨지거나 삭제되었습니다. 목록에서 지우는 것만 할 수 있습니다.</translation>
+    </message>
+    <message>
+        <location filename="../library_model.py" line="187"/>
+        <source>Audio: {path}</source>
+        <translation>오디오: {path}</translation>
+    </message>
+    <message>
+        <location filename="../library_model.py" line="189"/>
+        <source>Transcript: {path}</source>
+        <translation>녹취록: {path}</translation>
     </message>
 </context>
 <context>
@@ -1682,6 +2114,19 @@
     </message>
 </context>
 <context>
+    <name>SearchResultsModel</name>
+    <message>
+        <location filename="../library_model.py" line="306"/>
+        <source>This meeting&apos;s files were moved or deleted outside the app</source>
+        <translation>이 회의의 파일이 앱 밖에서 옮겨지거나 삭제되었습니다</translation>
+    </message>
+    <message>
+        <location filename="../library_model.py" line="308"/>
+        <source>Enter or double-click: open the transcript here and play from {time}</source>
+        <translation>Enter 또는 두 번 클릭: 이 위치에서 녹취록을 열고 {time}부터 재생합니다</translation>
+    </message>
+</context>
+<context>
     <name>SegmentModel</name>
     <message>
         <location filename="../transcript_model.py" line="121"/>
@@ -2231,6 +2676,97 @@ Kubernetes
     </message>
 </context>
 <context>
+    <name>TagsDialog</name>
+    <message>
+        <location filename="../library_dialogs.py" line="89"/>
+        <source>Tags of “{title}”</source>
+        <translation>“{title}”의 태그</translation>
+    </message>
+    <message>
+        <location filename="../library_dialogs.py" line="91"/>
+        <source>e.g. design, release, weekly</source>
+        <translation>예: 디자인, 출시, 주간</translation>
+    </message>
+    <message>
+        <location filename="../library_dialogs.py" line="92"/>
+        <source>Separate tags with commas</source>
+        <translation>태그는 쉼표로 구분합니다</translation>
+    </message>
+    <message>
+        <location filename="../library_dialogs.py" line="96"/>
+        <source>Known tags: {tags}</source>
+        <translation>사용 중인 태그: {tags}</translation>
+    </message>
+    <message>
+        <location filename="../library_dialogs.py" line="103"/>
+        <source>&amp;Tags:</source>
+        <translation>태그(&amp;T):</translation>
+    </message>
+</context>
+<context>
+    <name>TranscribeAgainDialog</name>
+    <message>
+        <location filename="../library_dialogs.py" line="117"/>
+        <source>Transcribe “{title}” again</source>
+        <translation>“{title}” 다시 변환</translation>
+    </message>
+    <message>
+        <location filename="../library_dialogs.py" line="119"/>
+        <source>Automatic — by language</source>
+        <translation>자동 — 언어에 따라</translation>
+    </message>
+    <message>
+        <location filename="../library_dialogs.py" line="126"/>
+        <source>The Whisper model to transcribe with (it was {model})</source>
+        <translation>변환에 쓸 Whisper 모델 (이전: {model})</translation>
+    </message>
+    <message>
+        <location filename="../library_dialogs.py" line="129"/>
+        <source>Automatic</source>
+        <translation>자동</translation>
+    </message>
+    <message>
+        <location filename="../library_dialogs.py" line="130"/>
+        <source>Off — no speakers</source>
+        <translation>끄기 — 화자 구분 없음</translation>
+    </message>
+    <message>
+        <location filename="../library_dialogs.py" line="132"/>
+        <source>1 speaker</source>
+        <translation>화자 1명</translation>
+    </message>
+    <message>
+        <location filename="../library_dialogs.py" line="132"/>
+        <source>{count} speakers</source>
+        <translation>화자 {count}명</translation>
+    </message>
+    <message>
+        <location filename="../library_dialogs.py" line="136"/>
+        <source>How many people speak in the meeting, if you know</source>
+        <translation>회의에서 말하는 사람 수를 알면 고르세요</translation>
+    </message>
+    <message>
+        <location filename="../library_dialogs.py" line="137"/>
+        <source>The new transcript replaces the current one; the title, tags, marks and notes stay.</source>
+        <translation>새 녹취록이 지금 녹취록을 대신합니다. 제목, 태그, 책갈피, 메모는 그대로 남습니다.</translation>
+    </message>
+    <message>
+        <location filename="../library_dialogs.py" line="141"/>
+        <source>&amp;Transcribe</source>
+        <translation>변환(&amp;T)</translation>
+    </message>
+    <message>
+        <location filename="../library_dialogs.py" line="145"/>
+        <source>&amp;Model:</source>
+        <translation>모델(&amp;M):</translation>
+    </message>
+    <message>
+        <location filename="../library_dialogs.py" line="146"/>
+        <source>&amp;Speakers:</source>
+        <translation>화자(&amp;S):</translation>
+    </message>
+</context>
+<context>
     <name>TranscriptEditor</name>
     <message>
         <location filename="../transcript_editor.py" line="52"/>
@@ -2305,7 +2841,7 @@ Kubernetes
     </message>
     <message>
         <location filename="../transcript_editor.py" line="98"/>
-        <location filename="../transcript_editor.py" line="370"/>
+        <location filename="../transcript_editor.py" line="389"/>
         <source>&amp;Play</source>
         <translation>재생(&amp;P)</translation>
     </message>
@@ -2375,68 +2911,68 @@ Kubernetes
         <translation>{path}을(를) 열었습니다</translation>
     </message>
     <message>
-        <location filename="../transcript_editor.py" line="234"/>
+        <location filename="../transcript_editor.py" line="253"/>
         <source>Transcripts (*.json *.transcript.jsonl)</source>
         <translation>녹취록 (*.json *.transcript.jsonl)</translation>
     </message>
     <message>
-        <location filename="../transcript_editor.py" line="234"/>
+        <location filename="../transcript_editor.py" line="253"/>
         <source>All files (*)</source>
         <translation>모든 파일 (*)</translation>
     </message>
     <message>
-        <location filename="../transcript_editor.py" line="235"/>
+        <location filename="../transcript_editor.py" line="254"/>
         <source>Open transcript</source>
         <translation>녹취록 열기</translation>
     </message>
     <message>
-        <location filename="../transcript_editor.py" line="239"/>
+        <location filename="../transcript_editor.py" line="258"/>
         <source>Unsaved changes</source>
         <translation>저장하지 않은 변경 사항</translation>
     </message>
     <message>
-        <location filename="../transcript_editor.py" line="240"/>
+        <location filename="../transcript_editor.py" line="259"/>
         <source>The transcript has unsaved changes. Discard them?</source>
         <translation>녹취록에 저장하지 않은 변경 사항이 있습니다. 변경 사항을 버리시겠습니까?</translation>
     </message>
     <message>
-        <location filename="../transcript_editor.py" line="267"/>
+        <location filename="../transcript_editor.py" line="286"/>
         <source>Could not save {path}: {error}</source>
         <translation>{path}에 저장하지 못했습니다: {error}</translation>
     </message>
     <message>
-        <location filename="../transcript_editor.py" line="270"/>
+        <location filename="../transcript_editor.py" line="289"/>
         <source>Saved {path}</source>
         <translation>{path}에 저장했습니다</translation>
     </message>
     <message>
-        <location filename="../transcript_editor.py" line="283"/>
+        <location filename="../transcript_editor.py" line="302"/>
         <source>{name} (*.{fmt})</source>
         <translation>{name} (*.{fmt})</translation>
     </message>
     <message>
-        <location filename="../transcript_editor.py" line="284"/>
+        <location filename="../transcript_editor.py" line="303"/>
         <source>Export transcript</source>
         <translation>녹취록 내보내기</translation>
     </message>
     <message>
-        <location filename="../transcript_editor.py" line="297"/>
-        <location filename="../transcript_editor.py" line="320"/>
+        <location filename="../transcript_editor.py" line="316"/>
+        <location filename="../transcript_editor.py" line="339"/>
         <source>Renamed {old} to {new}</source>
         <translation>{old}의 이름을 {new}(으)로 바꿨습니다</translation>
     </message>
     <message>
-        <location filename="../transcript_editor.py" line="312"/>
+        <location filename="../transcript_editor.py" line="331"/>
         <source>Rename speaker</source>
         <translation>화자 이름 바꾸기</translation>
     </message>
     <message>
-        <location filename="../transcript_editor.py" line="313"/>
+        <location filename="../transcript_editor.py" line="332"/>
         <source>New name for {name}:</source>
         <translation>{name}의 새 이름:</translation>
     </message>
     <message>
-        <location filename="../transcript_editor.py" line="370"/>
+        <location filename="../transcript_editor.py" line="389"/>
         <source>&amp;Pause</source>
         <translation>일시 정지(&amp;P)</translation>
     </message>
