@@ -133,20 +133,10 @@ def _grouped(c: sqlite3.Connection, sql: str, ids: list[int] | None) -> dict[int
 
 def load_meetings(c: sqlite3.Connection, flt) -> list[dict]:
     """Field dicts for ``Meeting`` (tracks as (kind, path) pairs), newest first."""
-    where, params = ["1"], []
-    if flt is not None:
-        for column, op, value in (("id", "=", flt.meeting_id), ("started_at", ">=", flt.since),
-                                  ("started_at", "<", flt.until)):
-            if value is not None:
-                where.append(f"{column} {op} ?")
-                params.append(value)
-        if flt.tag:
-            where.append("EXISTS (SELECT 1 FROM tags t WHERE t.meeting_id = meetings.id AND t.tag = ?)")
-            params.append(" ".join(flt.tag.split()))
+    where, params = _meeting_conditions(flt) if flt is not None else ([], [])
     rows = c.execute(f"SELECT id, title, default_title, started_at, duration, source, audio_path, transcript_path, "
-                     f"language, model, speakers, segment_count, audio_missing, transcript_missing FROM meetings "
-                     f"WHERE {' AND '.join(where)} ORDER BY started_at DESC, id DESC", params).fetchall()
-    speaker = flt.speaker.casefold() if flt is not None and flt.speaker else None
+                     f"language, model, speakers, segment_count, audio_missing, transcript_missing FROM meetings m "
+                     f"WHERE {' AND '.join(where) or '1'} ORDER BY started_at DESC, id DESC", params).fetchall()
     ids = [r[0] for r in rows] if len(rows) <= 500 else None
     tracks = _grouped(c, "SELECT meeting_id, kind, path FROM tracks{where} ORDER BY meeting_id, position", ids)
     tags = _grouped(c, "SELECT meeting_id, tag FROM tags{where}", ids)
@@ -156,8 +146,6 @@ def load_meetings(c: sqlite3.Connection, flt) -> list[dict]:
     for (mid, title, default, started, duration, source, audio, transcript, language, model, speakers,
          count, audio_missing, transcript_missing) in rows:
         names = tuple(json.loads(speakers))
-        if speaker is not None and speaker not in (n.casefold() for n in names):
-            continue
         audio, transcript = fs_path(audio), fs_path(transcript)
         found.append(dict(
             id=mid, title=title or default, started_at=started, duration=duration, source=source,
