@@ -54,7 +54,6 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
     remove = actions.add_parser("rm", parents=[common], help="delete a meeting: its audio, transcripts and entry")
     remove.add_argument("id", type=int, metavar="ID")
     remove.add_argument("--yes", "-y", action="store_true", help="do not ask")
-    remove.add_argument("--keep-files", action="store_true", help="only forget the entry; leave the files on disk")
     actions.add_parser("rebuild", parents=[common], help="rebuild the database from the recordings and transcript files")
     folder = actions.add_parser("import", parents=[common], help="add the recordings and transcripts in FOLDER (kept for rebuilds)")
     folder.add_argument("folder", type=Path, metavar="FOLDER")
@@ -307,17 +306,18 @@ def _confirm(question: str, ask: Callable[[str], str]) -> bool:
 
 def _rm(library: "Library", args: argparse.Namespace, ask: Callable[[str], str] = input) -> int:
     meeting = library.meeting(args.id)  # unknown: not_found before any question
-    what = "its entry (the files stay)" if args.keep_files else "its audio and transcript files"
+    # No "keep the files" choice: files in the library's folders are the truth, so the
+    # next sync would bring the entry back. A missing meeting has no files left to delete.
     if not args.yes:
         if not sys.stdin.isatty():
             _err(f"not deleting meeting {meeting.id} without --yes (no terminal to ask)")
             return EXIT_USAGE
         for label, path in _meeting_files(meeting):
             print(f"  {label}: {path}")
-        if not _confirm(f"Delete meeting {meeting.id} '{meeting.title}' and {what}?", ask):
+        if not _confirm(f"Delete meeting {meeting.id} '{meeting.title}' and its audio and transcript files?", ask):
             print("nothing deleted")
             return 0
-    removed = library.delete(meeting.id, delete_files=not args.keep_files)
+    removed = library.delete(meeting.id)
     for path in removed:
         print(f"deleted {path}")
     print(f"removed meeting {meeting.id} '{meeting.title}' from the library")
