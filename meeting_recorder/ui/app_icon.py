@@ -12,9 +12,9 @@ from pathlib import Path
 from PySide6.QtCore import QSize
 from PySide6.QtGui import QIcon
 
+from meeting_recorder.desktop_install import ICON_SIZES
 from meeting_recorder.identity import RESOURCES_DIR
 
-ICON_SIZES = (16, 22, 24, 32, 48, 64, 128, 256)  # the hicolor sizes desktops look up
 
 
 def icon_svg_path() -> Path:
