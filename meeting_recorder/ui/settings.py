@@ -29,6 +29,7 @@ log = logging.getLogger(__name__)
 DEVICE_CHOICES = ("auto", "cpu", "cuda")
 AUDIO_SOURCES = ("auto", "mic", "system", "both")  # what a recording captures ("auto": see resolve_audio_source)
 UI_LANGUAGES = ("system", "en", "ko")
+CLOSE_ASK, CLOSE_TO_TRAY, CLOSE_STOP = "ask", "tray", "stop"  # closing the window while recording
 
 
 class AppSettings:
@@ -206,6 +207,15 @@ class AppSettings:
     def library_sort(self, value: tuple[int, int]) -> None:
         self._set("library/sort_column", int(value[0]))
         self._set("library/sort_order", int(value[1]))
+
+    @property
+    def close_while_recording(self) -> str:  # ask | tray (keep recording in the tray) | stop
+        value = self._get("ui/close_while_recording", CLOSE_ASK, str)
+        return value if value in (CLOSE_ASK, CLOSE_TO_TRAY, CLOSE_STOP) else CLOSE_ASK
+
+    @close_while_recording.setter
+    def close_while_recording(self, value: str) -> None:
+        self._set("ui/close_while_recording", value if value in (CLOSE_TO_TRAY, CLOSE_STOP) else CLOSE_ASK)
 
     @property
     def window_geometry(self) -> QByteArray | None:
