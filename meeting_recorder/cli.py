@@ -5,12 +5,15 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
+import re
 import signal
 import sys
 import threading
 from typing import Any
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
 from meeting_recorder.core.errors import Cancelled, MeetingRecorderError, ModelError
 from meeting_recorder.core.export import FORMATS, parse_formats
@@ -21,6 +24,8 @@ from meeting_recorder.core.privacy import configure_network
 EXIT_FILE_ERRORS = 1
 EXIT_USAGE = 2
 EXIT_INTERRUPTED = 130
+WINDOW_FLAGS = ("--new-instance", "--allow-download")  # options that may come before files to open
+URI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -33,7 +38,21 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="meeting-recorder",
         description="Offline meeting recorder and transcriber. Without a command, opens the window.",
+        epilog="meeting-recorder FILE… opens the window with the files in its Files queue (a file manager's "
+        "\"Open with\"); when the app runs already, its window gets them.",
         parents=[network],
+    )
+    parser.add_argument(
+        "--new-instance", action="store_true",
+        help="open a window of its own instead of handing the files to the running one",
+    )
+    desktop = parser.add_mutually_exclusive_group()
+    desktop.add_argument(
+        "--install-desktop", action="store_true",
+        help="add the launcher, icon and file associations to this user's desktop menu",
+    )
+    desktop.add_argument(
+        "--uninstall-desktop", action="store_true", help="remove what --install-desktop added",
     )
     commands = parser.add_subparsers(dest="command")
     transcribe = commands.add_parser(
@@ -75,6 +94,54 @@ def build_parser() -> argparse.ArgumentParser:
 
     cli_library.add_commands(commands)
     return parser
+
+
+@dataclass(frozen=True)
+class WindowLaunch:
+    """``meeting-recorder FILE…`` (a file manager's "Open with"): the window with these files."""
+
+    files: tuple[str, ...]
+    new_instance: bool = False
+    allow_download: bool = False
+
+
+def subcommand_names(parser: argparse.ArgumentParser) -> set[str]:
+    return {name for action in parser._actions if isinstance(action, argparse._SubParsersAction)
+            for name in action.choices}
+
+
+def local_path(argument: str, cwd: str) -> str:
+    """A file argument as an absolute path. A file:// URI (some desktops pass those) becomes
+    its path; another URI stays as it is (the window says it cannot open it)."""
+    if URI.match(argument):
+        url = urlsplit(argument)
+        if url.scheme.lower() == "file" and url.netloc in ("", "localhost"):
+            return unquote(url.path)
+        return argument
+    return os.path.join(cwd, os.path.expanduser(argument))
+
+
+def _looks_like_a_command(argument: str) -> bool:
+    """A word that is no file here and no path: a mistyped command, for argparse to explain."""
+    return not os.path.lexists(argument) and not URI.match(argument) and not any(c in argument for c in "/.\\")
+
+
+def window_launch(argv: Sequence[str], commands: set[str], cwd: str | None = None) -> WindowLaunch | None:
+    """The files to open when ``argv`` is a file launch; None when it is the command line (a
+    command or an option first, or nothing to open). The options of WINDOW_FLAGS may come
+    first; after ``--`` everything is a file."""
+    flags = set()
+    rest = list(argv)
+    while rest and rest[0] in WINDOW_FLAGS:
+        flags.add(rest.pop(0))
+    if rest and rest[0] == "--":
+        rest.pop(0)
+    elif not rest or rest[0] in commands or rest[0].startswith("-") or _looks_like_a_command(rest[0]):
+        return None
+    if not rest:
+        return None
+    cwd = cwd or os.getcwd()
+    return WindowLaunch(tuple(local_path(a, cwd) for a in rest), "--new-instance" in flags, "--allow-download" in flags)
 
 
 def _error(message: str) -> None:
@@ -259,10 +326,49 @@ def _display_available() -> bool:
     return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
 
 
+def run_desktop_install(uninstall: bool) -> int:
+    """--install-desktop / --uninstall-desktop: the XDG launcher, icons and associations."""
+    try:
+        from meeting_recorder import desktop_install
+    except ImportError as error:
+        _error(f"desktop integration is not available in this build ({error})")
+        return EXIT_FILE_ERRORS
+    try:
+        paths = desktop_install.uninstall() if uninstall else desktop_install.install()
+    except OSError as error:
+        _error(f"could not {'uninstall' if uninstall else 'install'} the launcher: {error}")
+        return EXIT_FILE_ERRORS
+    for path in paths:
+        print(path, flush=True)
+    return 0
+
+
+def run_window(files: Sequence[str] = (), new_instance: bool = False) -> int:
+    if not _display_available():
+        _error("no display found (DISPLAY/WAYLAND_DISPLAY unset); run it in a desktop session, "
+               "or use 'meeting-recorder transcribe FILE…' in a terminal")
+        return EXIT_USAGE
+    from meeting_recorder.ui.app import run_app
+
+    return run_app(files=files, new_instance=new_instance)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    argv = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser()
+    launch = window_launch(argv, subcommand_names(parser))
+    if launch is not None:  # "Open with Meeting Recorder": meeting-recorder FILE…
+        configure_network(True if launch.allow_download else None)
+        try:
+            return run_window(launch.files, launch.new_instance)
+        except KeyboardInterrupt:
+            _error("interrupted")
+            return EXIT_INTERRUPTED
+    args = parser.parse_args(argv)
     configure_network(True if args.allow_download else None)
     try:
+        if args.install_desktop or args.uninstall_desktop:
+            return run_desktop_install(uninstall=args.uninstall_desktop)
         if args.command == "transcribe":
             return run_transcribe(args)
         if args.command in ("devices", "record", "recover"):
@@ -281,13 +387,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             from meeting_recorder.cli_library import run_library
 
             return run_library(args)
-        if not _display_available():
-            _error("no display found (DISPLAY/WAYLAND_DISPLAY unset); run it in a desktop session, "
-                   "or use 'meeting-recorder transcribe FILE…' in a terminal")
-            return EXIT_USAGE
-        from meeting_recorder.ui.app import run_app
-
-        return run_app()
+        return run_window(new_instance=args.new_instance)
     except (KeyboardInterrupt, Cancelled):
         _error("interrupted; no partial output was written")
         return EXIT_INTERRUPTED

@@ -6,6 +6,10 @@ background ``Preloader`` imports those libraries (faster-whisper; torch and pyan
 speakers are on) so the first job does not wait for them. ``MEETING_RECORDER_PRELOAD=0``
 turns that off. ``MEETING_RECORDER_STARTUP_STAMP=FILE`` makes the app write, at its first
 paint, the time and the heavy modules already imported (``scripts/measure_startup.py``).
+
+One window per user (``single_instance``): a second launch hands its files to the running
+one and exits without a window; ``--new-instance`` or ``MEETING_RECORDER_NEW_INSTANCE=1``
+opt out.
 """
 
 from __future__ import annotations
@@ -20,7 +24,12 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QSettings, QThread, QTimer, QTranslator
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication
+
+from meeting_recorder.identity import APP_ID
+from meeting_recorder.ui import single_instance
+from meeting_recorder.ui.single_instance import InstanceServer, open_in_window, present
 
 LANG_ENV = "MEETING_RECORDER_LANG"
 PRELOAD_ENV = "MEETING_RECORDER_PRELOAD"
@@ -40,6 +49,16 @@ def configure_application(app: QCoreApplication) -> None:
     if home:  # tests and portable installs keep everything under one folder
         for fmt in (QSettings.Format.NativeFormat, QSettings.Format.IniFormat):
             QSettings.setPath(fmt, QSettings.Scope.UserScope, str(Path(home) / "config"))
+
+
+def set_identity(app: QGuiApplication) -> None:
+    """The desktop matches the window to its launcher (task bar icon, Wayland app id)."""
+    QGuiApplication.setDesktopFileName(APP_ID)
+    try:
+        from meeting_recorder.ui.app_icon import app_icon
+    except ImportError:  # the icon module lands with the desktop integration
+        return
+    app.setWindowIcon(app_icon())
 
 
 def ui_locale(setting: str = "system") -> QLocale:
@@ -132,13 +151,33 @@ class Preloader(QThread):
                 self.failed.append(f"{step}: {error}")
 
 
-def run_app(argv: Sequence[str] | None = None) -> int:
-    """Open the main window and run the Qt event loop; returns the exit code."""
+def run_app(argv: Sequence[str] | None = None, files: Sequence[str] = (), new_instance: bool = False) -> int:
+    """Open the main window with ``files`` (absolute paths) and run the Qt event loop; returns
+    the exit code. When the app runs already, it gets the files and raises its window: 0
+    without a window here."""
+    app = QApplication.instance() or QApplication(list(argv) if argv is not None else sys.argv)
+    configure_application(app)
+    set_identity(app)
+    server = None
+    if not (new_instance or os.environ.get(single_instance.NEW_INSTANCE_ENV) == "1"):
+        claim = single_instance.claim(files, os.getcwd())
+        if claim.handed_off:
+            return 0
+        if claim.problem:
+            print(f"error: {claim.problem}", file=sys.stderr, flush=True)
+            return 1
+        server = claim.server
+    try:
+        return _run_window(app, files, server)
+    finally:
+        if server is not None:
+            server.close()
+
+
+def _run_window(app: QApplication, files: Sequence[str], server: InstanceServer | None) -> int:
     from meeting_recorder.ui.main_window import MainWindow
     from meeting_recorder.ui.settings import AppSettings
 
-    app = QApplication.instance() or QApplication(list(argv) if argv is not None else sys.argv)
-    configure_application(app)
     settings = AppSettings()
     translators = install_translators(app, ui_locale(settings.ui_language))
     # Shown in window titles and the desktop's task list, so in the user's language.
@@ -153,7 +192,17 @@ def run_app(argv: Sequence[str] | None = None) -> int:
     # app.quit() (e.g. from the session manager) does not close windows: finalize a running
     # recording, stop every worker and release the models on the way out whatever ended the loop.
     app.aboutToQuit.connect(window.shutdown)
+    if server is not None:
+
+        def on_later_launch(paths: list[str]) -> None:  # raise this window and take the files
+            present(window)
+            open_in_window(window, paths)
+
+        server.requested.connect(on_later_launch)
+        app.aboutToQuit.connect(server.close)  # a launch from now on starts a new window
     window.show()
+    if files:
+        QTimer.singleShot(0, lambda: open_in_window(window, files))
     # Ctrl+C / SIGTERM in the terminal: close the window (which finalizes a recording). Python
     # runs signal handlers only between bytecodes, so a timer wakes it up now and then.
     handlers = {sig: signal.signal(sig, lambda *_: window.close_for_signal()) for sig in (signal.SIGINT, signal.SIGTERM)}
