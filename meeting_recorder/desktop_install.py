@@ -17,7 +17,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import shlex
 import shutil
 import subprocess
 import sys
@@ -161,15 +160,15 @@ def write_atomic(path: Path, data: bytes) -> None:
 
 
 def make_folders(folder: Path, created: list[str], data_home: Path) -> None:
-    """mkdir -p below data_home that records (relative, parents first) the folders it made."""
-    data_home.mkdir(parents=True, exist_ok=True)
+    """mkdir -p that records the folders it made (relative to data_home, parents first),
+    data_home itself included when it did not exist yet."""
     missing = []
     while not folder.exists():
         missing.append(folder)
         folder = folder.parent
     for made in reversed(missing):
         made.mkdir()
-        created.append(made.relative_to(data_home).as_posix())
+        created.append(Path(os.path.relpath(made, data_home)).as_posix())
 
 
 def manifest_path(data_home: Path) -> Path:
@@ -251,8 +250,8 @@ def uninstall(data_home: Path | None = None) -> list[Path]:
             cache_file.unlink()
             removed.append(cache_file)
     refresh_caches(data_home, only_existing=True)
-    for relative in sorted(record.get("created_folders", []), key=len, reverse=True):
-        folder = data_home / relative
+    for relative in reversed(record.get("created_folders", [])):  # children first
+        folder = Path(os.path.normpath(data_home / relative))
         try:
             folder.rmdir()  # only if empty: something else may have moved in since
         except OSError:
@@ -261,8 +260,37 @@ def uninstall(data_home: Path | None = None) -> list[Path]:
 
 
 def exec_line(desktop_text: str) -> list[str]:
-    """The Exec= command of a desktop entry as argv (for tests and diagnostics)."""
-    for line in desktop_text.splitlines():
-        if line.startswith("Exec="):
-            return shlex.split(line[len("Exec="):].replace("\\\\", "\\").replace("%%", "%"))
-    return []
+    """The Exec= command of a desktop entry as argv, unquoted as the spec says (the inverse
+    of ``exec_argument``; for tests and diagnostics)."""
+    line = next((ln for ln in desktop_text.splitlines() if ln.startswith("Exec=")), "")
+    value = unescape_string(line[len("Exec="):])
+    argv: list[str] = []
+    word: list[str] | None = None  # None between arguments
+    quoted = False
+    chars = iter(value)
+    for char in chars:
+        if char == '"':
+            quoted = not quoted
+            word = [] if word is None else word
+            continue
+        if quoted and char == "\\":
+            char = next(chars, "")  # one of " ` $ \\ taken literally
+        elif not quoted and char == " ":
+            if word is not None:
+                argv.append("".join(word))
+            word = None
+            continue
+        word = [] if word is None else word
+        word.append(char)
+    if word is not None:
+        argv.append("".join(word))
+    return [arg.replace("%%", "%") for arg in argv]
+
+
+def unescape_string(value: str) -> str:
+    """The desktop file format's string escapes: \\s \\n \\t \\r \\\\."""
+    escapes = {"s": " ", "n": "\n", "t": "\t", "r": "\r", "\\": "\\"}
+    out, chars = [], iter(value)
+    for char in chars:
+        out.append(escapes.get(next(chars, ""), "") if char == "\\" else char)
+    return "".join(out)
