@@ -4,7 +4,7 @@ Library), menus with the usual shortcuts, and a status bar for every view's mess
 The views do their own work on their own threads; this class routes their signals (a
 finished recording or file opens in the transcript editor, a recovered recording can be
 opened or transcribed, the dashboard's low-disk signal stops a recording; the library's
-part is in ``library_window.py``) and owns
+part is in ``library_window.py``, the tray's in ``tray.py``) and owns
 quitting: ``confirm_close()`` asks about a running recording, running transcriptions and
 unsaved edits through the ``ask_*`` methods (tests replace those), and ``shutdown()``
 finalizes a recording and stops every view's threads.
@@ -33,6 +33,7 @@ from meeting_recorder.ui.settings import AppSettings
 from meeting_recorder.ui.settings_dialog import SettingsDialog
 from meeting_recorder.ui.speakers_view import SpeakersView
 from meeting_recorder.ui.transcript_editor import EXPORT_FORMATS, TranscriptEditor, format_name
+from meeting_recorder.ui.tray import TrayWindow
 from meeting_recorder.ui.view_stack import ViewStack, painted_icon, people, record_dot, view_icon
 from meeting_recorder.ui.widgets import local_paths
 
@@ -47,7 +48,7 @@ def transcript_beside(path: str) -> str | None:
     return str(candidate) if candidate.is_file() else None
 
 
-class MainWindow(LibraryWindow, QMainWindow):  # the library's part: library_window.py
+class MainWindow(LibraryWindow, TrayWindow, QMainWindow):  # the library's part: library_window.py; the tray's: tray.py
     first_shown = Signal()  # the first paint: the window is on screen
 
     def __init__(self, settings: AppSettings | None = None, parent: QWidget | None = None) -> None:
@@ -168,7 +169,7 @@ class MainWindow(LibraryWindow, QMainWindow):  # the library's part: library_win
         self.preferences_action = self._action(self.tr("&Preferences…"), self.show_preferences, "Ctrl+,",
                                                self.tr("Model, language, device, folders and thresholds"))
         self.preferences_action.setMenuRole(QAction.MenuRole.PreferencesRole)
-        self.quit_action = self._action(self.tr("&Quit"), self.close, "Ctrl+Q")  # StandardKey.Quit is empty on some desktops
+        self.quit_action = self._action(self.tr("&Quit"), self.quit_app, "Ctrl+Q")  # StandardKey.Quit is empty on some desktops
         self.quit_action.setMenuRole(QAction.MenuRole.QuitRole)
         self.import_folder_action = self._action(self.tr("&Import folder into the library…"), self.import_folder,
                                                  tip=self.tr("Add a folder's recordings and transcripts to the library"))
@@ -231,6 +232,7 @@ class MainWindow(LibraryWindow, QMainWindow):  # the library's part: library_win
         self.dashboard.set_recording_provider(self.record_view.current_recording_path)
         self.first_shown.connect(lambda: QTimer.singleShot(0, self._after_first_show))
         self._connect_library()
+        self._build_tray()  # tray.py: state, Record/Stop, Show, Quit, notifications
 
     @Slot()
     def _update_title(self) -> None:
@@ -389,10 +391,7 @@ class MainWindow(LibraryWindow, QMainWindow):  # the library's part: library_win
         QMessageBox.about(self, self.tr("About Meeting Recorder"), about_html())
 
     # -- quitting -------------------------------------------------------------------------
-    # The questions; tests replace these methods.
-    def ask_stop_recording(self) -> bool:
-        return questions.stop_recording(self)
-
+    # The questions; tests replace these methods (the recording's two: tray.py).
     def ask_cancel_transcriptions(self) -> bool:
         return questions.cancel_transcriptions(self)
 
@@ -413,7 +412,7 @@ class MainWindow(LibraryWindow, QMainWindow):  # the library's part: library_win
         """Ask what needs asking; False means the user chose to stay."""
         if not self._ask_before_close:
             return True
-        if self.record_view.is_recording() and not self.ask_stop_recording():
+        if self.record_view.is_recording() and not self.settle_recording():  # it may go on in the tray
             return False
         if self.files_view.is_busy() and not self.ask_cancel_transcriptions():
             return False
@@ -440,8 +439,8 @@ class MainWindow(LibraryWindow, QMainWindow):  # the library's part: library_win
         if self.record_view.is_recording():
             self.show_status(self.tr("Stopping the recording…"))
         self.files_view.cancel_all()
-        for view in (self.record_view, self.files_view, self.editor, self.speakers_view, self.dashboard,
-                     self.library_view):
+        for view in (self.tray, self.record_view, self.files_view, self.editor, self.speakers_view,
+                     self.dashboard, self.library_view):
             view.shutdown()  # the record view finalizes a running recording first
 
     def paintEvent(self, event: QPaintEvent) -> None:
