@@ -19,7 +19,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QObject, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QAction, QColor, QIcon, QPainter, QPen
 from PySide6.QtWidgets import QCheckBox, QMenu, QMessageBox, QSystemTrayIcon, QWidget
 
@@ -56,6 +56,9 @@ def base_icon(window: QWidget) -> QIcon:
 def recording_icon(base: QIcon) -> QIcon:
     """``base`` with a red dot in its lower right corner: recording."""
     pixmap = base.pixmap(ICON_PX, ICON_PX)
+    if pixmap.deviceIndependentSize().width() < ICON_PX:  # a small bitmap icon: room for the dot
+        pixmap = pixmap.scaled(ICON_PX, ICON_PX, Qt.AspectRatioMode.KeepAspectRatio,
+                               Qt.TransformationMode.SmoothTransformation)
     painter = QPainter(pixmap)
     painter.setRenderHint(QPainter.RenderHint.Antialiasing)
     painter.setPen(QPen(QColor("white"), ICON_PX / 20))
