@@ -11,7 +11,7 @@ RUN_APT := libportaudio2 libpulse0 libegl1 libgl1 libfontconfig1 libdbus-1-3 lib
 	libxkbcommon-x11-0 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 \
 	libxcb-render-util0 libxcb-shape0 libxcb-randr0 libxcb-xinerama0 fonts-noto-cjk
 TEST_APT := $(RUN_APT) ffmpeg espeak-ng sox libsox-fmt-all xvfb xauth pulseaudio \
-	desktop-file-utils appstream
+	desktop-file-utils appstream libglib2.0-bin
 
 .PHONY: run test install apt-run apt-test bench clean
 

@@ -242,3 +242,31 @@ def test_templates_have_no_unfilled_placeholders():
         desktop_install.fill("a @MISSING@ b", {})
     assert "@" not in desktop_install.desktop_entry("/usr/bin/meeting-recorder")
     assert "@" not in desktop_install.metainfo()
+
+
+@needs(shutil.which("gio") is None, "gio (Debian: libglib2.0-bin)")
+def test_file_manager_offers_open_with(data_home):
+    """GLib (what GNOME Files and most GTK apps ask) lists the launcher for audio/video.
+    The real executable: GLib hides a launcher whose TryExec= program is missing."""
+    install()
+    for mime in ("audio/x-wav", "audio/mpeg", "video/mp4"):
+        result = subprocess.run(["gio", "mime", mime], capture_output=True, text=True,
+                                timeout=30, env={**os.environ, "XDG_DATA_HOME": str(data_home)})
+        registered = result.stdout.split("Registered applications:", 1)[-1]
+        assert f"{APP_ID}.desktop" in registered, result.stdout + result.stderr
+
+
+def test_command_line_installs_and_uninstalls(data_home):
+    """`meeting-recorder --install-desktop` (what `make install-desktop` runs) and back."""
+    before = snapshot(data_home)
+    program = str(Path(sys.executable).parent / EXECUTABLE)
+    env = {**os.environ, "XDG_DATA_HOME": str(data_home)}
+    installed = subprocess.run([program, "--install-desktop"], capture_output=True,
+                               text=True, timeout=120, env=env)
+    assert installed.returncode == 0, installed.stderr
+    printed = [Path(line) for line in installed.stdout.splitlines()]
+    assert desktop_path(data_home) in printed and all(p.is_file() for p in printed)
+    removed = subprocess.run([program, "--uninstall-desktop"], capture_output=True,
+                             text=True, timeout=120, env=env)
+    assert removed.returncode == 0, removed.stderr
+    assert snapshot(data_home) == before
