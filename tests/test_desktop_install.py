@@ -270,3 +270,13 @@ def test_command_line_installs_and_uninstalls(data_home):
                              text=True, timeout=120, env=env)
     assert removed.returncode == 0, removed.stderr
     assert snapshot(data_home) == before
+
+
+def test_uninstall_without_manifest_removes_only_our_files(data_home):
+    """An install whose manifest was deleted: our files go, everything else stays."""
+    install(exec_path="/usr/bin/meeting-recorder")
+    (data_home / APP_ID / desktop_install.MANIFEST_NAME).unlink()
+    removed = uninstall()
+    assert desktop_path(data_home) in removed and metainfo_path(data_home) in removed
+    assert not any(data_home.rglob(f"{APP_ID}.*"))
+    assert (data_home / "applications" / "org.example.Other.desktop").is_file()
