@@ -230,3 +230,12 @@ def test_a_start_during_another_start_waits_for_it_and_hands_off(launcher: Launc
         assert process.wait(timeout=HANDOFF_TIMEOUT_S) == 0 and not stamp.exists()
     finally:
         server.close()
+
+
+def test_the_app_tells_the_desktop_its_id_and_icon(qapp) -> None:
+    from meeting_recorder.identity import APP_ID
+    from meeting_recorder.ui.app import set_identity
+
+    set_identity(qapp)
+    assert qapp.desktopFileName() == APP_ID  # matches the launcher <APP_ID>.desktop
+    assert not qapp.windowIcon().isNull() and 256 in {s.width() for s in qapp.windowIcon().availableSizes()}

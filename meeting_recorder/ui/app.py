@@ -53,11 +53,9 @@ def configure_application(app: QCoreApplication) -> None:
 
 def set_identity(app: QGuiApplication) -> None:
     """The desktop matches the window to its launcher (task bar icon, Wayland app id)."""
+    from meeting_recorder.ui.app_icon import app_icon
+
     QGuiApplication.setDesktopFileName(APP_ID)
-    try:
-        from meeting_recorder.ui.app_icon import app_icon
-    except ImportError:  # the icon module lands with the desktop integration
-        return
     app.setWindowIcon(app_icon())
 
 

@@ -237,7 +237,7 @@ def open_in_window(window: Any, files: Sequence[str]) -> None:
         window.open_transcript_path(transcripts[0])
     if missing:
         names = ", ".join(f if "://" in f else Path(f).name for f in missing)
-        window.show_error(_tr("Could not open {files}: no such local file.").format(files=names))
+        window.show_error(_tr("Could not open {files}: not a file on this computer.").format(files=names))
     report = os.environ.get(OPEN_REPORT_ENV)
     if report:
         write_open_report(window, Path(report))
