@@ -17,7 +17,7 @@ import json
 import logging
 import os
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -98,10 +98,10 @@ def send_request(name: str, files: Sequence[str], cwd: str,
             return None
         answer += bytes(sock.readAll().data())
     sock.disconnectFromServer()
-    return answer == ACK
+    return True if answer == ACK else None  # someone is there: never take the name from it
 
 
-@dataclass
+@dataclass(frozen=True)
 class Claim:
     """The outcome of ``claim``: ``server`` when this process is the first instance,
     ``handed_off`` when another one took the files, ``problem`` when it did not answer."""
@@ -109,7 +109,7 @@ class Claim:
     server: InstanceServer | None = None
     handed_off: bool = False
     problem: str = ""
-    name: str = field(default="")
+    name: str = ""
 
 
 def claim(files: Sequence[str], cwd: str, name: str | None = None) -> Claim:
