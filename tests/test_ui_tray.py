@@ -157,6 +157,7 @@ def test_close_while_recording_keeps_it_in_the_tray_until_quit(qtbot, open_windo
 
     # Quit in the tray: the normal way out (asked to stop; the recording is finalized).
     second = record_from_tray(qtbot, win, silence)
+    qtbot.waitUntil(lambda: win.record_view.elapsed_label.text() not in ("", "0:00"), timeout=15_000)
     asked_stop: list[bool] = []
     win.ask_stop_recording = lambda: asked_stop.append(True) or True
     tray.quit_action.trigger()
