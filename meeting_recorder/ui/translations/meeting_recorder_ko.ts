@@ -1178,223 +1178,223 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../app.py" line="145"/>
-        <location filename="../main_window.py" line="240"/>
+        <location filename="../app.py" line="182"/>
+        <location filename="../main_window.py" line="242"/>
         <source>Meeting Recorder</source>
         <translation>회의 녹음기</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="83"/>
+        <location filename="../main_window.py" line="84"/>
         <source>Record</source>
         <translation>녹음</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="84"/>
+        <location filename="../main_window.py" line="85"/>
         <source>Files</source>
         <translation>파일</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="85"/>
+        <location filename="../main_window.py" line="86"/>
         <source>Transcript</source>
         <translation>녹취록</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="87"/>
+        <location filename="../main_window.py" line="88"/>
         <source>Speakers</source>
         <translation>화자</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="88"/>
+        <location filename="../main_window.py" line="89"/>
         <source>Resources</source>
         <translation>리소스</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="89"/>
+        <location filename="../main_window.py" line="90"/>
         <source>Library</source>
         <translation>라이브러리</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="92"/>
+        <location filename="../main_window.py" line="93"/>
         <source>Switch between views (Ctrl+1 … Ctrl+6)</source>
         <translation>보기 전환 (Ctrl+1 … Ctrl+6)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="109"/>
+        <location filename="../main_window.py" line="110"/>
         <source>● Recording</source>
         <translation>● 녹음 중</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="111"/>
+        <location filename="../main_window.py" line="112"/>
         <source>A recording is running</source>
         <translation>녹음 중입니다</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="118"/>
+        <location filename="../main_window.py" line="119"/>
         <source>Resource warning (see Resources, Ctrl+5)</source>
         <translation>리소스 경고 (리소스 보기 참조, Ctrl+5)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="122"/>
+        <location filename="../main_window.py" line="123"/>
         <source>Ready.</source>
         <translation>준비되었습니다.</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="160"/>
+        <location filename="../main_window.py" line="161"/>
         <source>&amp;File</source>
         <translation>파일(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="162"/>
+        <location filename="../main_window.py" line="163"/>
         <source>&amp;Open files…</source>
         <translation>파일 열기(&amp;O)…</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="163"/>
+        <location filename="../main_window.py" line="164"/>
         <source>Transcribe audio or video files</source>
         <translation>오디오 또는 동영상 파일을 텍스트로 변환합니다</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="164"/>
+        <location filename="../main_window.py" line="165"/>
         <source>Open &amp;transcript…</source>
         <translation>녹취록 열기(&amp;T)…</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="165"/>
+        <location filename="../main_window.py" line="166"/>
         <source>Open a saved transcript in the editor</source>
         <translation>저장된 녹취록을 편집기에서 엽니다</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="166"/>
+        <location filename="../main_window.py" line="167"/>
         <source>&amp;Save transcript</source>
         <translation>녹취록 저장(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="167"/>
+        <location filename="../main_window.py" line="168"/>
         <source>Save the edited transcript</source>
         <translation>편집한 녹취록을 저장합니다</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="168"/>
+        <location filename="../main_window.py" line="169"/>
         <source>&amp;Preferences…</source>
         <translation>환경설정(&amp;P)…</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="169"/>
+        <location filename="../main_window.py" line="170"/>
         <source>Model, language, device, folders and thresholds</source>
         <translation>모델, 언어, 장치, 폴더 및 경고 기준</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="171"/>
+        <location filename="../main_window.py" line="172"/>
         <source>&amp;Quit</source>
         <translation>끝내기(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="173"/>
+        <location filename="../main_window.py" line="174"/>
         <source>&amp;Import folder into the library…</source>
         <translation>폴더를 라이브러리로 가져오기(&amp;I)…</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="174"/>
+        <location filename="../main_window.py" line="175"/>
         <source>Add a folder&apos;s recordings and transcripts to the library</source>
         <translation>폴더의 녹음과 녹취록을 라이브러리에 추가합니다</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="178"/>
+        <location filename="../main_window.py" line="179"/>
         <source>&amp;Export transcript</source>
         <translation>녹취록 내보내기(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="179"/>
+        <location filename="../main_window.py" line="180"/>
         <source>Write the transcript as TXT, SRT, VTT, JSON, Markdown or RTTM</source>
         <translation>녹취록을 TXT, SRT, VTT, JSON, 마크다운 또는 RTTM 형식으로 저장합니다</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="185"/>
+        <location filename="../main_window.py" line="186"/>
         <source>&amp;View</source>
         <translation>보기(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="198"/>
+        <location filename="../main_window.py" line="199"/>
         <source>&amp;Speakers</source>
         <translation>화자(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="199"/>
+        <location filename="../main_window.py" line="200"/>
         <source>Enroll from a &amp;file…</source>
         <translation>파일에서 등록(&amp;F)…</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="200"/>
+        <location filename="../main_window.py" line="201"/>
         <source>Teach the app a person&apos;s voice from a recording of them</source>
         <translation>녹음 파일로 사람의 목소리를 앱에 학습시킵니다</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="202"/>
+        <location filename="../main_window.py" line="203"/>
         <source>Enroll the selected &amp;segment&apos;s speaker…</source>
         <translation>선택한 구간의 화자 등록(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="203"/>
+        <location filename="../main_window.py" line="204"/>
         <source>Name the person speaking in the segment selected in the transcript and learn their voice</source>
         <translation>녹취록에서 선택한 구간의 화자에게 이름을 붙이고 목소리를 학습합니다</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="207"/>
+        <location filename="../main_window.py" line="208"/>
         <source>&amp;Help</source>
         <translation>도움말(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="208"/>
+        <location filename="../main_window.py" line="209"/>
         <source>Meeting Recorder &amp;Help</source>
         <translation>회의 녹음기 도움말(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="209"/>
+        <location filename="../main_window.py" line="210"/>
         <source>&amp;About Meeting Recorder</source>
         <translation>회의 녹음기 정보(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="261"/>
+        <location filename="../main_window.py" line="263"/>
         <source>Recording stopped</source>
         <translation>녹음이 멈췄습니다</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="272"/>
+        <location filename="../main_window.py" line="274"/>
         <source>Recording stopped: the recordings folder is almost out of free space. The recording was saved.</source>
         <translation>녹음 폴더의 여유 공간이 거의 없어 녹음을 중지했습니다. 녹음은 저장되었습니다.</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="310"/>
+        <location filename="../main_window.py" line="312"/>
         <source>No transcript is open. Open one first (Ctrl+Shift+O).</source>
         <translation>열린 녹취록이 없습니다. 먼저 녹취록을 여세요 (Ctrl+Shift+O).</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="336"/>
+        <location filename="../main_window.py" line="338"/>
         <source>Select a segment of a transcript whose audio is available first.</source>
         <translation>먼저 오디오가 있는 녹취록에서 구간을 선택하세요.</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="380"/>
+        <location filename="../main_window.py" line="382"/>
         <source>The new interface language is used from the next start.</source>
         <translation>새 인터페이스 언어는 다음 실행부터 적용됩니다.</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="381"/>
+        <location filename="../main_window.py" line="383"/>
         <source>Preferences saved; they apply to the next recording or file.</source>
         <translation>환경설정을 저장했습니다. 다음 녹음 또는 파일부터 적용됩니다.</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="385"/>
+        <location filename="../main_window.py" line="387"/>
         <source>Meeting Recorder Help</source>
         <translation>회의 녹음기 도움말</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="389"/>
+        <location filename="../main_window.py" line="391"/>
         <source>About Meeting Recorder</source>
         <translation>회의 녹음기 정보</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="441"/>
+        <location filename="../main_window.py" line="440"/>
         <source>Stopping the recording…</source>
         <translation>녹음을 중지하는 중…</translation>
     </message>
@@ -1906,6 +1906,109 @@
         <location filename="../record_view.py" line="332"/>
         <source>&amp;Stop recording</source>
         <translation>녹음 중지(&amp;S)</translation>
+    </message>
+</context>
+<context>
+    <name>RecorderTray</name>
+    <message>
+        <location filename="../tray.py" line="75"/>
+        <source>Recording in progress</source>
+        <translation>녹음 중</translation>
+    </message>
+    <message>
+        <location filename="../tray.py" line="76"/>
+        <source>Keep recording in the tray?</source>
+        <translation>트레이에서 계속 녹음할까요?</translation>
+    </message>
+    <message>
+        <location filename="../tray.py" line="78"/>
+        <source>The window closes and the recording goes on. The tray icon shows it; Stop or Quit there saves it.</source>
+        <translation>창은 닫히고 녹음은 계속됩니다. 트레이 아이콘에 녹음 상태가 표시되며, 그곳의 중지 또는 끝내기를 누르면 녹음이 저장됩니다.</translation>
+    </message>
+    <message>
+        <location filename="../tray.py" line="81"/>
+        <source>Keep recording</source>
+        <translation>계속 녹음</translation>
+    </message>
+    <message>
+        <location filename="../tray.py" line="83"/>
+        <source>Stop and quit</source>
+        <translation>중지 후 끝내기</translation>
+    </message>
+    <message>
+        <location filename="../tray.py" line="86"/>
+        <source>Don&apos;t ask again</source>
+        <translation>다시 묻지 않기</translation>
+    </message>
+    <message>
+        <location filename="../tray.py" line="131"/>
+        <source>&amp;Show window</source>
+        <translation>창 보이기(&amp;S)</translation>
+    </message>
+    <message>
+        <location filename="../tray.py" line="133"/>
+        <source>&amp;Quit</source>
+        <translation>끝내기(&amp;Q)</translation>
+    </message>
+    <message>
+        <location filename="../tray.py" line="148"/>
+        <source>&amp;Stop recording</source>
+        <translation>녹음 중지(&amp;S)</translation>
+    </message>
+    <message>
+        <location filename="../tray.py" line="149"/>
+        <source>&amp;Record</source>
+        <translation>녹음(&amp;R)</translation>
+    </message>
+    <message>
+        <location filename="../tray.py" line="158"/>
+        <source>Meeting Recorder</source>
+        <translation>회의 녹음기</translation>
+    </message>
+    <message>
+        <location filename="../tray.py" line="161"/>
+        <source>Recording {elapsed}</source>
+        <translation>녹음 중 {elapsed}</translation>
+    </message>
+    <message>
+        <location filename="../tray.py" line="163"/>
+        <source>Starting the recording…</source>
+        <translation>녹음을 시작하는 중…</translation>
+    </message>
+    <message>
+        <location filename="../tray.py" line="165"/>
+        <source>Saving the recording…</source>
+        <translation>녹음을 저장하는 중…</translation>
+    </message>
+    <message>
+        <location filename="../tray.py" line="188"/>
+        <source>Recording saved</source>
+        <translation>녹음을 저장했습니다</translation>
+    </message>
+    <message>
+        <location filename="../tray.py" line="200"/>
+        <source>{done} transcribed, {failed} failed</source>
+        <translation>{done}개 변환됨, {failed}개 실패</translation>
+    </message>
+    <message>
+        <location filename="../tray.py" line="201"/>
+        <source>{done} transcribed</source>
+        <translation>{done}개 변환됨</translation>
+    </message>
+    <message>
+        <location filename="../tray.py" line="202"/>
+        <source>Files finished</source>
+        <translation>파일 변환 완료</translation>
+    </message>
+    <message>
+        <location filename="../tray.py" line="251"/>
+        <source>Still recording</source>
+        <translation>녹음 중입니다</translation>
+    </message>
+    <message>
+        <location filename="../tray.py" line="252"/>
+        <source>Click the tray icon to show the window.</source>
+        <translation>트레이 아이콘을 누르면 창이 다시 보입니다.</translation>
     </message>
 </context>
 <context>
