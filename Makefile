@@ -13,7 +13,7 @@ RUN_APT := libportaudio2 libpulse0 libegl1 libgl1 libfontconfig1 libdbus-1-3 lib
 TEST_APT := $(RUN_APT) ffmpeg espeak-ng sox libsox-fmt-all xvfb xauth pulseaudio \
 	desktop-file-utils appstream libglib2.0-bin
 
-.PHONY: run test install apt-run apt-test bench clean
+.PHONY: run test install apt-run apt-test bench clean dist
 
 run: apt-run install
 	$(BIN)/meeting-recorder
@@ -42,6 +42,13 @@ install-desktop: install
 
 uninstall-desktop:
 	$(BIN)/meeting-recorder --uninstall-desktop
+
+# The standalone bundle for machines without Python (docs/bundle.md): PyInstaller one-folder
+# build, packed as dist/meeting-recorder-<version>-linux-x86_64.tar.gz with install.sh.
+# scripts/test_dist.sh checks it (not part of `make test`). Pins: pyproject's `dist` extra.
+dist: install
+	$(BIN)/pip install --disable-pip-version-check -q pyinstaller==6.22.3 pyinstaller-hooks-contrib==2026.9
+	PYTHON=$(BIN)/python scripts/build_dist.sh
 
 apt-run:
 	@scripts/ensure-apt.sh $(RUN_APT)
