@@ -6,9 +6,8 @@ by scanning the folders (``rebuild``; a damaged file is set aside and rebuilt on
 meeting whose files went away outside the app is flagged missing by ``sync``, never dropped.
 
 Modules: ``library_store`` (connections, schema, transactions), ``library_scan`` (files to
-rows), ``library_search`` (index terms, queries, highlights). Names are in
-/work/notes/library_api.md; ``add_transcript_data`` is the fast path for callers that hold a
-Transcript already (the benchmark, the recorder).
+rows), ``library_search`` (index terms, queries, highlights). ``add_transcript_data`` is the
+fast path for callers that hold a Transcript already (the benchmark, the recorder).
 """
 
 from __future__ import annotations
