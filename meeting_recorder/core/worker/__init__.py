@@ -32,9 +32,10 @@ def in_process() -> bool:
 
 @functools.cache
 def worker_possible() -> bool:
-    """The worker is this interpreter run again: not possible in a frozen bundle, nor where
-    this user may not execute it (then the models run in this process, as before the worker)."""
-    possible = bool(sys.executable) and not getattr(sys, "frozen", False) and os.access(sys.executable, os.X_OK)
+    """The worker is this interpreter run again (in the bundle, the bundle's own program, which
+    packaging/entry.py turns into the worker); where this user may not execute it, the models
+    run in this process, as before the worker."""
+    possible = bool(sys.executable) and os.access(sys.executable, os.X_OK)
     if not possible:
         logging.getLogger(__name__).warning("no worker process possible (%s): models run in the app's process",
                                             sys.executable or "no interpreter")
