@@ -126,6 +126,11 @@ class VirtualCall(VirtualMicrophone):
         while nothing plays), until resumed."""
         self._run("pactl", "suspend-sink", self.SPEAKERS_SINK, "1" if suspended else "0")
 
+    def suspend_mic(self, suspended: bool) -> None:
+        """Suspend the microphone's sink: a recording from it gets no blocks (a device that
+        is slow to start, or has stopped), until resumed."""
+        self._run("pactl", "suspend-sink", self.MIC_SINK, "1" if suspended else "0")
+
     def enter_process(self, monkeypatch) -> None:
         """Make this process's audio clients (sounddevice, soundcard) use this server."""
         for name in ("XDG_RUNTIME_DIR", "HOME"):

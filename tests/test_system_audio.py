@@ -229,6 +229,33 @@ def test_losing_the_server_ends_the_source_once(call):
     assert not system_threads()
 
 
+def test_microphone_waits_longer_for_its_first_block_than_for_the_next(call):
+    """A microphone slow to deliver its first block (PulseAudio on a busy machine) is not
+    a lost device; one that stops once it has delivered is, after WATCHDOG_SECONDS."""
+    from meeting_recorder.core.events import DeviceSilent
+    from meeting_recorder.core.sources import MicrophoneSource
+
+    mic, capture = MicrophoneSource(), Capture()
+    assert mic.FIRST_BLOCK_SECONDS >= 3 * mic.WATCHDOG_SECONDS
+    call.suspend_mic(True)  # opened, but nothing comes yet
+    mic.start(capture.on_block, capture.on_end)
+    try:
+        time.sleep(mic.WATCHDOG_SECONDS * 2)
+        assert capture.ended == [] and capture.blocks == []
+        call.suspend_mic(False)
+        assert wait_until(lambda: capture.blocks, 10), capture.ended
+        call.suspend_mic(True)  # the device stops after it had delivered
+        stopped_at = time.monotonic()
+        assert wait_until(lambda: capture.ended, mic.FIRST_BLOCK_SECONDS)
+        waited = time.monotonic() - stopped_at
+    finally:
+        mic.stop()
+        call.suspend_mic(False)
+    assert [type(e) for e in capture.ended] == [DeviceSilent]
+    assert waited < mic.FIRST_BLOCK_SECONDS  # the shorter watchdog, not the first-block wait
+    assert not [t for t in threading.enumerate() if t.name == "mic-watchdog"]
+
+
 def test_microphone_and_system_audio_at_once(call, tmp_path):
     """Both devices in one process: the near side on the microphone, the far side on the
     speakers' monitor, and the far side's bleed into the microphone 10 dB down."""

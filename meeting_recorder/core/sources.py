@@ -107,6 +107,7 @@ class MicrophoneSource(AudioSource):
     """A sounddevice InputStream at the device's native rate and channel count (≤ 2)."""
 
     WATCHDOG_SECONDS = 2.0  # no audio for this long while running counts as a device error
+    FIRST_BLOCK_SECONDS = 8.0  # some back ends (PulseAudio under load) take seconds to deliver the first block
 
     def __init__(self, device: str | int | None = None) -> None:
         self.device = find_input_device(device)
@@ -116,7 +117,8 @@ class MicrophoneSource(AudioSource):
         self._stream = None
         self._stopping = threading.Event()
         self._watchdog: threading.Thread | None = None
-        self._last_block = 0.0
+        self._opened_at = 0.0
+        self._last_block = 0.0  # 0.0 until the first block: the first wait is longer
         self._ended = False
         self._on_end: EndCallback | None = None
         self.overflows = 0
@@ -142,7 +144,7 @@ class MicrophoneSource(AudioSource):
                 callback=callback,
                 finished_callback=self._finished,
             )
-            self._last_block = time.monotonic()
+            self._opened_at, self._last_block = time.monotonic(), 0.0
             self._stream.start()
         except sounddevice.PortAudioError as error:
             self._close_stream()
@@ -155,11 +157,12 @@ class MicrophoneSource(AudioSource):
             self._end(DeviceStopped(self.name))
 
     def _watch(self) -> None:
-        first_wait = 8.0  # some back ends (PulseAudio) take a few seconds to start
         while not self._stopping.wait(0.25):
-            silent_for = time.monotonic() - self._last_block
-            limit = first_wait if self._last_block == 0.0 else self.WATCHDOG_SECONDS
-            if silent_for > max(limit, self.WATCHDOG_SECONDS):
+            if self._last_block == 0.0:
+                silent_for, limit = time.monotonic() - self._opened_at, self.FIRST_BLOCK_SECONDS
+            else:
+                silent_for, limit = time.monotonic() - self._last_block, self.WATCHDOG_SECONDS
+            if silent_for > limit:
                 self._end(DeviceSilent(self.name))
                 return
 
