@@ -129,3 +129,19 @@ def test_rss_returns_after_ten_load_close_cycles(jfk_path):
         levels.append(rss_bytes())
     growth_mb = (max(levels[1:]) - levels[0]) / 2**20
     assert growth_mb < 50, f"RSS after each close (MB): {[round(x / 2**20) for x in levels]}"
+
+
+def test_sampled_decoding_comes_out_the_same_on_every_run(jfk_path):
+    """When greedy decoding fails Whisper samples (temperature fallback), and CTranslate2
+    seeds its threads at random unless told. Two fresh engines (two runs of the app) must
+    decode alike even when every word is sampled."""
+    texts = []
+    for _ in range(2):
+        engine = TranscriptionEngine("tiny.en")
+        try:
+            segments, _ = engine.model.transcribe(str(jfk_path), language="en", temperature=1.0, beam_size=1,
+                                                  condition_on_previous_text=False)
+            texts.append(" ".join(s.text for s in segments))
+        finally:
+            engine.close()
+    assert texts[0] and texts[0] == texts[1]

@@ -30,6 +30,7 @@ from meeting_recorder.core.transcript import Segment, Transcript, Word
 
 DEFAULT_WINDOW_SECONDS = 180.0  # peak RSS ~550 MB with tiny.en; 600 s needed ~860 MB
 REDECODE_TEMPERATURES = (0.0, 0.2, 0.4, 0.6, 0.8, 1.0)  # a loop decoded again: fallback on
+SAMPLING_SEED = 20261202  # any fixed value: repeatable transcripts (see _build)
 
 
 @dataclass(frozen=True)
@@ -90,8 +91,13 @@ class TranscriptionEngine(LoadedModel):
         resolved = resolve_model(self.model_name, allow_download=self.allow_download)
         choice = choose_device(self.device_preference)
         self.device_used = choice.device
+        import ctranslate2
         from faster_whisper import WhisperModel
 
+        # Whisper samples when greedy decoding fails (temperature fallback); CTranslate2 seeds
+        # each of its threads from the device's randomness unless told, so the same file could
+        # come out in other words on the next run. A fixed seed makes a new model repeatable.
+        ctranslate2.set_random_seed(SAMPLING_SEED)
         try:
             return WhisperModel(
                 resolved.path,
