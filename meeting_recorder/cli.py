@@ -58,7 +58,7 @@ def build_parser() -> argparse.ArgumentParser:
     transcribe = commands.add_parser(
         "transcribe", parents=[network], help="transcribe audio/video files and export the transcripts"
     )
-    transcribe.add_argument("files", nargs="+", metavar="FILE")
+    transcribe.add_argument("files", nargs="+", metavar="FILE", help="audio/video files, or folders of them")
     transcribe.add_argument(
         "--model",
         default=AUTO_MODEL,
@@ -81,6 +81,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     transcribe.add_argument("--min-speakers", type=int, default=None, metavar="N", help="at least N speakers (with auto)")
     transcribe.add_argument("--max-speakers", type=int, default=None, metavar="N", help="at most N speakers (with auto)")
+    from meeting_recorder import cli_cluster
+
+    cli_cluster.add_arguments(transcribe)  # --cluster ADDRESS, --workers N (issue 17)
     from meeting_recorder.cli_record import add_commands
 
     add_commands(commands, network)
@@ -319,6 +322,27 @@ def run_transcribe(args: argparse.Namespace) -> int:
     return EXIT_FILE_ERRORS if failures else 0
 
 
+def expand_folders(arguments: Sequence[str]) -> list[str]:
+    """Each folder among ``arguments`` as its audio/video files (sorted; a call's track files
+    are left out: its mix is transcribed from them); files stay as they are, and so does a
+    folder without any (the job then says it is a folder, as for any input it cannot read)."""
+    from meeting_recorder.core.call_tracks import call_base
+    from meeting_recorder.core.library_scan import AUDIO_SUFFIXES
+
+    files: list[str] = []
+    for argument in arguments:
+        if not os.path.isdir(argument):
+            files.append(argument)
+            continue
+        try:
+            found = sorted(entry.path for entry in os.scandir(argument) if entry.is_file()
+                           and entry.name.lower().endswith(AUDIO_SUFFIXES) and call_base(Path(entry.path)) is None)
+        except OSError:  # unreadable: the job names the problem
+            found = []
+        files.extend(found or [argument])
+    return files
+
+
 def _display_available() -> bool:
     """Qt aborts the process without a display; say so in one line instead."""
     if not sys.platform.startswith("linux") or os.environ.get("QT_QPA_PLATFORM", "") not in ("", "xcb", "wayland"):
@@ -370,6 +394,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.install_desktop or args.uninstall_desktop:
             return run_desktop_install(uninstall=args.uninstall_desktop)
         if args.command == "transcribe":
+            args.files = expand_folders(args.files)
+            if args.cluster is not None:
+                from meeting_recorder.cli_cluster import run_cluster_transcribe
+
+                return run_cluster_transcribe(args)
+            if args.workers is not None:
+                _error("--workers needs --cluster")
+                return EXIT_USAGE
             return run_transcribe(args)
         if args.command in ("devices", "record", "recover"):
             from meeting_recorder import cli_record

@@ -169,6 +169,21 @@ TEMPLATES: dict[str, str] = {
     "LibraryRebuilt": QT_TRANSLATE_NOOP(
         "CoreMessages", "The library was damaged and has been rebuilt from your files (the old one is kept as {kept_as})."
     ),
+    # issue 17: Ray cluster (core/cluster)
+    "ClusterNotReachable": QT_TRANSLATE_NOOP("CoreMessages", "Cannot reach the Ray cluster at {address} ({reason})."),
+    "ClusterNotInstalled": QT_TRANSLATE_NOOP(
+        "CoreMessages", "Ray is not installed; install it with: pip install 'meeting-recorder[cluster]'."
+    ),
+    "ClusterNoWorkers": QT_TRANSLATE_NOOP("CoreMessages", "No worker could run on the Ray cluster at {address} ({reason})."),
+    "ClusterFileLost": QT_TRANSLATE_NOOP(
+        "CoreMessages", "{path}: the cluster's workers running it stopped {attempts} time(s) ({reason})."
+    ),
+    "ClusterReady": QT_TRANSLATE_NOOP(
+        "CoreMessages", "Ray cluster at {address}: {workers} worker(s) ready on {nodes} machine(s), {gpus} GPU(s)."
+    ),
+    "ClusterFileRetried": QT_TRANSLATE_NOOP(
+        "CoreMessages", "{path}: worker {worker} stopped ({reason}); trying again elsewhere (attempt {attempt})."
+    ),
 }
 
 

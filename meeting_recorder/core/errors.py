@@ -64,3 +64,28 @@ class ProfileError(MeetingRecorderError):
 
 class ProfileStoreError(MeetingRecorderError):
     """The speaker-profile file cannot be read or written."""
+
+
+# issue 17: Ray cluster (core/cluster)
+class ClusterUnreachable(MeetingRecorderError):
+    """The Ray cluster at ``address`` did not answer (or refused us); nothing was started."""
+
+    def __init__(self, address: "str | Event", reason: str = "") -> None:
+        from meeting_recorder.core.events import ClusterNotReachable
+
+        event = address if isinstance(address, Event) else ClusterNotReachable(address, reason)
+        super().__init__(event)
+
+
+class ClusterUnavailable(MeetingRecorderError):
+    """Ray is not installed (``pip install meeting-recorder[cluster]``)."""
+
+    def __init__(self, message: "str | Event" = "") -> None:
+        from meeting_recorder.core.events import ClusterNotInstalled
+
+        super().__init__(message or ClusterNotInstalled())
+
+
+class ClusterWorkersLost(MeetingRecorderError):
+    """No worker could run (event ClusterNoWorkers), or one file's workers kept dying
+    (event ClusterFileLost)."""

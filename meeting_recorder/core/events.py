@@ -472,3 +472,35 @@ class LibraryRebuilt(Warning_):
 
     path: str
     kept_as: str
+
+
+# issue 17: Ray cluster (core/cluster; the errors ClusterUnreachable, ClusterUnavailable and
+# ClusterWorkersLost carry these; the job's own progress events are in core/cluster/events.py)
+@dataclass(frozen=True)
+class ClusterNotReachable(Error):
+    """Nothing answered at the cluster's address, or Ray refused the connection."""
+
+    address: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class ClusterNotInstalled(Error):
+    """Ray (the ``cluster`` extra) is not installed here."""
+
+
+@dataclass(frozen=True)
+class ClusterNoWorkers(Error):
+    """No worker could be started on the cluster (or every one died and none came back)."""
+
+    address: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class ClusterFileLost(Error):
+    """The workers running ``path`` died ``attempts`` times (or none was left to run it)."""
+
+    path: str
+    attempts: int
+    reason: str

@@ -26,6 +26,9 @@ keywords transcribe a library meeting again: its own model and speaker count, th
 written over the meeting's transcript ``replaces``, keeping its title, tags, marks and
 notes), ``cancel(job) -> bool``, ``cancel_all()``, ``is_busy()``, ``current_job()``, ``is_shut_down()``,
 ``shutdown(timeout_ms) -> bool`` (cancels, waits at most ``timeout_ms`` for the thread; idempotent).
+With ``settings.files_run_on == "cluster"`` ``add`` hands the job to ``cluster_queue.ClusterQueue``
+(several files at once on a Ray cluster), whose signals are this queue's; ``export_result`` is
+the export both use.
 
 Quitting never freezes the window: ``shutdown`` waits a few seconds at most. A job that is
 in a step it cannot leave at once (a Whisper chunk, loading a model) ends by itself after
@@ -47,12 +50,13 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QCoreApplication, QObject, Qt, QThread, Signal, Slot
 
 from meeting_recorder.ui.core_messages import describe_error
-from meeting_recorder.ui.settings import AppSettings, global_glossary
+from meeting_recorder.ui.settings import RUN_ON_CLUSTER, AppSettings, global_glossary
 from meeting_recorder.ui.threads import keep_until_finished
 
 if TYPE_CHECKING:  # the model modules are imported on the worker thread, on first use
     from meeting_recorder.core.engine import TranscriptionEngine
     from meeting_recorder.core.speakers.diarizer import Diarizer
+    from meeting_recorder.ui.cluster_queue import ClusterQueue
 
 log = logging.getLogger(__name__)
 
@@ -114,6 +118,33 @@ def output_stem(out_dir: Path, source: str) -> str:
         number += 1
         candidate = f"{stem}-{number}"
     return candidate
+
+
+def export_result(job: Job, transcript: Any) -> list[Path]:
+    """Write ``job``'s finished ``transcript`` (JSON, TXT, SRT): over the meeting transcript it
+    replaces, keeping the user's title, tags, marks and notes, else to the job's folder under
+    a stem of its own. Raises Cancelled (nothing kept) when cancelled meanwhile, OSError."""
+    from meeting_recorder.core.errors import Cancelled
+    from meeting_recorder.core.export import export
+    from meeting_recorder.core.transcribe_job import exportable
+    from meeting_recorder.ui.library_jobs import carried_over
+    from meeting_recorder.ui.transcript_model import transcript_stem
+
+    if job.replaces is not None:  # a meeting transcribed again: its transcript is replaced
+        out_dir, stem = job.replaces.parent, transcript_stem(job.replaces)
+        transcript = carried_over(transcript, job.replaces)  # the user's title, tags, marks, notes
+    else:
+        out_dir = job.out_dir
+        out_dir.mkdir(parents=True, exist_ok=True)
+        stem = output_stem(out_dir, transcript.file)
+    outputs = export(exportable(transcript), out_dir, OUTPUT_FORMATS, stem=stem)
+    # A cancel that came while writing keeps nothing, as promised; but a replaced
+    # transcript is gone already: the new one stays (each file was written atomically).
+    if job.cancel.is_set() and job.replaces is None:
+        for written in outputs:
+            written.unlink(missing_ok=True)
+        raise Cancelled()
+    return outputs
 
 
 class QueueWorker(QObject):
@@ -182,10 +213,7 @@ class QueueWorker(QObject):
         from meeting_recorder.core.audio import probe
         from meeting_recorder.core.engine import TranscribeOptions
         from meeting_recorder.core.errors import Cancelled
-        from meeting_recorder.core.export import export
-        from meeting_recorder.core.transcribe_job import exportable, transcribe_with_speakers
-        from meeting_recorder.ui.library_jobs import carried_over
-        from meeting_recorder.ui.transcript_model import transcript_stem
+        from meeting_recorder.core.transcribe_job import transcribe_with_speakers
 
         probe(job.path)  # a bad file fails at once, before any model is loaded
         choice = self._choose_model(job)
@@ -205,21 +233,7 @@ class QueueWorker(QObject):
         )
         if job.cancel.is_set():
             raise Cancelled()
-        if job.replaces is not None:  # a meeting transcribed again: its transcript is replaced
-            out_dir, stem = job.replaces.parent, transcript_stem(job.replaces)
-            transcript = carried_over(transcript, job.replaces)  # the user's title, tags, marks, notes
-        else:
-            out_dir = job.out_dir
-            out_dir.mkdir(parents=True, exist_ok=True)
-            stem = output_stem(out_dir, transcript.file)
-        outputs = export(exportable(transcript), out_dir, OUTPUT_FORMATS, stem=stem)
-        # A cancel that came while writing keeps nothing, as promised; but a replaced
-        # transcript is gone already: the new one stays (each file was written atomically).
-        if job.cancel.is_set() and job.replaces is None:
-            for written in outputs:
-                written.unlink(missing_ok=True)
-            raise Cancelled()
-        return outputs
+        return export_result(job, transcript)
 
     def _choose_model(self, job: Job) -> Any:
         """The model for the job: the one chosen, the one for its language, or the one for the
@@ -313,6 +327,7 @@ class FileQueue(QObject):
         self._next_id = 0
         self._busy = False
         self._shut_down = False
+        self.cluster: ClusterQueue | None = None  # jobs run on a Ray cluster, made on the first one
         self.thread = QThread()
         self.thread.setObjectName("FileQueue")
         self.worker = QueueWorker()
@@ -348,13 +363,24 @@ class FileQueue(QObject):
                   settings.speakers_enabled if speakers is None else speakers, output_dir(settings),
                   threading.Event(), speaker_count, None if replaces is None else Path(replaces),
                   library_db_path(), folders, source)
+        if settings.files_run_on == RUN_ON_CLUSTER:  # several at once, one per worker: ui/cluster_queue.py
+            return self._cluster_queue().add(job)
         self._waiting.append(job)
         self.queued.emit(job.id, shown(job.path))
         self._advance()
         return job.id
 
+    def _cluster_queue(self) -> ClusterQueue:
+        if self.cluster is None:
+            from meeting_recorder.ui.cluster_queue import ClusterQueue
+
+            self.cluster = ClusterQueue(self)  # its signals are this queue's
+        return self.cluster
+
     def cancel(self, job_id: int) -> bool:
         """Cancel the running job (it stops within a moment) or drop a waiting one."""
+        if self.cluster is not None and self.cluster.cancel(job_id):
+            return True
         if self._current is not None and self._current.id == job_id:
             self._current.cancel.set()  # thread-safe; the worker answers with ``cancelled``
             return True
@@ -367,13 +393,15 @@ class FileQueue(QObject):
         return False
 
     def cancel_all(self) -> None:
+        if self.cluster is not None:
+            self.cluster.cancel_all()
         while self._waiting:
             self.cancel(self._waiting[-1].id)
         if self._current is not None:
             self.cancel(self._current.id)
 
     def is_busy(self) -> bool:
-        return self._busy
+        return self._busy or (self.cluster is not None and self.cluster.is_busy())
 
     def is_shut_down(self) -> bool:
         return self._shut_down
@@ -385,6 +413,7 @@ class FileQueue(QObject):
         """Cancel everything and end the thread, waiting at most ``timeout_ms``: True when
         it has ended (models released). Otherwise it ends by itself after the step it is in,
         releasing the models on its way out. Safe to call twice."""
+        cluster_ended = self.cluster is None or self.cluster.shutdown(timeout_ms)  # bounded too
         if not self._shut_down:
             self.cancel_all()
             self._shut_down = True
@@ -397,7 +426,7 @@ class FileQueue(QObject):
         # the thread still releases the models in its ``finished`` signal.)
         if self.thread.wait(max(0, timeout_ms)):
             self.worker.release()  # the thread never started, or has ended: nothing left, or safe
-            return True
+            return cluster_ended
         log.warning("the file queue's thread is still in a step it cannot leave; it ends by itself")
         keep_until_finished(self.thread, self.worker)
         return False

@@ -4,6 +4,10 @@ Each file is a row of the queue table: name, status, progress bar, time left and
 (Cancel while waiting or running, "Open result" when done, the error message when it
 failed). A bad file becomes an error row and the queue goes on. The work runs in
 ``file_queue.FileQueue`` on its own thread; results go to ``<recordings>/Transcripts``.
+"Run on" (remembered in the settings) picks this computer, or a Ray cluster at an address
+(``local`` starts one here): there several files run at once, one per worker
+(``cluster_queue.ClusterQueue``, behind the same queue and rows). The choice is locked
+while files are being transcribed.
 
 Public API
 ----------
@@ -26,12 +30,12 @@ from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, Qt, Signal, Slot
 from PySide6.QtWidgets import (
-    QAbstractItemView, QFileDialog, QHeaderView, QLabel, QProgressBar, QPushButton,
+    QAbstractItemView, QComboBox, QFileDialog, QHeaderView, QLabel, QLineEdit, QProgressBar, QPushButton,
     QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
 )
 
 from meeting_recorder.ui.file_queue import FileQueue, output_dir
-from meeting_recorder.ui.settings import AppSettings
+from meeting_recorder.ui.settings import RUN_ON_CLUSTER, RUN_ON_LOCAL, AppSettings
 from meeting_recorder.core.clock import format_clock
 from meeting_recorder.ui.widgets import DropArea, ElidedLabel, hbox
 
@@ -105,6 +109,7 @@ class FilesView(QWidget):
         self.clear_button.setToolTip(self.tr("Remove finished, failed and cancelled rows from the list"))
         self.clear_button.clicked.connect(self.clear_finished)
         self.folder_label = ElidedLabel(self)
+        run_on_label = self._build_run_on()
 
         self.table = QTableWidget(0, 5, self)
         self.table.setHorizontalHeaderLabels(
@@ -126,14 +131,62 @@ class FilesView(QWidget):
 
         layout = QVBoxLayout(self)
         layout.addWidget(self.drop_area)
-        layout.addLayout(hbox(self.add_button, self.cancel_all_button, self.clear_button, None))
+        layout.addLayout(hbox(self.add_button, self.cancel_all_button, self.clear_button, None,
+                              run_on_label, self.run_on, self.cluster_address))
         layout.addWidget(queue_label)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.folder_label)
         self._show_folder()
         self.setTabOrder(self.add_button, self.cancel_all_button)
         self.setTabOrder(self.cancel_all_button, self.clear_button)
-        self.setTabOrder(self.clear_button, self.table)
+        self.setTabOrder(self.clear_button, self.run_on)
+        self.setTabOrder(self.run_on, self.cluster_address)
+        self.setTabOrder(self.cluster_address, self.table)
+
+    def _build_run_on(self) -> QLabel:
+        """"Run on: [This computer | Cluster] [address]", from and to the settings."""
+        self.run_on = QComboBox(self)
+        self.run_on.addItem(self.tr("This computer"), RUN_ON_LOCAL)
+        self.run_on.addItem(self.tr("Cluster"), RUN_ON_CLUSTER)
+        self.run_on.setToolTip(self.tr(
+            "Where files are transcribed: here, one after another, or on a Ray cluster, several at once (one per worker)"))
+        self.run_on.setCurrentIndex(max(0, self.run_on.findData(self.settings.files_run_on)))
+        self.run_on.currentIndexChanged.connect(self._on_run_on_changed)
+        self.cluster_address = QLineEdit(self.settings.cluster_address, self)
+        self.cluster_address.setPlaceholderText("local")
+        self.cluster_address.setToolTip(self.tr(
+            "The Ray cluster's address, e.g. 10.0.0.5:6379 or ray://10.0.0.5:10001; “local” starts a small cluster on this computer. The cluster must reach the files."))
+        self.cluster_address.setAccessibleName(self.tr("Cluster address"))
+        self.cluster_address.editingFinished.connect(self._on_address_edited)
+        label = QLabel(self.tr("R&un on:"), self)
+        label.setBuddy(self.run_on)
+        self._enable_run_on(busy=False)
+        return label
+
+    @Slot(int)
+    def _on_run_on_changed(self, _index: int) -> None:
+        self.settings.files_run_on = self.run_on.currentData()
+        self._enable_run_on(busy=self.is_busy())
+
+    @Slot()
+    def _on_address_edited(self) -> None:
+        from meeting_recorder.core.cluster.options import parse_address  # no Ray import
+
+        if self.cluster_address.text().strip() == self.settings.cluster_address:
+            return
+        self.settings.cluster_address = self.cluster_address.text()
+        self.cluster_address.setText(self.settings.cluster_address)  # an empty field means "local"
+        try:
+            parse_address(self.settings.cluster_address)
+        except ValueError:  # said now; files sent there would fail with the same words
+            self.status_message.emit(self.tr(
+                "“{address}” is not a cluster address: use local, HOST:PORT or ray://HOST:PORT"
+            ).format(address=self.settings.cluster_address))
+
+    def _enable_run_on(self, busy: bool) -> None:
+        """Locked while files run (one queue's rows at a time); the address only for a cluster."""
+        self.run_on.setEnabled(not busy)
+        self.cluster_address.setEnabled(not busy and self.run_on.currentData() == RUN_ON_CLUSTER)
 
     def _show_folder(self) -> None:
         self.folder_label.set_full_text(self.tr("Transcripts go to {folder}").format(folder=output_dir(self.settings)))
@@ -158,6 +211,7 @@ class FilesView(QWidget):
         if self.queue.is_shut_down():
             return
         self._show_folder()  # the recordings folder may have changed in the settings
+        self._on_address_edited()  # typed, then files dropped at once: the field still has focus
         for path in paths:
             self.queue.add(path)
 
@@ -167,6 +221,7 @@ class FilesView(QWidget):
         it has one) and updates the same meeting. Returns the job id (-1 after shutdown)."""
         if self.queue.is_shut_down():
             return -1
+        self._on_address_edited()
         return self.queue.add(audio, model=model, speakers=speakers, speaker_count=speaker_count,
                               replaces=transcript, source=source)
 
@@ -276,7 +331,9 @@ class FilesView(QWidget):
         self._set_state(job, RowState.WAITING)
 
     def _cancel_job(self, job: int) -> None:
-        if self.queue.current_job() == job:
+        row = self._row_of(job)  # a running file (several on a cluster) takes a moment to stop
+        state = self.table.item(row, COL_FILE).data(STATE_ROLE) if row >= 0 else None
+        if self.queue.current_job() == job or state in (RowState.LOADING, RowState.RUNNING):
             self._set_state(job, RowState.CANCELLING)
         self.queue.cancel(job)
 
@@ -343,6 +400,7 @@ class FilesView(QWidget):
     @Slot(bool)
     def _on_busy_changed(self, busy: bool) -> None:
         self.cancel_all_button.setEnabled(busy)
+        self._enable_run_on(busy)
         if not busy and self.table.rowCount():
             done = sum(1 for _path, state in self.job_states() if state == RowState.DONE.value)
             self.status_message.emit(self.tr("Queue finished: {done} of {total} file(s) transcribed").format(

@@ -30,6 +30,8 @@ DEVICE_CHOICES = ("auto", "cpu", "cuda")
 AUDIO_SOURCES = ("auto", "mic", "system", "both")  # what a recording captures ("auto": see resolve_audio_source)
 UI_LANGUAGES = ("system", "en", "ko")
 CLOSE_ASK, CLOSE_TO_TRAY, CLOSE_STOP = "ask", "tray", "stop"  # closing the window while recording
+RUN_ON_LOCAL, RUN_ON_CLUSTER = "local", "cluster"  # where the Files view transcribes (issue 17)
+LOCAL_CLUSTER = "local"  # a cluster address: a Ray started on this computer (core.cluster.LOCAL)
 
 
 class AppSettings:
@@ -118,6 +120,23 @@ class AppSettings:
     @model_mirror.setter
     def model_mirror(self, value: str) -> None:
         self._set("models/mirror", value.strip())
+
+    @property
+    def files_run_on(self) -> str:  # local (this computer) | cluster (a Ray cluster at cluster_address)
+        value = self._get("files/run_on", RUN_ON_LOCAL, str)
+        return value if value in (RUN_ON_LOCAL, RUN_ON_CLUSTER) else RUN_ON_LOCAL
+
+    @files_run_on.setter
+    def files_run_on(self, value: str) -> None:
+        self._set("files/run_on", value if value == RUN_ON_CLUSTER else RUN_ON_LOCAL)
+
+    @property
+    def cluster_address(self) -> str:  # "local" | HOST:PORT | ray://HOST:PORT | auto
+        return self._get("files/cluster_address", LOCAL_CLUSTER, str).strip() or LOCAL_CLUSTER
+
+    @cluster_address.setter
+    def cluster_address(self, value: str) -> None:
+        self._set("files/cluster_address", value.strip() or LOCAL_CLUSTER)
 
     # -- recording ----------------------------------------------------------------------------
     @property

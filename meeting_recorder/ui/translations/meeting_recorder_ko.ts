@@ -91,6 +91,24 @@
     </message>
 </context>
 <context>
+    <name>ClusterWorker</name>
+    <message>
+        <location filename="../cluster_queue.py" line="164"/>
+        <source>The cluster at {address} stopped: {error}</source>
+        <translation>{address}의 클러스터가 멈췄습니다: {error}</translation>
+    </message>
+    <message>
+        <location filename="../cluster_queue.py" line="192"/>
+        <source>Could not start the work on the cluster at {address}: {error}</source>
+        <translation>{address}의 클러스터에서 작업을 시작하지 못했습니다: {error}</translation>
+    </message>
+    <message>
+        <location filename="../cluster_queue.py" line="213"/>
+        <source>“{address}” is not a cluster address: use local, HOST:PORT or ray://HOST:PORT</source>
+        <translation>“{address}”은(는) 클러스터 주소가 아닙니다. local, HOST:PORT 또는 ray://HOST:PORT 형식을 쓰세요</translation>
+    </message>
+</context>
+<context>
     <name>CoreMessages</name>
     <message>
         <location filename="../../messages.py" line="25"/>
@@ -388,6 +406,36 @@
         <translation>라이브러리가 손상되어 파일에서 다시 만들었습니다(이전 라이브러리는 {kept_as}(으)로 보관했습니다).</translation>
     </message>
     <message>
+        <location filename="../../messages.py" line="173"/>
+        <source>Cannot reach the Ray cluster at {address} ({reason}).</source>
+        <translation>{address}의 Ray 클러스터에 연결할 수 없습니다 ({reason}).</translation>
+    </message>
+    <message>
+        <location filename="../../messages.py" line="174"/>
+        <source>Ray is not installed; install it with: pip install &apos;meeting-recorder[cluster]&apos;.</source>
+        <translation>Ray가 설치되어 있지 않습니다. 다음 명령으로 설치하세요: pip install 'meeting-recorder[cluster]'.</translation>
+    </message>
+    <message>
+        <location filename="../../messages.py" line="177"/>
+        <source>No worker could run on the Ray cluster at {address} ({reason}).</source>
+        <translation>{address}의 Ray 클러스터에서 작업자를 실행할 수 없습니다 ({reason}).</translation>
+    </message>
+    <message>
+        <location filename="../../messages.py" line="178"/>
+        <source>{path}: the cluster&apos;s workers running it stopped {attempts} time(s) ({reason}).</source>
+        <translation>{path}: 이 파일을 처리하던 클러스터 작업자가 {attempts}번 멈췄습니다 ({reason}).</translation>
+    </message>
+    <message>
+        <location filename="../../messages.py" line="181"/>
+        <source>Ray cluster at {address}: {workers} worker(s) ready on {nodes} machine(s), {gpus} GPU(s).</source>
+        <translation>{address}의 Ray 클러스터: 컴퓨터 {nodes}대에서 작업자 {workers}개 준비됨, GPU {gpus}개.</translation>
+    </message>
+    <message>
+        <location filename="../../messages.py" line="184"/>
+        <source>{path}: worker {worker} stopped ({reason}); trying again elsewhere (attempt {attempt}).</source>
+        <translation>{path}: 작업자 {worker}이(가) 멈췄습니다 ({reason}). 다른 작업자에서 다시 시도합니다 ({attempt}번째 시도).</translation>
+    </message>
+    <message>
         <location filename="../../messages.py" line="63"/>
         <source>Loading the speaker model…</source>
         <translation>화자 모델을 불러오는 중…</translation>
@@ -532,7 +580,7 @@
 <context>
     <name>FileQueue</name>
     <message>
-        <location filename="../file_queue.py" line="155"/>
+        <location filename="../file_queue.py" line="186"/>
         <source>{path}: could not write the transcript ({error})</source>
         <translation>{path}: 녹취록을 저장하지 못했습니다 ({error})</translation>
     </message>
@@ -540,172 +588,207 @@
 <context>
     <name>FilesView</name>
     <message>
-        <location filename="../files_view.py" line="58"/>
+        <location filename="../files_view.py" line="62"/>
         <source>Waiting</source>
         <translation>대기 중</translation>
     </message>
     <message>
-        <location filename="../files_view.py" line="59"/>
+        <location filename="../files_view.py" line="63"/>
         <source>Loading models…</source>
         <translation>모델 불러오는 중…</translation>
     </message>
     <message>
-        <location filename="../files_view.py" line="60"/>
+        <location filename="../files_view.py" line="64"/>
         <source>Transcribing</source>
         <translation>변환 중</translation>
     </message>
     <message>
-        <location filename="../files_view.py" line="61"/>
+        <location filename="../files_view.py" line="65"/>
         <source>Cancelling…</source>
         <translation>취소하는 중…</translation>
     </message>
     <message>
-        <location filename="../files_view.py" line="62"/>
+        <location filename="../files_view.py" line="66"/>
         <source>Done</source>
         <translation>완료</translation>
     </message>
     <message>
-        <location filename="../files_view.py" line="63"/>
+        <location filename="../files_view.py" line="67"/>
         <source>Error</source>
         <translation>오류</translation>
     </message>
     <message>
-        <location filename="../files_view.py" line="64"/>
+        <location filename="../files_view.py" line="68"/>
         <source>Cancelled</source>
         <translation>취소됨</translation>
     </message>
     <message>
-        <location filename="../files_view.py" line="95"/>
+        <location filename="../files_view.py" line="99"/>
         <source>Drop audio or video files here to transcribe them</source>
         <translation>텍스트로 변환할 오디오 또는 동영상 파일을 여기에 끌어다 놓으세요</translation>
     </message>
     <message>
-        <location filename="../files_view.py" line="97"/>
+        <location filename="../files_view.py" line="101"/>
         <source>&amp;Add files…</source>
         <translation>파일 추가(&amp;A)…</translation>
     </message>
     <message>
-        <location filename="../files_view.py" line="98"/>
+        <location filename="../files_view.py" line="102"/>
         <source>Choose audio or video files to transcribe (Ctrl+O)</source>
         <translation>텍스트로 변환할 오디오 또는 동영상 파일 선택 (Ctrl+O)</translation>
     </message>
     <message>
-        <location filename="../files_view.py" line="100"/>
+        <location filename="../files_view.py" line="104"/>
         <source>Cancel a&amp;ll</source>
         <translation>모두 취소(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../files_view.py" line="101"/>
+        <location filename="../files_view.py" line="105"/>
         <source>Stop the current file and remove the waiting ones</source>
         <translation>현재 파일을 중지하고 대기 중인 파일을 제거합니다</translation>
     </message>
     <message>
-        <location filename="../files_view.py" line="104"/>
+        <location filename="../files_view.py" line="108"/>
         <source>C&amp;lear finished</source>
         <translation>끝난 항목 지우기(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../files_view.py" line="105"/>
+        <location filename="../files_view.py" line="109"/>
         <source>Remove finished, failed and cancelled rows from the list</source>
         <translation>완료, 실패, 취소된 항목을 목록에서 제거합니다</translation>
     </message>
     <message>
-        <location filename="../files_view.py" line="111"/>
+        <location filename="../files_view.py" line="116"/>
         <source>File</source>
         <translation>파일</translation>
     </message>
     <message>
-        <location filename="../files_view.py" line="111"/>
+        <location filename="../files_view.py" line="116"/>
         <source>Status</source>
         <translation>상태</translation>
     </message>
     <message>
-        <location filename="../files_view.py" line="111"/>
+        <location filename="../files_view.py" line="116"/>
         <source>Progress</source>
         <translation>진행률</translation>
     </message>
     <message>
-        <location filename="../files_view.py" line="111"/>
+        <location filename="../files_view.py" line="116"/>
         <source>Time left</source>
         <translation>남은 시간</translation>
     </message>
     <message>
-        <location filename="../files_view.py" line="111"/>
+        <location filename="../files_view.py" line="116"/>
         <source>Action</source>
         <translation>작업</translation>
     </message>
     <message>
-        <location filename="../files_view.py" line="122"/>
+        <location filename="../files_view.py" line="127"/>
         <source>Files are transcribed one after another; double-click a finished file to open it</source>
         <translation>파일은 하나씩 차례로 변환됩니다. 완료된 파일을 두 번 클릭하면 열립니다</translation>
     </message>
     <message>
-        <location filename="../files_view.py" line="124"/>
+        <location filename="../files_view.py" line="129"/>
         <source>&amp;Queue:</source>
         <translation>대기열(&amp;Q):</translation>
     </message>
     <message>
-        <location filename="../files_view.py" line="139"/>
+        <location filename="../files_view.py" line="149"/>
+        <source>This computer</source>
+        <translation>이 컴퓨터</translation>
+    </message>
+    <message>
+        <location filename="../files_view.py" line="150"/>
+        <source>Cluster</source>
+        <translation>클러스터</translation>
+    </message>
+    <message>
+        <location filename="../files_view.py" line="152"/>
+        <source>Where files are transcribed: here, one after another, or on a Ray cluster, several at once (one per worker)</source>
+        <translation>파일을 변환할 곳: 이 컴퓨터(한 번에 하나씩) 또는 Ray 클러스터(워커마다 하나씩, 여러 파일을 동시에)</translation>
+    </message>
+    <message>
+        <location filename="../files_view.py" line="158"/>
+        <source>The Ray cluster&apos;s address, e.g. 10.0.0.5:6379 or ray://10.0.0.5:10001; “local” starts a small cluster on this computer. The cluster must reach the files.</source>
+        <translation>Ray 클러스터 주소 (예: 10.0.0.5:6379 또는 ray://10.0.0.5:10001). “local”은 이 컴퓨터에 작은 클러스터를 시작합니다. 클러스터에서 파일에 접근할 수 있어야 합니다.</translation>
+    </message>
+    <message>
+        <location filename="../files_view.py" line="159"/>
+        <source>Cluster address</source>
+        <translation>클러스터 주소</translation>
+    </message>
+    <message>
+        <location filename="../files_view.py" line="161"/>
+        <source>R&amp;un on:</source>
+        <translation>실행 위치(&amp;U):</translation>
+    </message>
+    <message>
+        <location filename="../files_view.py" line="183"/>
+        <source>“{address}” is not a cluster address: use local, HOST:PORT or ray://HOST:PORT</source>
+        <translation>“{address}”은(는) 클러스터 주소가 아닙니다. local, HOST:PORT 또는 ray://HOST:PORT 형식을 쓰세요</translation>
+    </message>
+    <message>
+        <location filename="../files_view.py" line="192"/>
         <source>Transcripts go to {folder}</source>
         <translation>녹취록 저장 위치: {folder}</translation>
     </message>
     <message>
-        <location filename="../files_view.py" line="150"/>
+        <location filename="../files_view.py" line="203"/>
         <source>Audio and video files ({patterns})</source>
         <translation>오디오 및 동영상 파일 ({patterns})</translation>
     </message>
     <message>
-        <location filename="../files_view.py" line="151"/>
+        <location filename="../files_view.py" line="204"/>
         <source>All files (*)</source>
         <translation>모든 파일 (*)</translation>
     </message>
     <message>
-        <location filename="../files_view.py" line="152"/>
+        <location filename="../files_view.py" line="205"/>
         <source>Add audio or video files</source>
         <translation>오디오 또는 동영상 파일 추가</translation>
     </message>
     <message>
-        <location filename="../files_view.py" line="178"/>
+        <location filename="../files_view.py" line="233"/>
         <source>Transcribed {name}, but it could not be added to the library: {error}</source>
         <translation>{name} 변환은 끝났지만 라이브러리에 추가하지 못했습니다: {error}</translation>
     </message>
     <message>
-        <location filename="../files_view.py" line="274"/>
+        <location filename="../files_view.py" line="329"/>
         <source>Cancel</source>
         <translation>취소</translation>
     </message>
     <message>
-        <location filename="../files_view.py" line="274"/>
+        <location filename="../files_view.py" line="329"/>
         <source>Stop transcribing this file</source>
         <translation>이 파일의 변환을 중지합니다</translation>
     </message>
     <message>
-        <location filename="../files_view.py" line="308"/>
+        <location filename="../files_view.py" line="365"/>
         <source>Open result</source>
         <translation>결과 열기</translation>
     </message>
     <message>
-        <location filename="../files_view.py" line="308"/>
+        <location filename="../files_view.py" line="365"/>
         <source>Open the transcript in the editor</source>
         <translation>편집기에서 녹취록을 엽니다</translation>
     </message>
     <message>
-        <location filename="../files_view.py" line="310"/>
+        <location filename="../files_view.py" line="367"/>
         <source>Transcribed {name}</source>
         <translation>{name} 변환 완료</translation>
     </message>
     <message>
-        <location filename="../files_view.py" line="327"/>
+        <location filename="../files_view.py" line="384"/>
         <source>Could not transcribe {name}</source>
         <translation>{name} 변환 실패</translation>
     </message>
     <message>
-        <location filename="../files_view.py" line="336"/>
+        <location filename="../files_view.py" line="393"/>
         <source>Cancelled {name}; nothing was saved</source>
         <translation>{name} 변환 취소됨. 아무것도 저장하지 않았습니다</translation>
     </message>
     <message>
-        <location filename="../files_view.py" line="348"/>
+        <location filename="../files_view.py" line="406"/>
         <source>Queue finished: {done} of {total} file(s) transcribed</source>
         <translation>대기열 완료: 파일 {total}개 중 {done}개 변환됨</translation>
     </message>
