@@ -180,6 +180,17 @@ def _speaker_request(args: argparse.Namespace):
     return SpeakerRequest(options=options, profiles=enrolled_profiles(_warn))
 
 
+def _transcribe_request(args: argparse.Namespace) -> tuple[list[str], Any, list[str]]:
+    """What ``transcribe`` asks for, local or on a cluster: (formats, speakers, glossary terms).
+    ValueError for a bad flag, MeetingRecorderError for an unreadable profile or glossary file."""
+    from meeting_recorder.core.engine import supported_languages
+
+    formats = parse_formats(args.format)
+    if args.language != "auto" and args.language not in supported_languages():
+        raise ValueError(f"unknown language '{args.language}' (use auto, en, ko, …)")
+    return formats, _speaker_request(args), _glossary(args.glossary)
+
+
 def _detect_choice(path: str, detector: list[Any], models: contextlib.ExitStack, device: str) -> Any:
     """The model for ``path`` once its language is identified (the detector stays loaded for
     the next file)."""
@@ -246,29 +257,13 @@ def _ctrl_c_cancels(cancel: threading.Event) -> Iterator[None]:
 def run_transcribe(args: argparse.Namespace) -> int:
     from dataclasses import replace
 
-    from meeting_recorder.core.engine import TranscribeOptions, supported_languages
+    from meeting_recorder.core.engine import TranscribeOptions
     from meeting_recorder.core.language_choice import as_event, model_for
     from meeting_recorder.core.worker import make_diarizer, make_engine
 
     try:
-        formats = parse_formats(args.format)
-    except ValueError as error:
-        _error(str(error))
-        return EXIT_USAGE
-    if args.language != "auto" and args.language not in supported_languages():
-        _error(f"unknown language '{args.language}' (use auto, en, ko, …)")
-        return EXIT_USAGE
-    try:
-        speakers = _speaker_request(args)
-    except ValueError as error:
-        _error(str(error))
-        return EXIT_USAGE
-    except MeetingRecorderError as error:  # e.g. an unreadable speaker profile file
-        _error(str(error))
-        return EXIT_USAGE
-    try:
-        terms = _glossary(args.glossary)
-    except MeetingRecorderError as error:
+        formats, speakers, terms = _transcribe_request(args)
+    except (ValueError, MeetingRecorderError) as error:  # a bad flag; an unreadable profile or glossary file
         _error(str(error))
         return EXIT_USAGE
     options = TranscribeOptions(language=args.language, glossary=tuple(terms))

@@ -19,13 +19,11 @@ from meeting_recorder.cli import (
     EXIT_USAGE,
     _ctrl_c_cancels,
     _error,
-    _glossary,
     _info,
-    _speaker_request,
+    _transcribe_request,
     _warn,
 )
 from meeting_recorder.core.errors import Cancelled, MeetingRecorderError, ModelError
-from meeting_recorder.core.export import parse_formats
 
 
 def add_arguments(transcribe: argparse.ArgumentParser) -> None:
@@ -41,20 +39,17 @@ def add_arguments(transcribe: argparse.ArgumentParser) -> None:
     )
 
 
-def _options(args: argparse.Namespace) -> Any:
-    """ClusterOptions from the flags; ValueError (usage) or MeetingRecorderError (speakers, glossary)."""
+def _options(args: argparse.Namespace) -> tuple[list[str], Any]:
+    """(formats, ClusterOptions) from the flags; ValueError (usage) or MeetingRecorderError
+    (speakers, glossary), as for the local run."""
     from meeting_recorder.core.cluster import ClusterOptions
-    from meeting_recorder.core.engine import supported_languages
 
-    if args.language != "auto" and args.language not in supported_languages():
-        raise ValueError(f"unknown language '{args.language}' (use auto, en, ko, …)")
+    formats, speakers, terms = _transcribe_request(args)
     if args.workers is not None and args.workers < 1:
         raise ValueError(f"--workers takes a number from 1 up, not {args.workers}")
-    speakers = _speaker_request(args)
-    terms = _glossary(args.glossary)
-    return ClusterOptions(address=args.cluster, workers=args.workers, model=args.model, device=args.device,
-                          language=args.language, speakers=speakers, glossary=tuple(terms),
-                          allow_download=bool(args.allow_download))
+    return formats, ClusterOptions(address=args.cluster, workers=args.workers, model=args.model, device=args.device,
+                                   language=args.language, speakers=speakers, glossary=tuple(terms),
+                                   allow_download=bool(args.allow_download))
 
 
 def _durations(files: list[str]) -> dict[str, float]:
@@ -146,12 +141,8 @@ def run_cluster_transcribe(args: argparse.Namespace) -> int:
     from meeting_recorder.core.cluster import ClusterJob
 
     try:
-        formats = parse_formats(args.format)
-        options = _options(args)
-    except ValueError as error:
-        _error(str(error))
-        return EXIT_USAGE
-    except MeetingRecorderError as error:  # e.g. an unreadable glossary or speaker profile file
+        formats, options = _options(args)
+    except (ValueError, MeetingRecorderError) as error:  # a bad flag; an unreadable profile or glossary file
         _error(str(error))
         return EXIT_USAGE
     files = list(args.files)
