@@ -99,7 +99,7 @@ def offsets(count: int) -> list[int]:
     return [0] + sorted(rng.randrange(1, 2048) for _ in range(count - 1))
 
 
-def live_segments(engine, audio: np.ndarray, offset: int) -> list:
+def live_segments(engine, audio: np.ndarray, offset: int, pad: float | None = None) -> list:
     """What the live transcriber commits for ``audio`` after ``offset`` samples of silence
     (offsets removed from the segment times)."""
     from meeting_recorder.core.engine import TranscribeOptions
@@ -110,7 +110,8 @@ def live_segments(engine, audio: np.ndarray, offset: int) -> list:
     ring = RingBuffer(offset + len(audio) + RATE)
     ring.write(np.concatenate([np.zeros(offset, np.float32), audio]))
     segments, errors = [], []
-    transcriber = LiveTranscriber(ring, engine, TranscribeOptions(language="en"), SegmenterOptions(),
+    options = SegmenterOptions() if pad is None else SegmenterOptions(pad_seconds=pad)
+    transcriber = LiveTranscriber(ring, engine, TranscribeOptions(language="en"), options,
                                   segments.append, lambda event: None, errors.append)
     transcriber.start()
     transcriber.finish(3600)
@@ -150,10 +151,10 @@ def ami_reference(file_id: str, frames: int) -> tuple[np.ndarray, np.ndarray]:
     return speech, scored
 
 
-def run_wer_set(name: str, engine, reference: str, audio: np.ndarray, phases: list[int]) -> dict:
+def run_wer_set(name: str, engine, reference: str, audio: np.ndarray, phases: list[int], pad: float | None) -> dict:
     rates, texts = [], set()
     for offset in phases:
-        text = " ".join(segment.text for segment in live_segments(engine, audio, offset))
+        text = " ".join(segment.text for segment in live_segments(engine, audio, offset, pad))
         rates.append(wer(reference, text))
         texts.add(text)
         print(f"  {name:14s} offset {offset:4d}: WER {rates[-1]:.3f}", flush=True)
@@ -191,6 +192,8 @@ def main() -> int:
     parser.add_argument("--phases", type=int, default=8)
     parser.add_argument("--sets", default="real,espeak,ami")
     parser.add_argument("--json", type=Path)
+    parser.add_argument("--pad", type=float, help="the segmenter's pad_seconds (default: the app's)")
+    parser.add_argument("--only", default="", help="real sets to run (comma-separated; default all)")
     args = parser.parse_args()
     os.environ.setdefault("MEETING_RECORDER_IN_PROCESS", "1")  # one process: the measured code only
 
@@ -206,9 +209,11 @@ def main() -> int:
     engine.load()
     if "real" in chosen:
         for index, (name, items) in enumerate(real_sets().items()):
+            if args.only and name not in args.only.split(","):
+                continue
             audio = stream_of([load(path) for path, _ in items], seed=index)
             reference = " ".join(text for _, text in items)
-            results[name] = run_wer_set(name, engine, reference, audio, phases)
+            results[name] = run_wer_set(name, engine, reference, audio, phases, args.pad)
     if "espeak" in chosen:
         import tempfile
 
@@ -218,7 +223,7 @@ def main() -> int:
             call = make_call(Path(temp))
             for name, path, lines in (("espeak_local", call.mic, call.local_lines),
                                       ("espeak_remote", call.system, call.remote_lines)):
-                results[name] = run_wer_set(name, engine, " ".join(t for *_, t in lines), load(path), phases)
+                results[name] = run_wer_set(name, engine, " ".join(t for *_, t in lines), load(path), phases, args.pad)
     if "ami" in chosen:
         results["ami"] = run_ami(phases)
     engine.close()
