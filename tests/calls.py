@@ -29,8 +29,8 @@ REMOTE_LINES = [
     "Great, I will invite everyone to the meeting next month.",
 ]
 # The live path's WER on the remote side (voice C, tiny.en) depends on where the audio
-# falls on the VAD's 32 ms frames: over 24 start offsets 0.048-0.190 (mean 0.110;
-# scripts/eval_live_vad.py --sets espeak), one of the first words of a line often clipped.
+# falls on the VAD's frames and blocks: over 24 start offsets 0.048-0.190 (mean 0.121;
+# scripts/eval_live_vad.py --sets espeak --phases 24), a line's first word often clipped.
 # A single run's start is not chosen, so the remote side gets this bar; the local side
 # (voice A: 0.025-0.075) keeps the 0.15.
 REMOTE_WER_BAR = 0.2

@@ -51,6 +51,26 @@ def long_source(tmp_path_factory) -> Path:
     return path
 
 
+@pytest.fixture(scope="module")
+def long_speech(tmp_path_factory) -> Path:
+    """60 s of 48 kHz stereo speech (a real voice, jfk.flac, with 1 s pauses): Whisper is
+    called for each sentence. (The tones of ``long_source`` are not speech to the VAD.)"""
+    from math import gcd
+
+    from scipy import signal
+
+    from tests.speech import JFK
+
+    samples, rate = sf.read(JFK, dtype="float32", always_2d=True)
+    mono = samples.mean(axis=1)
+    mono = signal.resample_poly(mono, RATE // gcd(RATE, rate), rate // gcd(RATE, rate))
+    once = np.concatenate([mono, np.zeros(RATE, np.float32)])
+    mono = np.tile(once, 60 * RATE // len(once) + 1)[: 60 * RATE]
+    path = tmp_path_factory.mktemp("faults") / "speech.wav"
+    sf.write(path, np.stack([mono, mono], axis=1), RATE, subtype="PCM_16")
+    return path
+
+
 class Collector:
     def __init__(self) -> None:
         self.statuses: list[events.Event] = []
@@ -159,7 +179,7 @@ def test_failing_analysis_turns_transcription_off_but_every_block_is_written(lon
     assert assert_prefix_of_source(result.recording, long_source) == 60 * RATE  # every sample
 
 
-def test_whisper_failing_mid_session_keeps_recording(long_source, tmp_path):
+def test_whisper_failing_mid_session_keeps_recording(long_speech, tmp_path):
     engine = TranscriptionEngine("tiny.en")
     original = engine.transcribe_samples
     calls = []
@@ -171,9 +191,9 @@ def test_whisper_failing_mid_session_keeps_recording(long_source, tmp_path):
         return original(*args, **kwargs)
 
     engine.transcribe_samples = crash_on_second
-    session, result, said = record(long_source, tmp_path, engine)
+    session, result, said = record(long_speech, tmp_path, engine)
     assert said.codes() == ["RecordOnly"] and "illegal memory access" in said.errors[0].reason
-    assert assert_prefix_of_source(result.recording, long_source) == 60 * RATE
+    assert assert_prefix_of_source(result.recording, long_speech) == 60 * RATE
     assert result.recording.with_suffix(".json").is_file() and not engine.loaded
 
 

@@ -15,7 +15,6 @@ import numpy as np
 from meeting_recorder.core.audio import SAMPLE_RATE
 
 FRAME = 512  # Silero's frame at 16 kHz (32 ms)
-CONTEXT = 64  # samples of the previous frame Silero sees before each frame
 # The VAD always sees the same input shape: onnxruntime keeps a memory plan per distinct
 # shape, so scoring whatever length happened to arrive grew RSS for hours.
 BATCH = 4 * FRAME
@@ -40,42 +39,17 @@ class SegmenterOptions:
 
 class SileroVad:
     """Silero VAD (faster-whisper's ONNX model, one per process) as a model holder, so the
-    worker process can keep it: ``probabilities(audio)`` for whole 512-sample frames.
-
-    One instance scores one stream: it keeps the model's recurrent state (the LSTM's h and
-    c, and the last 64 samples as the next frame's context) from call to call, so a stream
-    scored in blocks gets exactly the probabilities of the whole stream scored at once, as
-    faster-whisper scores a file. (faster-whisper's ``__call__`` starts from zero state on
-    every call: scoring 128 ms blocks that way wiped the model's memory every 4 frames, so
-    the utterances, and so the words, depended on where the blocks happened to fall. It
-    also zeroes the last 64 samples of the array it is given.)"""
-
-    def __init__(self) -> None:
-        self.reset()
+    worker process can keep it: ``probabilities(audio)`` for whole 512-sample frames."""
 
     def load(self) -> None:
         from faster_whisper.vad import get_vad_model
 
         get_vad_model()
 
-    def reset(self) -> None:
-        """The next call starts a new stream (after a gap in the audio)."""
-        self._h = np.zeros((1, 1, 128), dtype=np.float32)
-        self._c = np.zeros((1, 1, 128), dtype=np.float32)
-        self._context = np.zeros(CONTEXT, dtype=np.float32)
-
     def probabilities(self, audio: np.ndarray) -> np.ndarray:
         from faster_whisper.vad import get_vad_model
 
-        frames = np.asarray(audio, dtype=np.float32).reshape(-1, FRAME)
-        if not len(frames):
-            return np.zeros(0, dtype=np.float32)
-        contexts = np.concatenate([self._context[None], frames[:-1, -CONTEXT:]])
-        batch = np.concatenate([contexts, frames], axis=1)
-        session = get_vad_model().session
-        probabilities, self._h, self._c = session.run(None, {"input": batch, "h": self._h, "c": self._c})
-        self._context = frames[-1, -CONTEXT:].copy()
-        return probabilities.reshape(-1)
+        return get_vad_model()(audio)
 
     def __call__(self, audio: np.ndarray) -> np.ndarray:
         return self.probabilities(audio)
@@ -91,17 +65,10 @@ class Segmenter:
         self._max_frames = int(options.max_utterance_seconds * SAMPLE_RATE / FRAME)
         self._probabilities = np.zeros(self._max_frames + 1, dtype=np.float32)
         self._pending = np.zeros(0, dtype=np.float32)  # < 1 frame left over between feeds
-        self._start_at(0)
+        self.reset(0)
 
     def reset(self, position: int) -> None:
-        """Forget any utterance in progress, and the VAD its stream; the next sample fed is
-        at ``position`` (after a gap: audio skipped, or a new worker)."""
-        reset_model = getattr(self.model, "reset", None)
-        if reset_model is not None:
-            reset_model()
-        self._start_at(position)
-
-    def _start_at(self, position: int) -> None:
+        """Forget any utterance in progress; the next sample fed is at ``position``."""
         self._position = position  # absolute position of the next frame to score
         self._pending = np.zeros(0, dtype=np.float32)
         self._speech_start: int | None = None

@@ -151,11 +151,6 @@ class RemoteVad(_Remote):
     def __call__(self, audio: np.ndarray) -> np.ndarray:
         return self._call("probabilities", np.ascontiguousarray(audio, dtype=np.float32))
 
-    def reset(self) -> None:
-        """A new stream. A worker that is gone needs none: the next one starts afresh."""
-        if self.loaded:
-            self._call("reset")
-
 
 class RemoteLanguageDetector(_Remote):
     """``LanguageDetector`` in the worker process."""
