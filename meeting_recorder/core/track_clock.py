@@ -19,7 +19,9 @@ Each line is an exponentially weighted least-squares fit (O(1) running means and
 co-moments; old data fades with ``memory_seconds``, so a drift that changes with
 temperature is followed). A point far off its line (a catch-up burst after a stalled
 thread) is left out; if points stay off for ``step_seconds`` the device really lost (or
-gained) audio and the line moves by that step. The first ``skip_seconds`` are left out:
+gained) audio and the line moves by that step. "Far" is five times the median distance
+(late points cannot inflate a median), at least 20 ms of device time, widened by the fit's
+own uncertainty while it is young. The first ``skip_seconds`` are left out:
 stream start-up is bursty.
 
 Correcting. Until the offset is known (~6 s) the follower's audio is held back (bounded);
@@ -55,6 +57,9 @@ class AlignerOptions:
     outlier_floor_seconds: float = 0.02  # … or further than this, whichever is larger
     step_seconds: float = 5.0  # outliers for this long (monotonic clock) are a real step (a gap)
     hold_seconds: float = 15.0  # most follower audio held back while the start is measured
+
+
+UNIT_POINTS = 30  # points of the reference's line before its slope converts units
 
 
 class _LineFit:
@@ -107,7 +112,8 @@ class _LowerLine:
         self._best_x = 0.0
         self._best_z = math.inf
         self._best_key = math.inf
-        self._noise = options.outlier_floor_seconds / options.outlier_factor  # mean |distance|
+        self._noise = options.outlier_floor_seconds / options.outlier_factor  # median |distance|
+        self.unit = 1.0  # z's seconds per device second (the reference's line: monotonic ones)
         self._step_since: float | None = None  # monotonic time when the outliers began
         self._step_sum = 0.0
         self._step_count = 0
@@ -134,14 +140,23 @@ class _LowerLine:
         self._count, self._best_key = 0, math.inf
         return self._judge(x, z, now)
 
+    def _bound(self, x: float) -> float:
+        """How far off the line a point at ``x`` may be: the floor or a multiple of the median
+        distance, widened by the line's own uncertainty there (a young fit's slope is rough)."""
+        fit, options = self.fit, self.options
+        spread = math.sqrt(1.0 + 1.0 / fit.weight + (x - fit.mean_x) ** 2 / fit.sxx) if fit.sxx > 0 else 10.0
+        return max(options.outlier_floor_seconds * self.unit, options.outlier_factor * self._noise) * spread
+
     def _judge(self, x: float, z: float, now: float) -> float:
         options = self.options
         if self.fit.weight < options.settle_points:
             self.fit.add(x, z)
             return 0.0
         distance = z - self.at(x)
-        bound = max(options.outlier_floor_seconds, options.outlier_factor * self._noise)
-        self._noise += 0.05 * (min(abs(distance), bound) - self._noise)  # clipped: outliers can't inflate it
+        bound = self._bound(x)
+        # The median |distance| (5 % steps): however many late points come, they move it no
+        # faster than on-time ones do (a mean clipped at the bound grew 20 % per outlier).
+        self._noise *= 1.05 if abs(distance) > self._noise else 1 / 1.05
         if abs(distance) <= bound:
             self.fit.add(x, z)
             self._step_since = None
@@ -219,7 +234,10 @@ class TrackAligner:
             if seconds >= self.options.skip_seconds:
                 if not self._ref_scale:
                     self._ref_scale = self._ref_seconds_per_frame * self.reference_rate
-                self._ref_line.add(seconds, now - self._ref_scale * seconds, now)
+                line = self._ref_line
+                line.add(seconds, now - self._ref_scale * seconds, now)
+                if line.points >= UNIT_POINTS:  # its floor in monotonic seconds (a file played fast: fewer)
+                    line.unit = min(1.0, max(1e-6, self._ref_scale + line.slope()))
 
     def _reference_seconds(self, now: float) -> float | None:
         """The reference clock now (seconds); None before it starts or once it has stopped
